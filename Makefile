@@ -1,0 +1,48 @@
+# Everything an operator or developer runs. `make up` and `make test` do all setup themselves.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PACKAGES := shared gateway services/crm services/orders services/inventory services/analytics
+PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
+
+.PHONY: up down logs status test test-unit test-integration test-e2e lint bench clean
+
+$(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q --config-settings editable_mode=compat \
+		$(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
+	touch $@
+
+up: $(VENV)/.installed
+	$(PY) deploy/local/erpctl.py up
+
+down:
+	@test -x $(PY) && $(PY) deploy/local/erpctl.py down || true
+
+status: $(VENV)/.installed
+	$(PY) deploy/local/erpctl.py status
+
+logs: $(VENV)/.installed
+	$(PY) deploy/local/erpctl.py logs
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest -m "not integration and not e2e"
+
+test-integration: $(VENV)/.installed
+	$(PY) -m pytest -m integration
+
+test-e2e: $(VENV)/.installed
+	$(PY) -m pytest -m e2e
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(VENV)/.installed
+	$(PY) bench/place_orders.py
+
+clean: down
+	rm -rf var

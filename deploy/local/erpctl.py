@@ -1,0 +1,220 @@
+"""Run the whole system as local processes: `python deploy/local/erpctl.py up|down|logs|status`.
+
+`up` migrates every database, starts the gateway, the four HTTP services (gunicorn) and the
+four workers in the background, waits until each answers ready and prints the gateway URL.
+Everything it writes (SQLite files, logs, pids, metrics, generated secrets) lives under
+ERP_VAR_DIR (default ./var). The end-to-end tests and the benchmark start the system with
+this same script, so what they exercise is what an operator runs.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from erp_shared.config import DEFAULT_PORTS
+
+SERVICES = ("crm", "orders", "inventory", "analytics")
+WORKER_BASE_PORT = 9180
+READY_TIMEOUT = float(os.environ.get("ERP_READY_TIMEOUT", "90"))
+
+
+def var_dir() -> Path:
+    return Path(os.environ.get("ERP_VAR_DIR", "var")).resolve()
+
+
+def port(name: str) -> int:
+    return int(os.environ.get(f"{name.upper()}_PORT", DEFAULT_PORTS[name]))
+
+
+def _secret(path: Path, variable: str, make) -> str:
+    if os.environ.get(variable):
+        return os.environ[variable]
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def base_environment() -> dict[str, str]:
+    root = var_dir()
+    for sub in ("log", "run", "metrics"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env["ERP_VAR_DIR"] = str(root)
+    env.setdefault("ERP_ENV", "development")
+    env["ERP_JWT_SECRET"] = _secret(
+        root / "jwt-secret", "ERP_JWT_SECRET", lambda: secrets.token_hex(32)
+    )
+    env["ERP_ADMIN_PASSWORD"] = _secret(
+        root / "admin-password", "ERP_ADMIN_PASSWORD", lambda: secrets.token_urlsafe(12)
+    )
+    for name in DEFAULT_PORTS:
+        env[f"{name.upper()}_PORT"] = str(port(name))
+    return env
+
+
+def processes(env: dict[str, str]) -> list[dict]:
+    """Every process of the system: name, command, extra environment, readiness URL."""
+    python = sys.executable
+    listed = []
+    for index, name in enumerate(("gateway", *SERVICES)):
+        metrics_dir = var_dir() / "metrics" / name
+        listed.append(
+            {
+                "name": name,
+                "argv": [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "python:erp_shared.gunicorn_conf",
+                    "--bind",
+                    f"127.0.0.1:{port(name)}",
+                    f"{name}.app:create_app()",
+                ],
+                "env": {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
+                "ready": f"http://127.0.0.1:{port(name)}/health/ready",
+                "metrics_dir": metrics_dir,
+            }
+        )
+        if name == "gateway":
+            continue
+        count = int(env.get(f"{name.upper()}_WORKERS", "1"))
+        for copy in range(count):
+            worker_port = int(env.get("ERP_WORKER_BASE_PORT", WORKER_BASE_PORT)) + index * 10 + copy
+            suffix = "" if copy == 0 else f"-{copy + 1}"
+            listed.append(
+                {
+                    "name": f"{name}-worker{suffix}",
+                    "argv": [python, "-m", f"{name}.worker"],
+                    "env": {
+                        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+                        "WORKER_PORT": str(worker_port),
+                    },
+                    "ready": f"http://127.0.0.1:{worker_port}/health/ready",
+                    "metrics_dir": metrics_dir,
+                }
+            )
+    return listed
+
+
+def migrate(env: dict[str, str]) -> None:
+    for name in ("gateway", *SERVICES):
+        subprocess.run([sys.executable, "-m", "erp_shared.migrate", name], env=env, check=True)
+
+
+def _pid_file(name: str) -> Path:
+    return var_dir() / "run" / f"{name}.pid"
+
+
+def _running(name: str) -> int | None:
+    path = _pid_file(name)
+    if not path.exists():
+        return None
+    pid = int(path.read_text())
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    return pid
+
+
+def _is_ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def up() -> int:
+    env = base_environment()
+    listed = processes(env)
+    if any(_running(p["name"]) for p in listed):
+        print("already running; `make down` first", file=sys.stderr)
+        return 1
+    migrate(env)
+    for directory in {p["metrics_dir"] for p in listed}:
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+    for process in listed:
+        with open(var_dir() / "log" / f"{process['name']}.log", "ab") as log:
+            child = subprocess.Popen(
+                process["argv"],
+                env={**env, **process["env"]},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        _pid_file(process["name"]).write_text(str(child.pid))
+    deadline = time.monotonic() + READY_TIMEOUT
+    waiting = {p["name"]: p["ready"] for p in listed}
+    while waiting and time.monotonic() < deadline:
+        for name, url in list(waiting.items()):
+            if _running(name) is None:
+                print(f"{name} exited; see {var_dir() / 'log' / (name + '.log')}", file=sys.stderr)
+                down()
+                return 1
+            if _is_ready(url):
+                del waiting[name]
+        time.sleep(0.2)
+    if waiting:
+        print(f"not ready after {READY_TIMEOUT:.0f}s: {', '.join(waiting)}", file=sys.stderr)
+        down()
+        return 1
+    print(
+        f"ERP is up: http://127.0.0.1:{port('gateway')}/api/v1  (admin password in "
+        f"{var_dir() / 'admin-password'} unless ERP_ADMIN_PASSWORD was set)"
+    )
+    return 0
+
+
+def down() -> int:
+    names = [p.stem for p in (var_dir() / "run").glob("*.pid")]
+    for name in names:
+        pid = _running(name)
+        if pid is not None:
+            os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_running(name) for name in names):
+        time.sleep(0.1)
+    for name in names:
+        pid = _running(name)
+        if pid is not None:
+            os.killpg(pid, signal.SIGKILL)
+        _pid_file(name).unlink(missing_ok=True)
+    return 0
+
+
+def status() -> int:
+    listed = processes(base_environment())
+    for process in listed:
+        pid = _running(process["name"])
+        state = "ready" if pid and _is_ready(process["ready"]) else ("up" if pid else "down")
+        print(f"{process['name']:<22} {state:<6} {pid or ''}")
+    return 0
+
+
+def logs() -> int:
+    files = sorted(str(path) for path in (var_dir() / "log").glob("*.log"))
+    if not files:
+        print("no logs yet", file=sys.stderr)
+        return 1
+    os.execvp("tail", ["tail", "-n", "50", "-F", *files])
+
+
+if __name__ == "__main__":
+    commands = {"up": up, "down": down, "status": status, "logs": logs}
+    if len(sys.argv) != 2 or sys.argv[1] not in commands:
+        print(f"usage: {sys.argv[0]} {'|'.join(commands)}", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(commands[sys.argv[1]]())

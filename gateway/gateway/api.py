@@ -1,0 +1,98 @@
+"""The gateway's own endpoints: tokens, users, health, the API document; the rest is routed."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from erp_shared.errors import Problem
+from erp_shared.web import current_engine
+from gateway import identity, openapi, service
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity")
+routes = Blueprint("gateway", __name__, url_prefix="", description="Routing and health")
+
+
+class Forbidden(Problem):
+    status = 403
+
+
+class Credentials(Schema):
+    username = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class TokenOut(Schema):
+    access_token = fields.Str()
+    token_type = fields.Str()
+    expires_in = fields.Int()
+
+
+class UserIn(Schema):
+    username = fields.Str(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._@\-]{1,80}$"))
+    password = fields.Str(required=True, validate=validate.Length(min=8, max=200))
+    roles = fields.List(
+        fields.Str(validate=validate.OneOf(identity.ROLES)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+    customer_id = fields.Str(validate=validate.Length(min=1, max=36))
+
+
+class UserOut(Schema):
+    id = fields.Str()
+    username = fields.Str()
+    roles = fields.List(fields.Str())
+    customer_id = fields.Str(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+def _upstreams():
+    return current_app.extensions["erp_upstreams"]
+
+
+@blp.route("/token", methods=["POST"])
+@blp.arguments(Credentials)
+@blp.response(200, TokenOut)
+def issue_token(credentials):
+    return service.sign_in(
+        current_engine(),
+        current_app.extensions["erp_settings"],
+        credentials["username"],
+        credentials["password"],
+    )
+
+
+@blp.route("/users", methods=["POST"])
+@blp.arguments(UserIn)
+@blp.response(201, UserOut)
+def add_user(data):
+    if "admin" not in g.principal.get("roles", []):
+        raise Forbidden("Only an admin may add users.")
+    return service.add_user(current_engine(), data)
+
+
+@routes.route("/health", methods=["GET"])
+def health():
+    services = _upstreams().readiness()
+    healthy = all(state["status"] == "ok" for state in services.values())
+    return {"status": "ok" if healthy else "degraded", "services": services}, (
+        200 if healthy else 503
+    )
+
+
+@routes.route("/api/v1/openapi.json", methods=["GET"])
+def openapi_document():
+    own = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    return openapi.merged_document(own, _upstreams().openapi_documents())
+
+
+@routes.route("/api/v1/docs", methods=["GET"])
+def docs():
+    return Response(openapi.DOCS_PAGE, mimetype="text/html")
+
+
+@routes.route("/api/v1/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def forward(path):
+    return _upstreams().forward(path)

@@ -1,0 +1,33 @@
+"""The gateway HTTP app (gunicorn: `gateway.app:create_app()`)."""
+
+from __future__ import annotations
+
+import os
+
+from erp_shared.auth import require_secret
+from erp_shared.config import Settings
+from erp_shared.web import create_service_app
+from gateway import routing, service
+from gateway.api import blp, routes
+
+PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs")
+
+
+def create_app(settings: Settings | None = None):
+    settings = settings or Settings.from_env("gateway")
+    require_secret(settings)
+    admin_password = os.environ.get("ERP_ADMIN_PASSWORD")
+    if not admin_password and not settings.is_development:
+        raise RuntimeError("ERP_ADMIN_PASSWORD must be set outside development mode")
+    app = create_service_app(
+        "gateway",
+        title="Gateway",
+        blueprints=[blp, routes],
+        settings=settings,
+        public_paths=PUBLIC_PATHS,
+        uses_broker=False,
+    )
+    app.extensions["erp_upstreams"] = routing.Upstreams(routing.service_urls())
+    if admin_password:
+        service.ensure_admin(app.extensions["erp_engine"], admin_password)
+    return app

@@ -1,0 +1,131 @@
+"""Which service answers which resource, and the forwarding itself.
+
+The gateway forwards the caller's token (services verify it themselves), the request id and
+the caller's identity, over pooled keep-alive connections with bounded timeouts.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from flask import Response, g, request
+from requests.adapters import HTTPAdapter
+
+from erp_shared.config import DEFAULT_PORTS
+from erp_shared.web import problem
+
+SERVICES = ("crm", "orders", "inventory", "analytics")
+
+RESOURCES = {
+    "customers": "crm",
+    "campaigns": "crm",
+    "tickets": "crm",
+    "segments": "crm",
+    "orders": "orders",
+    "invoices": "orders",
+    "returns": "orders",
+    "products": "inventory",
+    "receipts": "inventory",
+    "adjustments": "inventory",
+    "stock": "inventory",
+    "reorder-alerts": "inventory",
+    "inventory": "inventory",
+    "movements": "inventory",
+    "warehouses": "inventory",
+    "analytics": "analytics",
+}
+
+FORWARDED_REQUEST_HEADERS = ("Content-Type", "Accept", "Authorization", "Idempotency-Key")
+FORWARDED_RESPONSE_HEADERS = (
+    "Content-Type",
+    "Location",
+    "Idempotent-Replayed",
+    "Retry-After",
+    "Content-Disposition",
+)
+CONNECT_TIMEOUT = 2.0
+READ_TIMEOUT = float(os.environ.get("GATEWAY_UPSTREAM_TIMEOUT", "30"))
+
+
+def service_urls() -> dict[str, str]:
+    urls = {}
+    for service in SERVICES:
+        port = os.environ.get(f"{service.upper()}_PORT", str(DEFAULT_PORTS[service]))
+        urls[service] = os.environ.get(f"{service.upper()}_URL", f"http://127.0.0.1:{port}")
+    return urls
+
+
+class Upstreams:
+    """One pooled HTTP session per gateway process, built after gunicorn forks."""
+
+    def __init__(self, urls: dict[str, str]):
+        self.urls = urls
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=len(urls), pool_maxsize=64, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._health_pool = ThreadPoolExecutor(max_workers=len(urls))
+
+    def forward(self, path: str) -> Response:
+        service = RESOURCES.get(path.split("/", 1)[0])
+        if service is None:
+            return problem(404, f"No resource /api/v1/{path}.")
+        headers = {
+            name: request.headers[name]
+            for name in FORWARDED_REQUEST_HEADERS
+            if name in request.headers
+        }
+        headers["X-Request-ID"] = g.request_id
+        headers["X-Forwarded-For"] = request.remote_addr or ""
+        principal = g.get("principal") or {}
+        headers["X-User"] = principal.get("sub", "")
+        headers["X-User-Roles"] = ",".join(principal.get("roles", []))
+        try:
+            upstream = self.session.request(
+                request.method,
+                f"{self.urls[service]}/api/v1/{path}",
+                params=request.args.to_dict(flat=False),
+                data=request.get_data(),
+                headers=headers,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            return problem(504, f"The {service} service did not answer in time.")
+        except requests.ConnectionError:
+            return problem(503, f"The {service} service is unavailable.")
+        response = Response(upstream.content, status=upstream.status_code)
+        for name in FORWARDED_RESPONSE_HEADERS:
+            if name in upstream.headers:
+                response.headers[name] = upstream.headers[name]
+        return response
+
+    def readiness(self) -> dict[str, dict]:
+        def probe(service: str) -> tuple[str, dict]:
+            try:
+                answer = self.session.get(
+                    f"{self.urls[service]}/health/ready",
+                    timeout=(CONNECT_TIMEOUT, 3.0),
+                    headers={"X-Request-ID": g_request_id},
+                )
+                body = answer.json()
+                return service, {
+                    "status": body.get("status", "down"),
+                    "checks": body.get("checks", {}),
+                }
+            except (requests.RequestException, ValueError):
+                return service, {"status": "down"}
+
+        g_request_id = g.request_id
+        return dict(self._health_pool.map(probe, self.urls))
+
+    def openapi_documents(self) -> dict[str, dict]:
+        documents = {}
+        for service, url in self.urls.items():
+            try:
+                documents[service] = self.session.get(f"{url}/openapi.json", timeout=3).json()
+            except (requests.RequestException, ValueError):
+                continue
+        return documents

@@ -1,0 +1,49 @@
+"""Reporting rules, free of Flask and SQL.
+
+Revenue is net of tax (the sum of line totals) and counts only orders that were confirmed:
+a rejected or cancelled order never earned anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from erp_shared.money import money
+
+COUNTED_STATUSES = ("confirmed", "shipped", "delivered")
+DEFAULT_PERIOD_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length that ends the day before this one starts."""
+        end = self.start - timedelta(days=1)
+        return Period(end - timedelta(days=self.days - 1), end)
+
+
+def period(start: date | None, end: date | None, today: date) -> Period:
+    end = end or today
+    start = start or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    if start > end:
+        raise ValueError("from must not be after to")
+    return Period(start, end)
+
+
+def summary(revenue: Decimal, orders: int, units: int, returned_units: int) -> dict:
+    return {
+        "revenue": money(revenue),
+        "orders": orders,
+        "units": units,
+        "average_order_value": money(revenue / orders) if orders else money(Decimal(0)),
+        "returns_rate": round(returned_units / units, 4) if units else 0.0,
+    }

@@ -1,0 +1,26 @@
+"""Query and response bodies of the analytics API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from erp_shared.schemas import MONEY
+
+
+class PeriodQuery(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+
+
+class Figures(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    revenue = MONEY()
+    orders = fields.Int()
+    units = fields.Int()
+    average_order_value = MONEY()
+    returns_rate = fields.Float()
+
+
+class SummaryOut(Figures):
+    previous_period = fields.Nested(Figures)

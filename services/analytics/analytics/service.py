@@ -1,0 +1,62 @@
+"""Analytics use cases: keep the sales replica current and answer reports from it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy.engine import Engine
+
+from analytics import db, domain
+from erp_shared.db import read_only
+from erp_shared.errors import Invalid
+from erp_shared.events import Event
+from erp_shared.money import money
+from erp_shared.uow import UnitOfWork
+
+
+def record_order_placed(uow: UnitOfWork, event: Event) -> None:
+    data = event.data
+    lines = [
+        {"sku": line["sku"], "quantity": line["quantity"], "unit_price": line["unit_price"]}
+        for line in data["lines"]
+    ]
+    db.record_placed(
+        uow.conn,
+        {
+            "order_id": data["order_id"],
+            "customer_id": data["customer_id"],
+            "channel": data["channel"],
+            "campaign_code": data.get("campaign_code"),
+            "revenue": money(sum(line["quantity"] * line["unit_price"] for line in lines)),
+            "total": data["total"],
+            "currency": data["currency"],
+            "units": sum(line["quantity"] for line in lines),
+        },
+        lines,
+        event.occurred_at,
+    )
+
+
+def record_order_status(uow: UnitOfWork, event: Event) -> None:
+    status = event.type.removeprefix("order.")
+    db.record_status(uow.conn, event.data["order_id"], status, event.occurred_at)
+
+
+def sales_summary(engine: Engine, start: date | None, end: date | None) -> dict:
+    try:
+        current = domain.period(start, end, datetime.now(UTC).date())
+    except ValueError as exc:
+        raise Invalid(str(exc), {"from": [str(exc)]}) from None
+    with read_only(engine) as conn:
+        figures = db.sales_totals(conn, current)
+        previous = db.sales_totals(conn, current.previous())
+    return {
+        "from_": current.start,
+        "to": current.end,
+        **domain.summary(*figures),
+        "previous_period": {
+            "from_": current.previous().start,
+            "to": current.previous().end,
+            **domain.summary(*previous),
+        },
+    }

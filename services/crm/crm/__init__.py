@@ -1,0 +1,1 @@
+"""CRM: customers, their contacts and addresses, interactions, campaigns and tickets."""

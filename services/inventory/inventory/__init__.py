@@ -1,0 +1,1 @@
+"""Inventory: products, stock per warehouse, FIFO lots and reservations."""

@@ -1,0 +1,5 @@
+from erp_shared.db import messaging_metadata
+from erp_shared.migrate import run_migrations
+from orders.db import metadata
+
+run_migrations([metadata, messaging_metadata])

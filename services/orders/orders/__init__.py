@@ -1,0 +1,1 @@
+"""Orders: placing, validating and tracking sales orders through their life."""

@@ -1,0 +1,25 @@
+"""Event entry points of orders: one small function per consumed type."""
+
+from __future__ import annotations
+
+from erp_shared.events import Event
+from erp_shared.uow import UnitOfWork
+from orders import service
+
+
+def on_stock_reserved(uow: UnitOfWork, event: Event) -> None:
+    service.confirm_order(uow, event.data["order_id"])
+
+
+def on_reservation_rejected(uow: UnitOfWork, event: Event) -> None:
+    service.reject_order(uow, event.data["order_id"], event.data["reason"])
+
+
+HANDLERS = {
+    "customer.registered": service.replicate_customer,
+    "customer.updated": service.replicate_customer,
+    "product.created": service.replicate_product,
+    "product.updated": service.replicate_product,
+    "stock.reserved": on_stock_reserved,
+    "stock.reservation_rejected": on_reservation_rejected,
+}

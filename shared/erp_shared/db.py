@@ -1,0 +1,151 @@
+"""Database plumbing every service shares: engines, column types, the messaging tables.
+
+SQLite is the embedded default and PostgreSQL the production store; both must give the same
+guarantees. On SQLite every writing transaction starts with `BEGIN IMMEDIATE`, so two
+writers serialise at the start instead of failing on lock upgrade mid-way; WAL keeps
+readers off the writer's back.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.types import TypeDecorator
+
+MONEY_SCALE = 10_000
+
+
+class Money(TypeDecorator):
+    """Decimal amounts kept as integer ten-thousandths: exact on SQLite, summable in SQL."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int((Decimal(value) * MONEY_SCALE).to_integral_value())
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / MONEY_SCALE).quantize(Decimal("0.0001"))
+
+
+class UtcDateTime(TypeDecorator):
+    """Timestamps are always aware UTC in Python, whatever the backend stores."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use UTC-aware times")
+        return (
+            value.astimezone(UTC)
+            if dialect.name != "sqlite"
+            else value.astimezone(UTC).replace(tzinfo=None)
+        )
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record):
+        # Hand transaction control to SQLAlchemy so the "begin" hook below decides the mode.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        readonly = conn.get_execution_options().get("readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def dialect_insert(conn: Connection):
+    """The INSERT that knows ON CONFLICT for this backend (both speak the same upsert)."""
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+@contextmanager
+def read_only(engine: Engine):
+    """A transaction that only reads: on SQLite it does not take the write lock."""
+    with engine.connect().execution_options(readonly=True) as conn, conn.begin():
+        yield conn
+
+
+messaging_metadata = MetaData()
+
+outbox = Table(
+    "outbox",
+    messaging_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("type", String(80), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, default=utcnow),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+)
+Index(
+    "ix_outbox_unsent",
+    outbox.c.id,
+    sqlite_where=outbox.c.sent_at.is_(None),
+    postgresql_where=outbox.c.sent_at.is_(None),
+)
+
+inbox = Table(
+    "inbox",
+    messaging_metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("type", String(80), nullable=False),
+    Column("processed_at", UtcDateTime, nullable=False, default=utcnow),
+)

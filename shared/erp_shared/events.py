@@ -1,0 +1,242 @@
+"""The event contract: the envelope every message carries and each type's payload.
+
+Producers validate a payload before it reaches the outbox, so a malformed event is a bug in
+the producer's transaction, not a poison message in someone else's queue. Consumers load with
+`EXCLUDE`: a field added later by a producer must not break an older consumer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+ENVELOPE_VERSION = 1
+
+
+class Payload(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class CustomerData(Payload):
+    customer_id = fields.Str(required=True)
+    name = fields.Str(required=True)
+    email = fields.Str(required=True)
+    credit_limit = fields.Decimal(as_string=True, allow_none=True)
+    tags = fields.List(fields.Str(), load_default=list)
+
+
+class SegmentChanged(Payload):
+    customer_id = fields.Str(required=True)
+    segment = fields.Str(required=True)
+
+
+class ProductData(Payload):
+    sku = fields.Str(required=True)
+    name = fields.Str(required=True)
+    unit_price = fields.Decimal(as_string=True, required=True)
+    currency = fields.Str(required=True)
+    category = fields.Str(allow_none=True)
+
+
+class PricedLine(Payload):
+    sku = fields.Str(required=True)
+    quantity = fields.Int(required=True, validate=validate.Range(min=1))
+    unit_price = fields.Decimal(as_string=True, required=True)
+
+
+class OrderPlaced(Payload):
+    order_id = fields.Str(required=True)
+    number = fields.Str(required=True)
+    customer_id = fields.Str(required=True)
+    channel = fields.Str(required=True)
+    campaign_code = fields.Str(allow_none=True)
+    lines = fields.List(fields.Nested(PricedLine), required=True, validate=validate.Length(min=1))
+    total = fields.Decimal(as_string=True, required=True)
+    currency = fields.Str(required=True)
+
+
+class OrderStatusChanged(Payload):
+    order_id = fields.Str(required=True)
+    reason = fields.Str(allow_none=True)
+
+
+class ReservedLine(Payload):
+    sku = fields.Str(required=True)
+    quantity = fields.Int(required=True)
+    warehouse = fields.Str(required=True)
+
+
+class StockReserved(Payload):
+    order_id = fields.Str(required=True)
+    lines = fields.List(fields.Nested(ReservedLine), required=True)
+
+
+class ShortLine(Payload):
+    sku = fields.Str(required=True)
+    requested = fields.Int(required=True)
+    available = fields.Int(required=True)
+
+
+class ReservationRejected(Payload):
+    order_id = fields.Str(required=True)
+    reason = fields.Str(required=True)
+    lines = fields.List(fields.Nested(ShortLine), required=True)
+
+
+class StockReleased(Payload):
+    order_id = fields.Str(required=True)
+
+
+class QuantityLine(Payload):
+    sku = fields.Str(required=True)
+    quantity = fields.Int(required=True)
+
+
+class OrderShipped(Payload):
+    order_id = fields.Str(required=True)
+    lines = fields.List(fields.Nested(QuantityLine), required=True)
+
+
+class CostedLine(QuantityLine):
+    cost = fields.Decimal(as_string=True, required=True)
+
+
+class StockIssued(Payload):
+    order_id = fields.Str(required=True)
+    lines = fields.List(fields.Nested(CostedLine), required=True)
+
+
+class InvoiceIssued(Payload):
+    invoice_id = fields.Str(required=True)
+    number = fields.Str(required=True)
+    kind = fields.Str(required=True, validate=validate.OneOf(["invoice", "credit_note"]))
+    order_id = fields.Str(required=True)
+    customer_id = fields.Str(required=True)
+    total = fields.Decimal(as_string=True, required=True)
+    currency = fields.Str(required=True)
+
+
+class ReturnLine(QuantityLine):
+    condition = fields.Str(allow_none=True)
+
+
+class ReturnChanged(Payload):
+    return_id = fields.Str(required=True)
+    order_id = fields.Str(required=True)
+    resolution = fields.Str(required=True)
+    lines = fields.List(fields.Nested(ReturnLine), required=True)
+
+
+class StockRestocked(Payload):
+    return_id = fields.Str(required=True)
+    lines = fields.List(fields.Nested(QuantityLine), required=True)
+
+
+class StockLow(Payload):
+    sku = fields.Str(required=True)
+    warehouse = fields.Str(required=True)
+    available = fields.Int(required=True)
+    reorder_point = fields.Int(required=True)
+    suggested_quantity = fields.Int(required=True)
+
+
+PAYLOADS: dict[str, type[Payload]] = {
+    "customer.registered": CustomerData,
+    "customer.updated": CustomerData,
+    "customer.segment_changed": SegmentChanged,
+    "product.created": ProductData,
+    "product.updated": ProductData,
+    "order.placed": OrderPlaced,
+    "stock.reserved": StockReserved,
+    "stock.reservation_rejected": ReservationRejected,
+    "order.confirmed": OrderStatusChanged,
+    "order.rejected": OrderStatusChanged,
+    "order.cancelled": OrderStatusChanged,
+    "order.delivered": OrderStatusChanged,
+    "stock.released": StockReleased,
+    "order.shipped": OrderShipped,
+    "stock.issued": StockIssued,
+    "invoice.issued": InvoiceIssued,
+    "return.requested": ReturnChanged,
+    "return.received": ReturnChanged,
+    "stock.restocked": StockRestocked,
+    "stock.low": StockLow,
+}
+
+
+class Envelope(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.Str(required=True, validate=validate.Length(min=1))
+    type = fields.Str(required=True)
+    version = fields.Int(required=True)
+    occurred_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    producer = fields.Str(required=True)
+    correlation_id = fields.Str(allow_none=True)
+    causation_id = fields.Str(allow_none=True)
+    data = fields.Dict(required=True)
+
+
+_envelope = Envelope()
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    version: int
+    occurred_at: datetime
+    producer: str
+    correlation_id: str | None
+    causation_id: str | None
+    data: dict
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def _payload_schema(event_type: str) -> Payload:
+    try:
+        return PAYLOADS[event_type]()
+    except KeyError:
+        raise UnknownEventType(event_type) from None
+
+
+def new_event(
+    event_type: str,
+    data: dict,
+    *,
+    producer: str,
+    correlation_id: str | None = None,
+    causation_id: str | None = None,
+) -> dict:
+    """Build a wire-ready envelope (JSON-safe dict), refusing a payload that breaks the contract."""
+    schema = _payload_schema(event_type)
+    payload = schema.dump(data)
+    errors = schema.validate(payload)
+    if errors:
+        raise ValidationError(errors)
+    event_id = str(uuid.uuid4())
+    return {
+        "id": event_id,
+        "type": event_type,
+        "version": ENVELOPE_VERSION,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "producer": producer,
+        "correlation_id": correlation_id or event_id,
+        "causation_id": causation_id,
+        "data": payload,
+    }
+
+
+def parse_event(message: dict) -> Event:
+    """Load an envelope and its typed payload; raises ValidationError for a malformed one."""
+    envelope = _envelope.load(message)
+    envelope["data"] = _payload_schema(envelope["type"]).load(envelope["data"])
+    return Event(**envelope)

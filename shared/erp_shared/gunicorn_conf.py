@@ -1,0 +1,24 @@
+"""gunicorn settings for every HTTP app: `gunicorn -c python:erp_shared.gunicorn_conf`.
+
+Threaded workers, because a request mostly waits on the database or, at the gateway, on a
+service. The app is built in each worker after the fork (no preload), so no connection is
+ever shared between processes.
+"""
+
+import os
+
+from prometheus_client import multiprocess
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+timeout = 30
+graceful_timeout = 10
+keepalive = 5
+accesslog = "-" if os.environ.get("ERP_ACCESS_LOG", "1") == "1" else None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,50 @@
+"""Schema migrations: one Alembic history per service, run the same way everywhere.
+
+`python -m erp_shared.migrate <service>` upgrades that service's database to head; each
+service's `migrations/env.py` only calls `run_migrations(...)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from erp_shared.config import Settings
+from erp_shared.db import make_engine
+
+
+def alembic_config(package: str, url: str) -> Config:
+    service_dir = Path(importlib.import_module(package).__file__).resolve().parents[1]
+    config = Config()
+    config.set_main_option("script_location", str(service_dir / "migrations"))
+    config.attributes["url"] = url
+    return config
+
+
+def upgrade(package: str, url: str) -> None:
+    command.upgrade(alembic_config(package, url), "head")
+
+
+def run_migrations(target_metadata) -> None:
+    """Called from a service's migrations/env.py with its tables and the messaging tables."""
+    from alembic import context
+
+    engine = make_engine(context.config.attributes["url"])
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    service = sys.argv[1]
+    upgrade(service, Settings.from_env(service).database_url)

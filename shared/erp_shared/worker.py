@@ -1,0 +1,74 @@
+"""The second process of every service: consumes its queue and relays its outbox.
+
+Each loop runs in its own thread with its own broker connection. A small HTTP endpoint gives
+the worker's metrics and readiness (ready once its queue is declared and consumed).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from erp_shared import metrics
+from erp_shared.bus import Consumer, Handler, OutboxRelay
+from erp_shared.config import Settings
+from erp_shared.context import configure_logging
+from erp_shared.db import make_engine
+
+log = logging.getLogger(__name__)
+
+
+def _status_server(port: int, consumer: Consumer) -> ThreadingHTTPServer:
+    class StatusHandler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/metrics":
+                body, content_type = metrics.exposition()
+                status = 200
+            elif self.path in ("/health/live", "/health/ready"):
+                ok = self.path == "/health/live" or consumer.ready.is_set()
+                status, content_type = (200 if ok else 503), "application/json"
+                body = b'{"status": "ok"}' if ok else b'{"status": "unavailable"}'
+            else:
+                status, content_type, body = 404, "text/plain", b"not found"
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args):
+            pass
+
+    server = ThreadingHTTPServer(("0.0.0.0", port), StatusHandler)
+    threading.Thread(target=server.serve_forever, name="status", daemon=True).start()
+    return server
+
+
+def run_worker(service: str, handlers: dict[str, Handler]) -> None:
+    settings = Settings.from_env(service)
+    configure_logging(f"{service}-worker", os.environ.get("LOG_LEVEL", "INFO"))
+    engine = make_engine(settings.database_url)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+    consumer = Consumer(engine, settings, handlers)
+    relay = OutboxRelay(engine, settings)
+    port = os.environ.get("WORKER_PORT")
+    server = _status_server(int(port), consumer) if port else None
+    threads = [
+        threading.Thread(target=consumer.run, args=(stop,), name="consumer"),
+        threading.Thread(target=relay.run, args=(stop,), name="relay"),
+    ]
+    for thread in threads:
+        thread.start()
+    log.info("worker for %s consuming %s", service, settings.queue)
+    stop.wait()
+    for thread in threads:
+        thread.join(timeout=10)
+    if server is not None:
+        server.shutdown()
+    engine.dispose()
