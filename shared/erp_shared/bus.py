@@ -160,6 +160,14 @@ class Consumer:
         self.settings = settings
         self.handlers = handlers
         self.ready = threading.Event()
+        # Zero-valued series from the start, so a dashboard can tell "none failed" from "unknown".
+        for event_type in handlers:
+            for counter in (
+                metrics.EVENTS_CONSUMED,
+                metrics.EVENTS_FAILED,
+                metrics.EVENTS_DUPLICATE,
+            ):
+                counter.labels(settings.service, event_type)
 
     def run(self, stop: threading.Event) -> None:
         run_with_reconnect("consumer", stop, lambda: self._session(stop))

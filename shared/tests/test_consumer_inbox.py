@@ -1,0 +1,96 @@
+"""The consumer applies each event once, dead-letters what keeps failing, and keeps going."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from prometheus_client import REGISTRY
+from sqlalchemy import Column, MetaData, String, Table, func, select
+
+from erp_shared.db import make_engine, messaging_metadata
+from erp_shared.events import new_event
+from erp_shared.testing import (
+    RunningConsumer,
+    publish_raw,
+    queue_depth,
+    settings_for,
+    wait_until,
+)
+
+pytestmark = pytest.mark.integration
+
+metadata = MetaData()
+effects = Table("effects", metadata, Column("event_id", String(36)), Column("note", String(80)))
+
+
+def record_effect(uow, event):
+    uow.conn.execute(effects.insert().values(event_id=event.id, note=event.type))
+
+
+def always_fail(uow, event):
+    raise RuntimeError("this handler never succeeds")
+
+
+def effect_count(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(effects)).scalar_one()
+
+
+def counter(name: str, event_type: str) -> float:
+    return REGISTRY.get_sample_value(name, {"service": "probe", "type": event_type}) or 0.0
+
+
+@pytest.fixture
+def probe_engine(backend, databases):
+    engine = make_engine(databases.new(backend))
+    messaging_metadata.create_all(engine)
+    metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def customer_event(event_type="customer.registered"):
+    return new_event(
+        event_type, {"customer_id": "c-1", "name": "Ada", "email": "a@x.org"}, producer="crm"
+    )
+
+
+def test_the_same_event_delivered_twice_changes_state_once(probe_engine, amqp_url, bus_prefix):
+    settings = settings_for("probe", str(probe_engine.url), amqp_url, bus_prefix)
+    body = json.dumps(customer_event()).encode()
+    duplicates_before = counter("erp_events_duplicate_total", "customer.registered")
+    with RunningConsumer(probe_engine, settings, {"customer.registered": record_effect}):
+        publish_raw(amqp_url, settings.exchange, "customer.registered", body)
+        publish_raw(amqp_url, settings.exchange, "customer.registered", body)
+        wait_until(
+            lambda: (
+                counter("erp_events_duplicate_total", "customer.registered")
+                == duplicates_before + 1
+            )
+        )
+    assert effect_count(probe_engine) == 1
+
+
+def test_a_message_that_always_fails_ends_in_the_dlq_and_the_rest_flow_on(
+    probe_engine, amqp_url, bus_prefix
+):
+    settings = settings_for("probe", str(probe_engine.url), amqp_url, bus_prefix)
+    handlers = {"customer.registered": always_fail, "customer.updated": record_effect}
+    with RunningConsumer(probe_engine, settings, handlers):
+        publish_raw(
+            amqp_url,
+            settings.exchange,
+            "customer.registered",
+            json.dumps(customer_event()).encode(),
+        )
+        publish_raw(amqp_url, settings.exchange, "customer.updated", b"{not json")
+        publish_raw(
+            amqp_url,
+            settings.exchange,
+            "customer.updated",
+            json.dumps(customer_event("customer.updated")).encode(),
+        )
+        wait_until(lambda: queue_depth(amqp_url, settings.dead_letter_queue) == 2, timeout=20)
+        wait_until(lambda: effect_count(probe_engine) == 1)
+    assert queue_depth(amqp_url, settings.queue) == 0
