@@ -10,6 +10,7 @@ reached fails the test with a message saying which; nothing is skipped.
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 import time
@@ -96,6 +97,15 @@ def backend(request) -> str:
 def migrated_engine(package: str, url: str):
     upgrade(package, url)
     return make_engine(url)
+
+
+def service_app(package: str, database_url: str, amqp_url: str = AMQP_URL, prefix: str = ""):
+    """A service's real Flask app on a freshly migrated database."""
+    upgrade(package, database_url)
+    create_app = importlib.import_module(f"{package}.app").create_app
+    app = create_app(settings_for(package, database_url, amqp_url, prefix))
+    app.config["TESTING"] = True
+    return app
 
 
 @pytest.fixture

@@ -1,0 +1,115 @@
+"""Signing in, who may add users, and how requests reach the services."""
+
+from __future__ import annotations
+
+import threading
+
+import jwt
+import pytest
+from flask import Flask, jsonify, request
+from werkzeug.serving import make_server
+
+from erp_shared.testing import TEST_SECRET, bearer, service_app
+
+pytestmark = pytest.mark.integration
+
+ADMIN_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def upstream():
+    """A stand-in inventory service that echoes what the gateway sent it."""
+    stub = Flask("stub")
+
+    @stub.route("/api/v1/<path:path>", methods=["GET", "POST"])
+    def echo(path):
+        return jsonify(
+            path=path,
+            args=request.args.to_dict(flat=False),
+            body=request.get_json(silent=True),
+            headers={
+                k: request.headers.get(k)
+                for k in ("X-Request-ID", "Authorization", "X-User", "Idempotency-Key")
+            },
+        ), 201
+
+    server = make_server("127.0.0.1", 0, stub, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def client(monkeypatch, databases, upstream):
+    monkeypatch.setenv("ERP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    monkeypatch.setenv("INVENTORY_URL", upstream)
+    monkeypatch.setenv("ORDERS_URL", "http://127.0.0.1:1")
+    return service_app("gateway", databases.new("sqlite")).test_client()
+
+
+def sign_in(client, username="admin", password=ADMIN_PASSWORD):
+    return client.post("/api/v1/auth/token", json={"username": username, "password": password})
+
+
+def test_the_admin_from_the_environment_can_sign_in(client):
+    answer = sign_in(client)
+    assert answer.status_code == 200
+    assert answer.json["token_type"] == "Bearer"
+    claims = jwt.decode(
+        answer.json["access_token"], TEST_SECRET, algorithms=["HS256"], issuer="erp-gateway"
+    )
+    assert claims["sub"] == "admin" and claims["roles"] == ["admin"]
+    assert claims["exp"] - claims["iat"] == answer.json["expires_in"]
+
+
+@pytest.mark.parametrize("username,password", [("admin", "wrong"), ("nobody", ADMIN_PASSWORD)])
+def test_bad_credentials_are_401(client, username, password):
+    answer = sign_in(client, username, password)
+    assert answer.status_code == 401
+    assert answer.mimetype == "application/problem+json"
+
+
+def test_only_an_admin_adds_users_and_a_new_user_can_sign_in(client):
+    user = {"username": "sam", "password": "s3cret-enough", "roles": ["sales"]}
+    assert client.post("/api/v1/auth/users", json=user).status_code == 401
+    assert (
+        client.post("/api/v1/auth/users", json=user, headers=bearer(roles=["sales"])).status_code
+        == 403
+    )
+    admin = {"Authorization": f"Bearer {sign_in(client).json['access_token']}"}
+    assert client.post("/api/v1/auth/users", json=user, headers=admin).status_code == 201
+    assert client.post("/api/v1/auth/users", json=user, headers=admin).status_code == 409
+    assert sign_in(client, "sam", "s3cret-enough").status_code == 200
+
+
+def test_a_request_is_forwarded_with_its_id_token_and_caller(client):
+    headers = {**bearer(subject="sam"), "X-Request-ID": "req-7", "Idempotency-Key": "k"}
+    answer = client.post("/api/v1/products?x=1", json={"sku": "A"}, headers=headers)
+    assert answer.status_code == 201
+    assert answer.headers["X-Request-ID"] == "req-7"
+    echoed = answer.json
+    assert echoed["path"] == "products" and echoed["args"] == {"x": ["1"]}
+    assert echoed["body"] == {"sku": "A"}
+    assert echoed["headers"] == {
+        "X-Request-ID": "req-7",
+        "Authorization": headers["Authorization"],
+        "X-User": "sam",
+        "Idempotency-Key": "k",
+    }
+
+
+def test_a_request_without_a_token_never_reaches_a_service(client):
+    assert client.get("/api/v1/products/A").status_code == 401
+
+
+def test_a_service_that_is_down_answers_503_and_health_says_so(client):
+    answer = client.get("/api/v1/orders/1", headers=bearer())
+    assert answer.status_code == 503
+    assert answer.mimetype == "application/problem+json"
+    health = client.get("/health")
+    assert health.status_code == 503
+    assert health.json["services"]["orders"]["status"] == "down"
+
+
+def test_an_unknown_resource_is_404(client):
+    assert client.get("/api/v1/nothing-here", headers=bearer()).status_code == 404

@@ -1,0 +1,57 @@
+"""The sales summary counts confirmed orders, whatever order their events arrive in."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics.handlers import HANDLERS
+from erp_shared.events import new_event, parse_event
+from erp_shared.testing import bearer, service_app
+from erp_shared.uow import UnitOfWork
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def app(backend, databases):
+    return service_app("analytics", databases.new(backend))
+
+
+def deliver(app, event_type, data):
+    event = parse_event(new_event(event_type, data, producer="orders"))
+    with UnitOfWork(app.extensions["erp_engine"], "analytics") as uow:
+        HANDLERS[event_type](uow, event)
+
+
+def placed(order_id, quantity, price="10.00"):
+    return {
+        "order_id": order_id,
+        "number": f"SO-{order_id}",
+        "customer_id": "c-1",
+        "channel": "web",
+        "campaign_code": None,
+        "currency": "EUR",
+        "total": "0",
+        "lines": [{"sku": "A", "quantity": quantity, "unit_price": price}],
+    }
+
+
+def test_only_confirmed_orders_count_even_when_confirmation_arrives_first(app):
+    deliver(app, "order.placed", placed("o-1", 2))
+    deliver(app, "order.confirmed", {"order_id": "o-1"})
+    deliver(app, "order.confirmed", {"order_id": "o-2"})
+    deliver(app, "order.placed", placed("o-2", 1, "5.00"))
+    deliver(app, "order.placed", placed("o-3", 7))
+    deliver(app, "order.rejected", {"order_id": "o-3", "reason": "no stock"})
+
+    summary = app.test_client().get("/api/v1/analytics/summary", headers=bearer()).json
+    assert (summary["revenue"], summary["orders"], summary["units"]) == ("25.00", 2, 3)
+    assert summary["average_order_value"] == "12.50"
+    assert summary["previous_period"]["orders"] == 0
+
+
+def test_a_reversed_period_is_refused(app):
+    answer = app.test_client().get(
+        "/api/v1/analytics/summary?from=2026-02-01&to=2026-01-01", headers=bearer()
+    )
+    assert answer.status_code == 422

@@ -1,0 +1,93 @@
+"""Registering customers: one per email, announced to the other services."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from crm.handlers import HANDLERS
+from erp_shared.db import outbox
+from erp_shared.events import new_event, parse_event
+from erp_shared.testing import bearer, service_app
+from erp_shared.uow import UnitOfWork
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def app(backend, databases):
+    return service_app("crm", databases.new(backend))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def register(client, **body):
+    payload = {"name": "Ada Lovelace", "email": "Ada@Example.com", **body}
+    return client.post("/api/v1/customers", json=payload, headers=bearer())
+
+
+def test_a_registered_customer_can_be_read_back_and_is_announced(client, app):
+    created = register(
+        client,
+        tags=["VIP", "vip "],
+        credit_limit="5000.00",
+        addresses=[
+            {
+                "kind": "billing",
+                "line1": "1 Main St",
+                "city": "London",
+                "postal_code": "N1",
+                "country": "GB",
+            }
+        ],
+    )
+    assert created.status_code == 201
+    customer = client.get(f"/api/v1/customers/{created.json['id']}", headers=bearer()).json
+    assert customer["email"] == "ada@example.com"
+    assert customer["tags"] == ["vip"]
+    assert customer["segment"] is None
+    assert customer["addresses"][0]["city"] == "London"
+    with app.extensions["erp_engine"].connect() as conn:
+        [body] = [
+            json.loads(r.body)
+            for r in conn.execute(
+                select(outbox.c.body).where(outbox.c.type == "customer.registered")
+            )
+        ]
+    assert body["data"]["customer_id"] == customer["id"]
+    assert body["data"]["credit_limit"] == "5000.00"
+
+
+def test_an_email_already_used_is_a_conflict(client):
+    register(client)
+    again = register(client, email="ADA@example.com")
+    assert again.status_code == 409
+    assert again.json["errors"] == {"email": ["Already used."]}
+
+
+def test_a_bad_email_or_unknown_field_is_refused(client):
+    answer = register(client, email="not-an-email", vip=True)
+    assert answer.status_code == 422
+    assert set(answer.json["errors"]) == {"email", "vip"}
+
+
+def test_the_segment_analytics_assigns_shows_on_the_record(client, app):
+    customer_id = register(client).json["id"]
+    event = parse_event(
+        new_event(
+            "customer.segment_changed",
+            {"customer_id": customer_id, "segment": "champions"},
+            producer="analytics",
+        )
+    )
+    with UnitOfWork(app.extensions["erp_engine"], "crm") as uow:
+        HANDLERS[event.type](uow, event)
+    assert (
+        client.get(f"/api/v1/customers/{customer_id}", headers=bearer()).json["segment"]
+        == "champions"
+    )

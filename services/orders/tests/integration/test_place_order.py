@@ -1,0 +1,147 @@
+"""Placing an order over HTTP, and settling it on the inventory's answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from erp_shared.db import outbox
+from erp_shared.events import new_event, parse_event
+from erp_shared.testing import bearer, service_app
+from erp_shared.uow import UnitOfWork
+from orders.handlers import HANDLERS
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def app(backend, databases):
+    app = service_app("orders", databases.new(backend))
+    deliver(
+        app,
+        "customer.registered",
+        {"customer_id": "cust-1", "name": "Ada", "email": "ada@example.com", "tags": []},
+    )
+    deliver(
+        app,
+        "product.created",
+        {
+            "sku": "CHAIR",
+            "name": "Chair",
+            "unit_price": "149.00",
+            "currency": "EUR",
+            "category": None,
+        },
+    )
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def deliver(app, event_type, data, producer="test"):
+    """Hand an event to the orders handler the way the consumer does, in one unit of work."""
+    event = parse_event(new_event(event_type, data, producer=producer))
+    with UnitOfWork(app.extensions["erp_engine"], "orders") as uow:
+        HANDLERS[event_type](uow, event)
+
+
+def place(client, headers=None, **overrides):
+    body = {"customer_id": "cust-1", "channel": "web", "lines": [{"sku": "CHAIR", "quantity": 3}]}
+    body.update(overrides)
+    return client.post("/api/v1/orders", json=body, headers={**bearer(), **(headers or {})})
+
+
+def outbox_events(app, event_type):
+    with app.extensions["erp_engine"].connect() as conn:
+        rows = conn.execute(select(outbox.c.body).where(outbox.c.type == event_type))
+        return [json.loads(row.body) for row in rows]
+
+
+def test_an_order_is_priced_from_the_catalogue_and_announced(client, app):
+    answer = place(client, headers={"X-Request-ID": "req-42"})
+    assert answer.status_code == 201
+    order = answer.json
+    assert order["status"] == "pending"
+    assert order["lines"] == [
+        {"sku": "CHAIR", "quantity": 3, "unit_price": "149.00", "line_total": "447.00"}
+    ]
+    assert (order["subtotal"], order["total"], order["currency"]) == ("447.00", "447.00", "EUR")
+    assert [entry["status"] for entry in order["history"]] == ["pending"]
+    [placed] = outbox_events(app, "order.placed")
+    assert placed["data"]["order_id"] == order["id"]
+    assert placed["correlation_id"] == "req-42"
+
+
+def test_a_price_sent_by_the_client_is_refused(client, app):
+    answer = place(client, lines=[{"sku": "CHAIR", "quantity": 1, "unit_price": "0.01"}])
+    assert answer.status_code == 422
+    assert "unit_price" in json.dumps(answer.json["errors"])
+    assert outbox_events(app, "order.placed") == []
+
+
+@pytest.mark.parametrize(
+    "overrides,field",
+    [
+        ({"customer_id": "nobody"}, "customer_id"),
+        ({"lines": [{"sku": "GHOST", "quantity": 1}]}, "lines"),
+        ({"channel": "fax"}, "channel"),
+        ({"lines": []}, "lines"),
+    ],
+)
+def test_an_order_that_cannot_be_placed_writes_nothing(client, app, overrides, field):
+    answer = place(client, **overrides)
+    assert answer.status_code == 422
+    assert field in answer.json["errors"]
+    assert outbox_events(app, "order.placed") == []
+
+
+def test_the_inventory_answer_confirms_or_rejects_once(client, app):
+    confirmed = place(client).json["id"]
+    rejected = place(client).json["id"]
+    deliver(app, "stock.reserved", {"order_id": confirmed, "lines": []}, "inventory")
+    deliver(
+        app,
+        "stock.reservation_rejected",
+        {"order_id": rejected, "reason": "insufficient stock", "lines": []},
+        "inventory",
+    )
+    deliver(
+        app,
+        "stock.reservation_rejected",
+        {"order_id": confirmed, "reason": "stale", "lines": []},
+        "inventory",
+    )
+
+    first = client.get(f"/api/v1/orders/{confirmed}", headers=bearer()).json
+    second = client.get(f"/api/v1/orders/{rejected}", headers=bearer()).json
+    assert [h["status"] for h in first["history"]] == ["pending", "confirmed"]
+    assert second["status"] == "rejected"
+    assert second["rejection_reason"] == "insufficient stock"
+    assert len(outbox_events(app, "order.confirmed")) == 1
+    assert len(outbox_events(app, "order.rejected")) == 1
+
+
+def test_a_retried_request_with_the_same_idempotency_key_returns_the_same_order(client, app):
+    first = place(client, headers={"Idempotency-Key": "k-1"})
+    again = place(client, headers={"Idempotency-Key": "k-1"})
+    other = place(client, headers={"Idempotency-Key": "k-1"}, note="changed my mind")
+    assert first.status_code == again.status_code == 201
+    assert again.json["id"] == first.json["id"]
+    assert other.status_code == 409
+    assert len(outbox_events(app, "order.placed")) == 1
+
+
+def test_order_numbers_have_no_gaps(client):
+    numbers = [place(client).json["number"] for _ in range(3)]
+    assert [int(n.rsplit("-", 1)[1]) for n in numbers] == [1, 2, 3]
+
+
+def test_an_unknown_order_is_not_found(client):
+    answer = client.get("/api/v1/orders/nope", headers=bearer())
+    assert answer.status_code == 404
+    assert answer.mimetype == "application/problem+json"
