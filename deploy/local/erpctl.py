@@ -107,8 +107,9 @@ def processes(env: dict[str, str]) -> list[dict]:
 
 
 def migrate(env: dict[str, str]) -> None:
-    for name in ("gateway", *SERVICES):
-        subprocess.run([sys.executable, "-m", "erp_shared.migrate", name], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "erp_shared.migrate", "gateway", *SERVICES], env=env, check=True
+    )
 
 
 def _pid_file(name: str) -> Path:

@@ -16,6 +16,9 @@ timeout = 30
 graceful_timeout = 10
 keepalive = 5
 accesslog = "-" if os.environ.get("ERP_ACCESS_LOG", "1") == "1" else None
+# gunicorn's control socket defaults to one path per user: every master on the machine would
+# fight over it. Nothing here uses it.
+control_socket_disable = True
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 
 

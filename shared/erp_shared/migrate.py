@@ -1,6 +1,6 @@
 """Schema migrations: one Alembic history per service, run the same way everywhere.
 
-`python -m erp_shared.migrate <service>` upgrades that service's database to head; each
+`python -m erp_shared.migrate <service>...` upgrades each service's database to head; each
 service's `migrations/env.py` only calls `run_migrations(...)`.
 """
 
@@ -46,5 +46,5 @@ def run_migrations(target_metadata) -> None:
 
 
 if __name__ == "__main__":
-    service = sys.argv[1]
-    upgrade(service, Settings.from_env(service).database_url)
+    for service in sys.argv[1:]:
+        upgrade(service, Settings.from_env(service).database_url)

@@ -1,0 +1,112 @@
+"""Orders placed while the broker is unreachable wait, and are all decided once it is back."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import httpx
+import pytest
+
+from erp_shared.testing import AMQP_URL, wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+class BrokerLink:
+    """A TCP relay between the system and RabbitMQ that the test can cut and restore."""
+
+    def __init__(self, target=("127.0.0.1", 5672)):
+        self.target = target
+        self.port = None
+        self.listener = None
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+
+    def restore(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port or 0))
+        self.port = self.listener.getsockname()[1]
+        self.listener.listen(64)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def cut(self):
+        self.listener.close()
+        with self.lock:
+            for sock in self.sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self.sockets.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+@pytest.fixture
+def link():
+    link = BrokerLink()
+    link.restore()
+    yield link
+    link.cut()
+
+
+def test_orders_placed_during_a_broker_outage_are_all_decided_after_it(start_system, link):
+    broker_url = AMQP_URL.replace("127.0.0.1:5672", f"127.0.0.1:{link.port}")
+    assert broker_url != AMQP_URL, "the test expects AMQP_URL on 127.0.0.1:5672"
+    system = start_system(broker_url=broker_url)
+    system.create_stocked_product("DURING-OUTAGE", 6)
+    customer_id = system.create_customer()
+    warm_up = system.place_first_order(customer_id, "DURING-OUTAGE", 10_000)
+    wait_until(lambda: system.settled(warm_up["id"]))
+
+    link.cut()
+    wait_until(lambda: httpx.get(f"{system.gateway}/health").status_code == 503, timeout=15)
+    placed = [system.place_order(customer_id, "DURING-OUTAGE", 1) for _ in range(10)]
+    assert [answer.status_code for answer in placed] == [201] * 10
+    ids = [answer.json()["id"] for answer in placed]
+    threading.Event().wait(2.0)  # time in which a lost or mis-sent event would show
+    assert {system.order(order_id)["status"] for order_id in ids} == {"pending"}
+
+    link.restore()
+    decided = wait_until(
+        lambda: (
+            all(system.settled(order_id) for order_id in ids)
+            and [system.order(order_id)["status"] for order_id in ids]
+        ),
+        timeout=60,
+        interval=0.25,
+    )
+    assert decided.count("confirmed") == 6
+    assert decided.count("rejected") == 4
+    wait_until(lambda: httpx.get(f"{system.gateway}/health").status_code == 200, timeout=15)

@@ -1,0 +1,98 @@
+"""One order travels the whole system, driven through the gateway only."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from erp_shared.testing import wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_order_is_confirmed_reserved_and_reported_and_an_oversized_one_rejected(system):
+    system.create_stocked_product("CHAIR-01", 10)
+    customer_id = system.create_customer()
+
+    order = system.place_first_order(customer_id, "CHAIR-01", 3)
+    assert order["status"] == "pending"
+    assert order["lines"][0]["unit_price"] == "149.00"
+    confirmed = wait_until(lambda: system.settled(order["id"]))
+    assert confirmed["status"] == "confirmed"
+    assert [h["status"] for h in confirmed["history"]] == ["pending", "confirmed"]
+
+    stock = system.stock("CHAIR-01")
+    assert (stock["on_hand"], stock["reserved"], stock["available"]) == (10, 3, 7)
+
+    too_big = system.place_order(customer_id, "CHAIR-01", 100).json()
+    rejected = wait_until(lambda: system.settled(too_big["id"]))
+    assert rejected["status"] == "rejected"
+    assert "requested 100, available 7" in rejected["rejection_reason"]
+
+    summary = wait_until(
+        lambda: (s := system.call("GET", "/analytics/summary").json())["orders"] == 1 and s
+    )
+    assert (summary["revenue"], summary["units"]) == ("447.00", 3)
+
+
+def test_the_request_id_follows_an_order_into_logs_and_the_events_it_causes(system):
+    system.create_stocked_product("LAMP", 5)
+    customer_id = system.create_customer()
+    system.place_first_order(customer_id, "LAMP", 1)
+    order = system.place_order(customer_id, "LAMP", 1, **{"X-Request-ID": "trace-me-42"})
+    assert order.headers["X-Request-ID"] == "trace-me-42"
+    wait_until(lambda: system.settled(order.json()["id"]))
+    assert "request_id=trace-me-42" in system.logs("orders")
+    with sqlite3.connect(system.var_dir / "inventory.db") as inventory:
+        replies = [
+            json.loads(body)
+            for (body,) in inventory.execute(
+                "SELECT body FROM outbox WHERE type = 'stock.reserved'"
+            )
+        ]
+    reply = next(r for r in replies if r["data"]["order_id"] == order.json()["id"])
+    assert reply["correlation_id"] == "trace-me-42"
+
+
+def test_every_process_exposes_parseable_http_and_event_metrics(system):
+    system.create_stocked_product("DESK", 5)
+    customer_id = system.create_customer()
+    order = system.place_first_order(customer_id, "DESK", 1)
+    wait_until(lambda: system.settled(order["id"]))
+    for _ in range(40):  # spread over both gunicorn workers of the service
+        httpx.get(f"http://127.0.0.1:{system.port('inventory')}/health/live")
+
+    families = {}
+    for service in ("gateway", "crm", "orders", "inventory", "analytics"):
+        text = httpx.get(f"http://127.0.0.1:{system.port(service)}/metrics").text
+        families[service] = {f.name: f for f in text_string_to_metric_families(text)}
+        assert "erp_http_requests" in families[service]
+        assert "erp_http_request_duration_seconds" in families[service]
+    for index, service in enumerate(("crm", "orders", "inventory", "analytics"), start=1):
+        text = httpx.get(f"http://127.0.0.1:{system.worker_port(index)}/metrics").text
+        names = {f.name for f in text_string_to_metric_families(text)}
+        assert {"erp_events_consumed", "erp_events_failed"} <= names, service
+
+    live = sum(
+        sample.value
+        for sample in families["inventory"]["erp_http_requests"].samples
+        if sample.labels.get("route") == "/health/live" and sample.name.endswith("_total")
+    )
+    assert live >= 40
+
+    def value(service, family, event_type):
+        return sum(
+            s.value
+            for s in families[service][family].samples
+            if s.labels.get("type") == event_type and s.name.endswith("_total")
+        )
+
+    assert value("orders", "erp_events_published", "order.placed") >= 1
+    assert value("inventory", "erp_events_consumed", "order.placed") >= 1
+    assert value("inventory", "erp_events_published", "stock.reserved") >= 1
+    assert value("orders", "erp_events_consumed", "stock.reserved") >= 1
+    assert value("crm", "erp_events_published", "customer.registered") >= 1
