@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -11,6 +12,11 @@ import pytest
 from erp_shared.testing import AMQP_URL, wait_until
 
 pytestmark = pytest.mark.e2e
+
+
+def _hang_up(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 class BrokerLink:
@@ -35,10 +41,7 @@ class BrokerLink:
         self.listener.close()
         with self.lock:
             for sock in self.sockets:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+                _hang_up(sock)
                 sock.close()
             self.sockets.clear()
 
@@ -67,10 +70,7 @@ class BrokerLink:
             pass
         finally:
             for sock in (source, sink):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+                _hang_up(sock)
 
 
 @pytest.fixture
