@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from erp_shared.auth import require_secret
 from erp_shared.config import Settings
 from erp_shared.web import create_service_app
 from gateway import routing, service
@@ -14,8 +13,7 @@ PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs")
 
 
 def create_app(settings: Settings | None = None):
-    settings = settings or Settings.from_env("gateway")
-    require_secret(settings)
+    settings = settings or Settings.from_env("gateway", uses_broker=False)
     admin_password = os.environ.get("ERP_ADMIN_PASSWORD")
     if not admin_password and not settings.is_development:
         raise RuntimeError("ERP_ADMIN_PASSWORD must be set outside development mode")

@@ -54,17 +54,26 @@ class Settings:
         return self.environment == "development"
 
     @classmethod
-    def from_env(cls, service: str, **overrides) -> Settings:
+    def from_env(cls, service: str, uses_broker: bool = True, **overrides) -> Settings:
         """Read `<SERVICE>_DATABASE_URL` first, then `DATABASE_URL`, so one shell can run all."""
         prefix = service.upper()
+        environment = _env("ERP_ENV", "development")
+        database_url = _env(f"{prefix}_DATABASE_URL") or _env("DATABASE_URL")
+        amqp_url = _env("AMQP_URL")
+        if environment != "development" and not (database_url and (amqp_url or not uses_broker)):
+            # Outside development a forgotten variable must stop the process, not quietly
+            # point it at an empty local SQLite file or a broker on localhost.
+            raise RuntimeError(
+                f"{prefix}_DATABASE_URL (or DATABASE_URL) and AMQP_URL must be set when "
+                f"ERP_ENV={environment}"
+            )
         var_dir = _env("ERP_VAR_DIR", "var")
         values = dict(
             service=service,
-            database_url=_env(f"{prefix}_DATABASE_URL")
-            or _env("DATABASE_URL", f"sqlite:///{var_dir}/{service}.db"),
-            amqp_url=_env("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
+            database_url=database_url or f"sqlite:///{var_dir}/{service}.db",
+            amqp_url=amqp_url or "amqp://guest:guest@127.0.0.1:5672/%2F",
             bus_prefix=_env("ERP_BUS_PREFIX", ""),
-            environment=_env("ERP_ENV", "development"),
+            environment=environment,
             jwt_secret=_env("ERP_JWT_SECRET"),
             delivery_limit=int(_env("ERP_DELIVERY_LIMIT", "5")),
         )

@@ -13,6 +13,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 30
+# Worker heartbeat files on tmpfs: on a container's disk-backed /tmp a slow write can make the
+# arbiter kill a healthy worker.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 graceful_timeout = 10
 keepalive = 5
 accesslog = "-" if os.environ.get("ERP_ACCESS_LOG", "1") == "1" else None

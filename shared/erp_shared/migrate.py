@@ -47,4 +47,4 @@ def run_migrations(target_metadata) -> None:
 
 if __name__ == "__main__":
     for service in sys.argv[1:]:
-        upgrade(service, Settings.from_env(service).database_url)
+        upgrade(service, Settings.from_env(service, uses_broker=False).database_url)

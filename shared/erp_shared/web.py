@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from erp_shared import context, metrics
-from erp_shared.auth import InvalidToken, bearer_token, verify_token
+from erp_shared.auth import InvalidToken, bearer_token, require_secret, verify_token
 from erp_shared.config import Settings
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
@@ -78,6 +78,7 @@ def create_service_app(
 ) -> Flask:
     """The app every service and the gateway build on; no work happens at import time."""
     settings = settings or Settings.from_env(service)
+    require_secret(settings)
     configure_logging(service, os.environ.get("LOG_LEVEL", "INFO"))
     engine = make_engine(settings.database_url)
     app = Flask(service)

@@ -1,0 +1,293 @@
+"""The container deployment, checked offline: what an operator relies on at `docker compose up`.
+
+docker-compose.yml is parsed and validated with compose-spec (the Compose specification's own
+schema, no Docker engine needed); the Dockerfiles and the Prometheus and Grafana files beside
+it are read as text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from compose_spec import PyOptions
+
+from erp_shared.config import DEFAULT_PORTS
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("crm", "orders", "inventory", "analytics")
+DEPLOYABLES = ("gateway", *SERVICES)
+SOURCE_DIRS = {"gateway": "gateway", **{name: f"services/{name}" for name in SERVICES}}
+APPS_AND_WORKERS = [*DEPLOYABLES, *(f"{name}-worker" for name in SERVICES)]
+
+SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN)$")
+REQUIRED_VARIABLE = re.compile(r"\$\{[A-Z][A-Z0-9_]*:\?[^}]+\}")
+VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<rest>[^}]*)\}")
+DATABASE_URL = re.compile(
+    r"postgresql://(?P<user>[^:@]+):(?P<password>\$\{[^}]+\})@(?P<host>[^:/]+):5432/(?P<db>\w+)"
+)
+
+
+def load_yaml(path: Path):
+    """PyYAML is not among the project's packages, but compose-spec parses YAML and hands an
+    `x-` extension back as plain data, so any YAML document can be read nested under one."""
+    wrapped = "services: {}\nx-document:\n" + textwrap.indent(path.read_text(), "  ")
+    return PyOptions().from_yaml(wrapped).extensions["x-document"]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    # Merge keys (`<<`) carry the shared blocks, so they must be resolved while parsing.
+    return PyOptions(apply_merge=True).from_yaml((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose) -> dict[str, dict]:
+    return compose.to_dict()["services"]
+
+
+def environment(service: dict) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.partition("=")[::2] for item in env)
+    return {key: "" if value is None else str(value) for key, value in env.items()}
+
+
+def depends_on(service: dict) -> dict[str, dict]:
+    deps = service.get("depends_on") or {}
+    if isinstance(deps, list):
+        return {name: {"condition": "service_started"} for name in deps}
+    return deps
+
+
+def published_ports(service: dict) -> set[tuple[int, int]]:
+    """(published, target) pairs from the short ("[ip:]8080:8080") or the long syntax."""
+    pairs = set()
+    for port in service.get("ports") or []:
+        if isinstance(port, dict):
+            pairs.add((int(port["published"]), int(port["target"])))
+        else:
+            *_, published, target = str(port).split(":")
+            pairs.add((int(published), int(target.split("/")[0])))
+    return pairs
+
+
+def named_volumes(service: dict) -> set[str]:
+    names = set()
+    for volume in service.get("volumes") or []:
+        if isinstance(volume, dict):
+            if volume.get("type", "volume") == "volume" and volume.get("source"):
+                names.add(volume["source"])
+        elif ":" in volume and not volume.startswith((".", "/", "~")):
+            names.add(volume.split(":", 1)[0])
+    return names
+
+
+def dockerfile(name: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) in order, with line continuations joined."""
+    text = re.sub(r"\\\n", "", (ROOT / SOURCE_DIRS[name] / "Dockerfile").read_text())
+    instructions = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, arguments = line.partition(" ")
+            instructions.append((keyword.upper(), arguments.strip()))
+    return instructions
+
+
+def test_compose_file_follows_the_compose_specification(compose):
+    compose.validate()
+    compose.to_spec()
+
+
+def test_every_dependency_and_named_volume_is_declared(compose, services):
+    # compose-spec's validate() does not look at depends_on or at short-syntax volumes.
+    declared_volumes = set(compose.to_dict().get("volumes") or {})
+    for name, service in services.items():
+        assert set(depends_on(service)) <= set(services), name
+        assert named_volumes(service) <= declared_volumes, name
+
+
+def test_every_service_has_a_database_migration_app_and_worker(services):
+    for name in DEPLOYABLES:
+        assert {name, f"{name}-migrate", f"{name}-db"} <= set(services), name
+        migrate = ["python", "-m", "erp_shared.migrate", name]
+        assert services[f"{name}-migrate"]["command"] == migrate
+    for name in SERVICES:
+        assert services[f"{name}-worker"]["command"] == ["python", "-m", f"{name}.worker"]
+        assert (ROOT / SOURCE_DIRS[name] / name / "worker.py").is_file()
+
+
+@pytest.mark.parametrize("process", APPS_AND_WORKERS)
+def test_apps_and_workers_start_after_their_migration(services, process):
+    deployable = process.removesuffix("-worker")
+    condition = depends_on(services[process])[f"{deployable}-migrate"]["condition"]
+    assert condition == "service_completed_successfully"
+
+
+@pytest.mark.parametrize("deployable", DEPLOYABLES)
+def test_migration_waits_for_a_healthy_database(services, deployable):
+    migrate = services[f"{deployable}-migrate"]
+    assert depends_on(migrate)[f"{deployable}-db"]["condition"] == "service_healthy"
+    assert migrate["restart"] == "no"
+
+
+@pytest.mark.parametrize("deployable", DEPLOYABLES)
+def test_app_worker_and_migration_run_one_image_built_from_the_deployables_dockerfile(
+    services, deployable
+):
+    names = [deployable, f"{deployable}-migrate"]
+    if deployable != "gateway":
+        names.append(f"{deployable}-worker")
+    assert len({services[name]["image"] for name in names}) == 1
+    for name in names:
+        build = services[name]["build"]
+        assert build["context"] == "."
+        assert build["dockerfile"] == f"{SOURCE_DIRS[deployable]}/Dockerfile"
+
+
+@pytest.mark.parametrize("deployable", DEPLOYABLES)
+def test_each_process_uses_its_own_postgres_database(services, deployable):
+    database = services[f"{deployable}-db"]
+    names = [name for name in services if name.split("-")[0] == deployable]
+    for name in names:
+        if name == f"{deployable}-db":
+            continue
+        url = environment(services[name])[f"{deployable.upper()}_DATABASE_URL"]
+        match = DATABASE_URL.fullmatch(url)
+        assert match, f"{name}: {url}"
+        assert match["host"] == f"{deployable}-db"
+        assert match["db"] == environment(database)["POSTGRES_DB"]
+        assert match["user"] == environment(database)["POSTGRES_USER"]
+
+
+def test_every_database_and_the_broker_has_a_healthcheck(services):
+    databases = [
+        name for name, service in services.items() if service["image"].startswith("postgres")
+    ]
+    assert sorted(databases) == sorted(f"{name}-db" for name in DEPLOYABLES)
+    for name in [*databases, "rabbitmq"]:
+        healthcheck = services[name].get("healthcheck") or {}
+        assert healthcheck.get("test") and not healthcheck.get("disable"), name
+
+
+def test_no_secret_has_a_literal_or_default_value(services):
+    for name, service in services.items():
+        for key, value in environment(service).items():
+            if SECRET_NAME.search(key):
+                assert REQUIRED_VARIABLE.fullmatch(value), f"{name}: {key}={value}"
+            if key.endswith("_DATABASE_URL"):
+                password = DATABASE_URL.fullmatch(value)["password"]
+                assert REQUIRED_VARIABLE.fullmatch(password), f"{name}: {key}"
+    # `${VAR:-default}` anywhere, even outside an environment block, would be a default secret.
+    for match in VARIABLE.finditer((ROOT / "docker-compose.yml").read_text()):
+        if SECRET_NAME.search(match["name"]):
+            assert match["rest"].startswith(":?"), match.group(0)
+
+
+def test_the_broker_with_its_stock_credentials_is_not_published(services):
+    assert "guest:guest@rabbitmq" in environment(services["crm"])["AMQP_URL"]
+    assert published_ports(services["rabbitmq"]) == set()
+
+
+def test_only_the_gateway_of_the_erp_is_published_on_8080(services):
+    assert (8080, DEFAULT_PORTS["gateway"]) in published_ports(services["gateway"])
+    for name in [*SERVICES, *(f"{name}-worker" for name in SERVICES)]:
+        assert published_ports(services[name]) == set(), name
+    for name in DEPLOYABLES:
+        assert published_ports(services[f"{name}-db"]) == set(), name
+
+
+def test_gateway_finds_every_service_by_its_compose_name(services):
+    env = environment(services["gateway"])
+    for name in SERVICES:
+        assert env[f"{name.upper()}_URL"] == f"http://{name}:{DEFAULT_PORTS[name]}"
+
+
+def test_every_process_runs_in_production_mode_with_the_secrets_it_needs(services):
+    for name in services:
+        if name.split("-")[0] in DEPLOYABLES and not name.endswith("-db"):
+            assert environment(services[name])["ERP_ENV"] == "production", name
+    for name in DEPLOYABLES:
+        assert "ERP_JWT_SECRET" in environment(services[name]), name
+    assert "ERP_ADMIN_PASSWORD" in environment(services["gateway"])
+
+
+def test_long_running_services_restart_and_every_service_is_resource_limited(services):
+    for name, service in services.items():
+        expected = "no" if name.endswith("-migrate") else "unless-stopped"
+        assert service["restart"] == expected, name
+        limits = service["deploy"]["resources"]["limits"]
+        assert limits.get("cpus") and limits.get("memory"), name
+
+
+def test_prometheus_scrapes_every_app_and_every_worker(services):
+    mount = "./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro"
+    assert mount in services["prometheus"]["volumes"]
+    config = load_yaml(ROOT / "deploy" / "prometheus" / "prometheus.yml")
+    scraped = set()
+    for job in config["scrape_configs"]:
+        if job.get("metrics_path", "/metrics") == "/metrics":
+            for group in job.get("static_configs", []):
+                scraped.update(group["targets"])
+    apps = {f"{name}:{DEFAULT_PORTS[name]}" for name in DEPLOYABLES}
+    workers = {
+        f"{name}-worker:{environment(services[f'{name}-worker'])['WORKER_PORT']}"
+        for name in SERVICES
+    }
+    assert apps <= scraped
+    assert workers <= scraped
+
+
+def test_grafana_starts_with_prometheus_as_its_datasource(services):
+    mounts = services["grafana"]["volumes"]
+    assert any(mount.startswith("./deploy/grafana/provisioning/datasources:") for mount in mounts)
+    config = load_yaml(
+        ROOT / "deploy" / "grafana" / "provisioning" / "datasources" / "prometheus.yml"
+    )
+    (datasource,) = config["datasources"]
+    assert datasource["type"] == "prometheus"
+    assert datasource["url"] == "http://prometheus:9090"
+    assert datasource["isDefault"] is True
+
+
+@pytest.mark.parametrize("deployable", DEPLOYABLES)
+def test_dockerfile_runs_its_own_package_as_a_non_root_user(deployable):
+    assert (ROOT / SOURCE_DIRS[deployable] / "Dockerfile").is_file()
+    instructions = dockerfile(deployable)
+    first = dict(reversed(instructions))
+    last = dict(instructions)
+    port = DEFAULT_PORTS[deployable]
+    assert first["FROM"] == "python:3.11-slim"
+    assert last["USER"].split(":")[0] not in ("root", "0")
+    command = json.loads(last["CMD"])
+    assert command[0] == "gunicorn"
+    assert command[-1] == f"{deployable}.app:create_app()"
+    assert command[command.index("--bind") + 1] == f"0.0.0.0:{port}"
+    assert "/health/live" in last["HEALTHCHECK"]
+    assert str(port) in last["HEALTHCHECK"]
+
+
+@pytest.mark.parametrize("deployable", DEPLOYABLES)
+def test_dockerfile_keeps_migrations_beside_the_installed_package(deployable):
+    source = SOURCE_DIRS[deployable]
+    assert (ROOT / source / "migrations" / "env.py").is_file()
+    instructions = dockerfile(deployable)
+    assert ("COPY", f"{source} /app/{source}") in instructions
+    assert any(
+        keyword == "RUN" and f"editable_mode=compat -e /app/{source}" in arguments
+        for keyword, arguments in instructions
+    )
+
+
+@pytest.mark.parametrize("deployable", DEPLOYABLES)
+def test_dockerfile_gives_prometheus_a_fresh_multiprocess_directory(deployable):
+    instructions = dockerfile(deployable)
+    env = " ".join(arguments for keyword, arguments in instructions if keyword == "ENV")
+    assert "PROMETHEUS_MULTIPROC_DIR=/tmp/metrics" in env
+    entrypoint = json.loads(dict(instructions)["ENTRYPOINT"])
+    assert 'mkdir -p "$PROMETHEUS_MULTIPROC_DIR"' in entrypoint[2]
+    assert entrypoint[2].endswith('exec "$@"')
