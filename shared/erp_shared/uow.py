@@ -20,7 +20,6 @@ class UnitOfWork:
         self.engine = engine
         self.producer = producer
         self.conn: Connection | None = None
-        self.emitted: list[dict] = []
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self.engine.connect()
@@ -53,5 +52,4 @@ class UnitOfWork:
                 created_at=utcnow(),
             )
         )
-        self.emitted.append(envelope)
         return envelope
