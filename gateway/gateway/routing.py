@@ -46,6 +46,7 @@ FORWARDED_RESPONSE_HEADERS = (
     "Content-Disposition",
 )
 CONNECT_TIMEOUT = 2.0
+HEALTH_CONCURRENCY = int(os.environ.get("GUNICORN_THREADS", "8"))
 READ_TIMEOUT = float(os.environ.get("GATEWAY_UPSTREAM_TIMEOUT", "30"))
 
 
@@ -66,7 +67,8 @@ class Upstreams:
         adapter = HTTPAdapter(pool_connections=len(urls), pool_maxsize=64, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self._health_pool = ThreadPoolExecutor(max_workers=len(urls))
+        # Sized for every request thread of the process probing all services at once.
+        self._health_pool = ThreadPoolExecutor(max_workers=len(urls) * HEALTH_CONCURRENCY)
 
     def forward(self, path: str) -> Response:
         service = RESOURCES.get(path.split("/", 1)[0])
