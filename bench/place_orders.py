@@ -176,6 +176,21 @@ async def wait_until_settled(client, order_ids, timeout, concurrency) -> dict[st
     return final
 
 
+async def place_paced(client, order: dict, rate: float, duration: float) -> list[str]:
+    """One order every 1/rate seconds from one client: the latency of an unsaturated system,
+    to set beside the latency under the saturating load above."""
+    placed = []
+    started = time.perf_counter()
+    sent = 0
+    while time.perf_counter() - started < duration:
+        answer = await client.post(f"{API}/orders", json=order)
+        if answer.is_success:
+            placed.append(answer.json()["id"])
+        sent += 1
+        await asyncio.sleep(max(0.0, started + sent / rate - time.perf_counter()))
+    return placed
+
+
 def summary(values: list[float]) -> dict:
     """p50/p99/max by nearest rank, so every figure is a time that was actually observed."""
     ordered = sorted(values)
@@ -205,12 +220,14 @@ def confirmation_latency(placed: list[str], settled: dict[str, dict]) -> dict:
 
 def print_table(results: dict) -> None:
     health, orders, done = results["health"], results["place_order"], results["confirmation"]
-    ms = done["latency_ms"]
+    ms, paced = done["latency_ms"], results["confirmation_paced"]["latency_ms"]
+    rate = results["parameters"]["paced_rate"]
     rows = [
         ("health req/s", health["per_second"]),
         ("place-order req/s", orders["per_second"]),
         ("ratio place-order/health", results["ratio_place_order_to_health"]),
         ("placed->confirmed p50 / p99 / max ms", f"{ms['p50']} / {ms['p99']} / {ms['max']}"),
+        (f"  same at {rate:g} orders/s", f"{paced['p50']} / {paced['p99']} / {paced['max']}"),
         ("orders placed", done["placed"]),
         (
             "  confirmed / rejected / other",
@@ -243,6 +260,9 @@ async def run(args, password: str, started_here: bool) -> dict:
         )
         print(f"waiting up to {args.settle_timeout}s for {len(placed)} orders", flush=True)
         settled = await wait_until_settled(client, placed, args.settle_timeout, n)
+        print(f"POST /orders at {args.paced_rate:g}/s for {args.duration}s", flush=True)
+        paced = await place_paced(client, order, args.paced_rate, args.duration)
+        settled_paced = await wait_until_settled(client, paced, args.settle_timeout, n)
     ratio = orders["per_second"] / health["per_second"] if health["per_second"] else None
     return {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -257,6 +277,7 @@ async def run(args, password: str, started_here: bool) -> dict:
         "place_order": orders,
         "ratio_place_order_to_health": ratio and round(ratio, 3),
         "confirmation": confirmation_latency(placed, settled),
+        "confirmation_paced": confirmation_latency(paced, settled_paced),
     }
 
 
@@ -269,6 +290,9 @@ def main() -> int:
         type=float,
         default=60.0,
         help="seconds to wait for placed orders to be confirmed or rejected",
+    )
+    parser.add_argument(
+        "--paced-rate", type=float, default=5.0, help="orders/s of the unsaturated latency phase"
     )
     parser.add_argument("--output", type=Path, help="JSON file (default bench/results/...)")
     args = parser.parse_args()
@@ -284,7 +308,7 @@ def main() -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(f"written to {output}")
-    if results["confirmation"]["still_pending"]:
+    if results["confirmation"]["still_pending"] or results["confirmation_paced"]["still_pending"]:
         print("orders lost: still pending after the wait", file=sys.stderr)
         return 1
     return 0

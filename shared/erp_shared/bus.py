@@ -12,13 +12,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import pika
 from marshmallow import ValidationError
 from pika.exceptions import AMQPError, UnroutableError
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from erp_shared import context, metrics
 from erp_shared.config import Settings
@@ -148,11 +148,22 @@ class OutboxRelay:
             log.warning("event %s (%s) had no subscriber", row.event_id, row.type)
 
 
-class Consumer:
-    """Handles each delivery in one transaction with its inbox row, then acks.
+@dataclass(frozen=True)
+class Delivery:
+    tag: int
+    routing_key: str
+    properties: pika.BasicProperties
+    body: bytes
 
-    A failing handler is nacked with requeue, so the quorum queue counts the delivery and,
-    past the delivery limit, dead-letters it to the service's DLQ while the rest flow on.
+
+class Consumer:
+    """Applies deliveries in one transaction with their inbox rows, then acks them.
+
+    What arrived together is applied together: one commit and one ack for the lot, which is
+    what lets a worker keep up with the HTTP side. If anything in the lot fails, the lot is
+    rolled back and each delivery is applied on its own, so one bad event holds back nothing.
+    A delivery that fails alone is nacked with requeue: the quorum queue counts it and, past
+    the delivery limit, dead-letters it to the service's DLQ.
     """
 
     def __init__(self, engine: Engine, settings: Settings, handlers: dict[str, Handler]):
@@ -160,6 +171,7 @@ class Consumer:
         self.settings = settings
         self.handlers = handlers
         self.ready = threading.Event()
+        self._received: list[Delivery] = []
         # Zero-valued series from the start, so a dashboard can tell "none failed" from "unknown".
         for event_type in handlers:
             for counter in (
@@ -178,54 +190,79 @@ class Consumer:
             channel = connection.channel()
             declare_topology(channel, self.settings, self.handlers)
             channel.basic_qos(prefetch_count=self.settings.prefetch)
-            channel.basic_consume(self.settings.queue, self._on_message)
+            channel.basic_consume(self.settings.queue, self._receive)
             self.ready.set()
             while not stop.is_set():
                 connection.process_data_events(time_limit=0.5)
+                if self._received:
+                    self._settle(channel)
         finally:
             self.ready.clear()
+            self._received.clear()
             if connection.is_open:
                 connection.close()
 
-    def _on_message(self, channel, method, properties, body: bytes) -> None:
-        tag = method.delivery_tag
-        try:
-            event = parse_event(json.loads(body))
-        except (ValueError, ValidationError, UnknownEventType) as exc:
-            log.error("malformed message %s dead-lettered: %s", properties.message_id, exc)
-            metrics.EVENTS_FAILED.labels(self.settings.service, method.routing_key).inc()
-            channel.basic_nack(tag, requeue=False)
+    def _receive(self, _channel, method, properties, body: bytes) -> None:
+        self._received.append(Delivery(method.delivery_tag, method.routing_key, properties, body))
+
+    def _settle(self, channel) -> None:
+        deliveries, self._received = self._received, []
+        parsed = []
+        for delivery in deliveries:
+            try:
+                parsed.append((delivery, parse_event(json.loads(delivery.body))))
+            except (ValueError, ValidationError, UnknownEventType) as exc:
+                log.error(
+                    "malformed message %s dead-lettered: %s", delivery.properties.message_id, exc
+                )
+                metrics.EVENTS_FAILED.labels(self.settings.service, delivery.routing_key).inc()
+                channel.basic_nack(delivery.tag, requeue=False)
+        if not parsed:
             return
         try:
-            self.handle(event)
+            self.apply([event for _, event in parsed])
         except Exception:
-            attempt = (properties.headers or {}).get("x-delivery-count", 0) + 1
+            log.warning(
+                "a lot of %d deliveries failed; applying them one by one",
+                len(parsed),
+                exc_info=True,
+            )
+            for delivery, event in parsed:
+                self._settle_one(channel, delivery, event)
+            return
+        channel.basic_ack(parsed[-1][0].tag, multiple=True)
+
+    def _settle_one(self, channel, delivery: Delivery, event: Event) -> None:
+        try:
+            self.apply([event])
+        except Exception:
+            attempt = (delivery.properties.headers or {}).get("x-delivery-count", 0) + 1
             log.exception("handling %s %s failed (delivery %d)", event.type, event.id, attempt)
             metrics.EVENTS_FAILED.labels(self.settings.service, event.type).inc()
             time.sleep(min(0.05 * attempt, 1.0))
-            channel.basic_nack(tag, requeue=True)
+            channel.basic_nack(delivery.tag, requeue=True)
             return
-        channel.basic_ack(tag)
+        channel.basic_ack(delivery.tag)
 
-    def handle(self, event: Event) -> None:
-        """Apply an event exactly once: the inbox row commits with the handler's effects."""
-        handler = self.handlers.get(event.type)
-        with context.caused_by(event.correlation_id, event.id):
-            try:
-                with UnitOfWork(self.engine, self.settings.service) as uow:
-                    uow.conn.execute(inbox.insert().values(event_id=event.id, type=event.type))
-                    if handler is not None:
-                        handler(uow, event)
-            except IntegrityError:
-                if not self._already_processed(event.id):
-                    raise
-                metrics.EVENTS_DUPLICATE.labels(self.settings.service, event.type).inc()
-                return
-        metrics.EVENTS_CONSUMED.labels(self.settings.service, event.type).inc()
+    def apply(self, events: list[Event]) -> None:
+        """Apply events exactly once: their inbox rows commit with the handlers' effects.
 
-    def _already_processed(self, event_id: str) -> bool:
-        with read_only(self.engine) as conn:
-            return (
-                conn.execute(select(inbox.c.event_id).where(inbox.c.event_id == event_id)).first()
-                is not None
+        An event already in the inbox was applied by an earlier delivery and is skipped.
+        """
+        with UnitOfWork(self.engine, self.settings.service) as uow:
+            seen = set(
+                uow.conn.scalars(
+                    select(inbox.c.event_id).where(inbox.c.event_id.in_([e.id for e in events]))
+                )
             )
+            fresh = [event for event in events if event.id not in seen]
+            for event in fresh:
+                uow.conn.execute(inbox.insert().values(event_id=event.id, type=event.type))
+                handler = self.handlers.get(event.type)
+                if handler is not None:
+                    with context.caused_by(event.correlation_id, event.id):
+                        handler(uow, event)
+        fresh_ids = {event.id for event in fresh}
+        for event in events:
+            counter = metrics.EVENTS_CONSUMED if event.id in fresh_ids else metrics.EVENTS_DUPLICATE
+            counter.labels(self.settings.service, event.type).inc()
