@@ -77,20 +77,19 @@ def test_a_message_that_always_fails_ends_in_the_dlq_and_the_rest_flow_on(
 ):
     settings = settings_for("probe", str(probe_engine.url), amqp_url, bus_prefix)
     handlers = {"customer.registered": always_fail, "customer.updated": record_effect}
+    bodies = [json.dumps(customer_event("customer.updated")).encode() for _ in range(3)]
     with RunningConsumer(probe_engine, settings, handlers):
+        # Published back to back, so they tend to arrive, and be applied, as one lot.
+        publish_raw(amqp_url, settings.exchange, "customer.updated", bodies[0])
         publish_raw(
             amqp_url,
             settings.exchange,
             "customer.registered",
             json.dumps(customer_event()).encode(),
         )
+        publish_raw(amqp_url, settings.exchange, "customer.updated", bodies[1])
         publish_raw(amqp_url, settings.exchange, "customer.updated", b"{not json")
-        publish_raw(
-            amqp_url,
-            settings.exchange,
-            "customer.updated",
-            json.dumps(customer_event("customer.updated")).encode(),
-        )
+        publish_raw(amqp_url, settings.exchange, "customer.updated", bodies[2])
         wait_until(lambda: queue_depth(amqp_url, settings.dead_letter_queue) == 2, timeout=20)
-        wait_until(lambda: effect_count(probe_engine) == 1)
+        wait_until(lambda: effect_count(probe_engine) == 3)
     assert queue_depth(amqp_url, settings.queue) == 0
