@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Blueprint as FlaskBlueprint
 from flask import Response, current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -11,7 +12,8 @@ from erp_shared.web import current_engine
 from gateway import identity, openapi, service
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity")
-routes = Blueprint("gateway", __name__, url_prefix="", description="Routing and health")
+# Routing, health and the document itself stay out of the API document: they are not API.
+routes = FlaskBlueprint("gateway", __name__)
 
 
 class Forbidden(Problem):

@@ -20,11 +20,12 @@ def create_app(settings: Settings | None = None):
     app = create_service_app(
         "gateway",
         title="Gateway",
-        blueprints=[blp, routes],
+        blueprints=[blp],
         settings=settings,
         public_paths=PUBLIC_PATHS,
         uses_broker=False,
     )
+    app.register_blueprint(routes)
     app.extensions["erp_upstreams"] = routing.Upstreams(routing.service_urls())
     if admin_password:
         service.ensure_admin(app.extensions["erp_engine"], admin_password)

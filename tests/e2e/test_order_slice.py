@@ -96,3 +96,24 @@ def test_every_process_exposes_parseable_http_and_event_metrics(system):
     assert value("inventory", "erp_events_published", "stock.reserved") >= 1
     assert value("orders", "erp_events_consumed", "stock.reserved") >= 1
     assert value("crm", "erp_events_published", "customer.registered") >= 1
+
+
+def test_one_openapi_document_describes_the_whole_api(system):
+    answer = httpx.get(f"{system.gateway}/api/v1/openapi.json")
+    assert answer.status_code == 200
+    document = answer.json()
+    assert document["openapi"].startswith("3.")
+    assert {
+        "/api/v1/auth/token",
+        "/api/v1/customers",
+        "/api/v1/orders",
+        "/api/v1/orders/{order_id}",
+        "/api/v1/products",
+        "/api/v1/receipts",
+        "/api/v1/stock/{sku}",
+        "/api/v1/analytics/summary",
+    } <= set(document["paths"])
+    refs = json.dumps(document).split('"$ref": "#/components/schemas/')[1:]
+    missing = {ref.split('"')[0] for ref in refs} - set(document["components"]["schemas"])
+    assert missing == set()
+    assert httpx.get(f"{system.gateway}/api/v1/docs").status_code == 200
