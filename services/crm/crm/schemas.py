@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import MONEY
+from erp_shared.schemas import MONEY, PostalAddress
 
 
-class AddressIn(Schema):
+class AddressIn(PostalAddress):
     kind = fields.Str(required=True, validate=validate.OneOf(["billing", "shipping"]))
-    line1 = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    city = fields.Str(required=True, validate=validate.Length(min=1, max=100))
-    postal_code = fields.Str(required=True, validate=validate.Length(min=1, max=20))
-    country = fields.Str(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
 
 
 class CustomerIn(Schema):

@@ -7,21 +7,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import MONEY, SKU
+from erp_shared.schemas import MONEY, SKU, PostalAddress
 from orders.domain import CHANNELS
 
 
 class OrderLineIn(Schema):
     sku = SKU()
     quantity = fields.Int(required=True, validate=validate.Range(min=1, max=1_000_000))
-
-
-class AddressIn(Schema):
-    kind = fields.Str(load_default="shipping", validate=validate.OneOf(["billing", "shipping"]))
-    line1 = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    city = fields.Str(required=True, validate=validate.Length(min=1, max=100))
-    postal_code = fields.Str(required=True, validate=validate.Length(min=1, max=20))
-    country = fields.Str(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
 
 
 class OrderIn(Schema):
@@ -31,7 +23,7 @@ class OrderIn(Schema):
         fields.Nested(OrderLineIn), required=True, validate=validate.Length(min=1, max=500)
     )
     campaign_code = fields.Str(validate=validate.Length(min=1, max=64))
-    shipping_address = fields.Nested(AddressIn)
+    shipping_address = fields.Nested(PostalAddress)
     note = fields.Str(validate=validate.Length(max=2000))
 
 

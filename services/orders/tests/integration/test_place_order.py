@@ -145,3 +145,11 @@ def test_an_unknown_order_is_not_found(client):
     answer = client.get("/api/v1/orders/nope", headers=bearer())
     assert answer.status_code == 404
     assert answer.mimetype == "application/problem+json"
+
+
+def test_the_shipping_address_and_note_are_kept_with_the_order(client):
+    address = {"line1": "1 Main St", "city": "Leeds", "postal_code": "LS1", "country": "GB"}
+    order = place(client, shipping_address=address, note="leave at the door").json
+    assert order["shipping_address"] == address
+    assert order["note"] == "leave at the door"
+    assert place(client, shipping_address={**address, "country": "gb"}).status_code == 422
