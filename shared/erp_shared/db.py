@@ -133,7 +133,6 @@ outbox = Table(
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False, default=utcnow),
     Column("sent_at", UtcDateTime, nullable=True),
-    Column("attempts", Integer, nullable=False, default=0),
 )
 Index(
     "ix_outbox_unsent",

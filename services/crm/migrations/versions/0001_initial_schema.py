@@ -59,7 +59,6 @@ def upgrade() -> None:
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('created_at', erp_shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', erp_shared.db.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('event_id')
     )
