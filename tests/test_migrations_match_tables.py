@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from erp_shared.db import messaging_metadata
+from erp_shared.messaging import messaging_metadata
 from erp_shared.testing import migrated_engine
 
 pytestmark = pytest.mark.integration

@@ -17,18 +17,19 @@ from dataclasses import dataclass
 import pika
 from marshmallow import ValidationError
 from pika.exceptions import AMQPError, UnroutableError
-from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
-from erp_shared import context, metrics
+from erp_shared import context, messaging, metrics
 from erp_shared.config import Settings
-from erp_shared.db import inbox, outbox, read_only, utcnow
+from erp_shared.db import read_only
 from erp_shared.events import Event, UnknownEventType, parse_event
 from erp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Event], None]
+TRANSIENT_RETRIES = 3
 
 
 def connect(settings: Settings) -> pika.BlockingConnection:
@@ -107,27 +108,44 @@ class OutboxRelay:
                 connection.close()
 
     def relay_batch(self, channel) -> int:
-        with read_only(self.engine) as conn:
-            rows = conn.execute(
-                select(outbox.c.id, outbox.c.event_id, outbox.c.type, outbox.c.body)
-                .where(outbox.c.sent_at.is_(None))
-                .order_by(outbox.c.id)
-                .limit(self.settings.relay_batch)
-            ).all()
-        sent = []
-        try:
-            for row in rows:
-                self._publish(channel, row)
-                sent.append(row.id)
-                metrics.EVENTS_PUBLISHED.labels(self.settings.service, row.type).inc()
-        finally:
-            # What the broker confirmed before a failure is marked too, so it is not re-sent.
+        """Publish one batch of unsent rows; returns how many there were.
+
+        On PostgreSQL the rows are claimed (FOR UPDATE SKIP LOCKED) for the length of the
+        batch, so two workers of one service never publish the same row. SQLite has a single
+        writer: holding its lock while publishing would stall every request, so there the rows
+        are read, published, then marked, and a second relay may publish a row twice, which
+        consumers' inboxes absorb.
+        """
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.begin() as conn:
+                rows = conn.execute(
+                    messaging.unsent(self.settings.relay_batch).with_for_update(skip_locked=True)
+                ).all()
+                sent, failure = self._publish_all(channel, rows)
+                if sent:
+                    messaging.mark_sent(conn, sent)
+        else:
+            with read_only(self.engine) as conn:
+                rows = conn.execute(messaging.unsent(self.settings.relay_batch)).all()
+            sent, failure = self._publish_all(channel, rows)
             if sent:
                 with self.engine.begin() as conn:
-                    conn.execute(
-                        update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=utcnow())
-                    )
+                    messaging.mark_sent(conn, sent)
+        if failure is not None:
+            raise failure
         return len(rows)
+
+    def _publish_all(self, channel, rows) -> tuple[list[int], Exception | None]:
+        """What the broker confirmed before a failure is returned too, so it is marked sent."""
+        sent = []
+        for row in rows:
+            try:
+                self._publish(channel, row)
+            except (AMQPError, OSError) as exc:
+                return sent, exc
+            sent.append(row.id)
+            metrics.EVENTS_PUBLISHED.labels(self.settings.service, row.type).inc()
+        return sent, None
 
     def _publish(self, channel, row) -> None:
         correlation = json.loads(row.body).get("correlation_id")
@@ -233,36 +251,47 @@ class Consumer:
         channel.basic_ack(parsed[-1][0].tag, multiple=True)
 
     def _settle_one(self, channel, delivery: Delivery, event: Event) -> None:
-        try:
-            self.apply([event])
-        except Exception:
-            attempt = (delivery.properties.headers or {}).get("x-delivery-count", 0) + 1
-            log.exception("handling %s %s failed (delivery %d)", event.type, event.id, attempt)
-            metrics.EVENTS_FAILED.labels(self.settings.service, event.type).inc()
-            time.sleep(min(0.05 * attempt, 1.0))
-            channel.basic_nack(delivery.tag, requeue=True)
-            return
+        for retry in range(TRANSIENT_RETRIES + 1):
+            try:
+                self.apply([event])
+                break
+            except OperationalError:
+                # A deadlock or a busy database passes; it must not use up a delivery.
+                if retry == TRANSIENT_RETRIES:
+                    self._reject(channel, delivery, event)
+                    return
+                time.sleep(0.05 * (retry + 1))
+            except Exception:
+                self._reject(channel, delivery, event)
+                return
         channel.basic_ack(delivery.tag)
+
+    def _reject(self, channel, delivery: Delivery, event: Event) -> None:
+        attempt = (delivery.properties.headers or {}).get("x-delivery-count", 0) + 1
+        log.exception("handling %s %s failed (delivery %d)", event.type, event.id, attempt)
+        metrics.EVENTS_FAILED.labels(self.settings.service, event.type).inc()
+        time.sleep(min(0.05 * attempt, 1.0))
+        channel.basic_nack(delivery.tag, requeue=True)
 
     def apply(self, events: list[Event]) -> None:
         """Apply events exactly once: their inbox rows commit with the handlers' effects.
 
-        An event already in the inbox was applied by an earlier delivery and is skipped.
+        An event already in the inbox, or twice in this lot, was or will be applied once and
+        is otherwise skipped.
         """
+        unique = list({event.id: event for event in events}.values())
         with UnitOfWork(self.engine, self.settings.service) as uow:
-            seen = set(
-                uow.conn.scalars(
-                    select(inbox.c.event_id).where(inbox.c.event_id.in_([e.id for e in events]))
-                )
-            )
-            fresh = [event for event in events if event.id not in seen]
+            seen = messaging.already_processed(uow.conn, [event.id for event in unique])
+            fresh = [event for event in unique if event.id not in seen]
             for event in fresh:
-                uow.conn.execute(inbox.insert().values(event_id=event.id, type=event.type))
+                messaging.record_processed(uow.conn, event.id, event.type)
                 handler = self.handlers.get(event.type)
                 if handler is not None:
                     with context.caused_by(event.correlation_id, event.id):
                         handler(uow, event)
         fresh_ids = {event.id for event in fresh}
         for event in events:
-            counter = metrics.EVENTS_CONSUMED if event.id in fresh_ids else metrics.EVENTS_DUPLICATE
+            applied = event.id in fresh_ids
+            fresh_ids.discard(event.id)
+            counter = metrics.EVENTS_CONSUMED if applied else metrics.EVENTS_DUPLICATE
             counter.labels(self.settings.service, event.type).inc()

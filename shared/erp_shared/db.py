@@ -15,14 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
-    Column,
     DateTime,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     create_engine,
     event,
 )
@@ -120,31 +113,3 @@ def read_only(engine: Engine):
     """A transaction that only reads: on SQLite it does not take the write lock."""
     with engine.connect().execution_options(readonly=True) as conn, conn.begin():
         yield conn
-
-
-messaging_metadata = MetaData()
-
-outbox = Table(
-    "outbox",
-    messaging_metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("event_id", String(36), nullable=False, unique=True),
-    Column("type", String(80), nullable=False),
-    Column("body", Text, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False, default=utcnow),
-    Column("sent_at", UtcDateTime, nullable=True),
-)
-Index(
-    "ix_outbox_unsent",
-    outbox.c.id,
-    sqlite_where=outbox.c.sent_at.is_(None),
-    postgresql_where=outbox.c.sent_at.is_(None),
-)
-
-inbox = Table(
-    "inbox",
-    messaging_metadata,
-    Column("event_id", String(36), primary_key=True),
-    Column("type", String(80), nullable=False),
-    Column("processed_at", UtcDateTime, nullable=False, default=utcnow),
-)

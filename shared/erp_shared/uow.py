@@ -6,13 +6,11 @@ either both happen or neither does; the relay publishes them afterwards (at leas
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy.engine import Connection, Engine
 
 from erp_shared import context
-from erp_shared.db import outbox, utcnow
 from erp_shared.events import new_event
+from erp_shared.messaging import add_to_outbox
 
 
 class UnitOfWork:
@@ -44,12 +42,5 @@ class UnitOfWork:
             correlation_id=context.correlation_id.get(),
             causation_id=context.causation_id.get(),
         )
-        self.conn.execute(
-            outbox.insert().values(
-                event_id=envelope["id"],
-                type=event_type,
-                body=json.dumps(envelope),
-                created_at=utcnow(),
-            )
-        )
+        add_to_outbox(self.conn, envelope)
         return envelope

@@ -7,9 +7,12 @@ import json
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import Column, MetaData, String, Table, func, select
+from sqlalchemy.exc import OperationalError
 
-from erp_shared.db import make_engine, messaging_metadata
-from erp_shared.events import new_event
+from erp_shared.bus import Consumer
+from erp_shared.db import make_engine
+from erp_shared.events import new_event, parse_event
+from erp_shared.messaging import messaging_metadata
 from erp_shared.testing import (
     RunningConsumer,
     publish_raw,
@@ -93,3 +96,39 @@ def test_a_message_that_always_fails_ends_in_the_dlq_and_the_rest_flow_on(
         wait_until(lambda: queue_depth(amqp_url, settings.dead_letter_queue) == 2, timeout=20)
         wait_until(lambda: effect_count(probe_engine) == 3)
     assert queue_depth(amqp_url, settings.queue) == 0
+
+
+def test_a_passing_database_error_is_retried_without_using_up_a_delivery(
+    probe_engine, amqp_url, bus_prefix
+):
+    settings = settings_for("probe", str(probe_engine.url), amqp_url, bus_prefix)
+    failures = iter([True, True])
+
+    def deadlocked_twice(uow, event):
+        if next(failures, False):
+            raise OperationalError("UPDATE stock_levels", {}, Exception("deadlock detected"))
+        record_effect(uow, event)
+
+    failed_before = counter("erp_events_failed_total", "customer.updated")
+    with RunningConsumer(probe_engine, settings, {"customer.updated": deadlocked_twice}):
+        publish_raw(
+            amqp_url,
+            settings.exchange,
+            "customer.updated",
+            json.dumps(customer_event("customer.updated")).encode(),
+        )
+        wait_until(lambda: effect_count(probe_engine) == 1)
+    assert counter("erp_events_failed_total", "customer.updated") == failed_before
+    assert queue_depth(amqp_url, settings.dead_letter_queue) == 0
+
+
+def test_two_copies_of_an_event_in_one_lot_apply_once(probe_engine):
+    consumer = Consumer(
+        probe_engine,
+        settings_for("probe", str(probe_engine.url)),
+        {"customer.registered": record_effect},
+    )
+    event = parse_event(customer_event())
+    consumer.apply([event, event])
+    consumer.apply([event])
+    assert effect_count(probe_engine) == 1

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from erp_shared.bus import OutboxRelay
-from erp_shared.db import make_engine, messaging_metadata, outbox
+from erp_shared.db import make_engine
+from erp_shared.messaging import messaging_metadata, outbox
 from erp_shared.testing import settings_for, wait_until
 from erp_shared.uow import UnitOfWork
 

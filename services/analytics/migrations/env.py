@@ -1,5 +1,5 @@
 from analytics.db import metadata
-from erp_shared.db import messaging_metadata
+from erp_shared.messaging import messaging_metadata
 from erp_shared.migrate import run_migrations
 
 run_migrations([metadata, messaging_metadata])

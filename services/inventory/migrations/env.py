@@ -1,4 +1,4 @@
-from erp_shared.db import messaging_metadata
+from erp_shared.messaging import messaging_metadata
 from erp_shared.migrate import run_migrations
 from inventory.db import metadata
 

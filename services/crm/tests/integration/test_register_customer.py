@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from crm.handlers import HANDLERS
-from erp_shared.db import outbox
 from erp_shared.events import new_event, parse_event
+from erp_shared.messaging import outbox
 from erp_shared.testing import bearer, service_app
 from erp_shared.uow import UnitOfWork
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from erp_shared.db import outbox
+from erp_shared.messaging import outbox
 from erp_shared.testing import bearer, service_app
 from inventory import db
 

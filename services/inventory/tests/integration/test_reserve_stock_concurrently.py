@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from erp_shared.db import outbox
+from erp_shared.messaging import outbox
 from erp_shared.testing import migrated_engine
 from erp_shared.uow import UnitOfWork
 from inventory import db, service

@@ -7,8 +7,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from erp_shared.db import outbox
 from erp_shared.events import new_event, parse_event
+from erp_shared.messaging import outbox
 from erp_shared.testing import bearer, service_app
 from erp_shared.uow import UnitOfWork
 from orders.handlers import HANDLERS
