@@ -7,9 +7,35 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-MONEY = functools.partial(
-    fields.Decimal, as_string=True, places=2, validate=validate.Range(min=Decimal("0"))
-)
+from erp_shared.money import money
+
+# Ten-thousandths of this still fit the BigInteger that erp_shared.db.Money stores.
+MAX_AMOUNT = Decimal("1000000000000")
+
+
+class Money(fields.Decimal):
+    """An amount as a decimal string with at most two decimals.
+
+    More precision is refused, not rounded: quietly changing an amount a client sent is worse
+    than asking again. Output is rounded half-up to cents, the rule of erp_shared.money.
+    """
+
+    default_error_messages = {"cents": "Use at most two decimal places."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=Decimal(0), max=MAX_AMOUNT))
+        super().__init__(as_string=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        if amount != money(amount):
+            raise self.make_error("cents")
+        return amount
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(money(Decimal(value)))
+
+
 CURRENCY = functools.partial(fields.Str, validate=validate.Regexp(r"^[A-Z]{3}$"))
 SKU = functools.partial(
     fields.Str, required=True, validate=validate.Regexp(r"^[A-Za-z0-9._\-]{1,64}$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from erp_shared.schemas import MONEY
+from erp_shared.schemas import Money
 
 
 class PeriodQuery(Schema):
@@ -15,10 +15,10 @@ class PeriodQuery(Schema):
 class Figures(Schema):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
-    revenue = MONEY()
+    revenue = Money()
     orders = fields.Int()
     units = fields.Int()
-    average_order_value = MONEY()
+    average_order_value = Money()
     returns_rate = fields.Float()
 
 

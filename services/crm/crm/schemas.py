@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import MONEY, PostalAddress
+from erp_shared.schemas import Money, PostalAddress
 
 
 class AddressIn(PostalAddress):
@@ -17,7 +17,7 @@ class CustomerIn(Schema):
     phone = fields.Str(validate=validate.Length(max=40))
     company = fields.Str(validate=validate.Length(max=200))
     addresses = fields.List(fields.Nested(AddressIn), load_default=list)
-    credit_limit = MONEY()
+    credit_limit = Money()
     tags = fields.List(fields.Str(validate=validate.Length(min=1, max=40)), load_default=list)
 
 
@@ -28,7 +28,7 @@ class CustomerOut(Schema):
     phone = fields.Str(allow_none=True)
     company = fields.Str(allow_none=True)
     addresses = fields.List(fields.Nested(AddressIn))
-    credit_limit = MONEY(allow_none=True)
+    credit_limit = Money(allow_none=True)
     tags = fields.List(fields.Str())
     segment = fields.Str(allow_none=True)
     created_at = fields.AwareDateTime()

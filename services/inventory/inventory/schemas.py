@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import CURRENCY, MONEY, SKU
+from erp_shared.schemas import CURRENCY, SKU, Money
 from inventory.domain import DEFAULT_WAREHOUSE
 
 
 class ProductIn(Schema):
     sku = SKU()
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    unit_price = MONEY(required=True)
+    unit_price = Money(required=True)
     currency = CURRENCY(load_default="EUR")
     category = fields.Str(load_default=None, validate=validate.Length(max=100))
     reorder_point = fields.Int(load_default=0, validate=validate.Range(min=0))
@@ -22,7 +22,7 @@ class ProductIn(Schema):
 class ProductOut(Schema):
     sku = fields.Str()
     name = fields.Str()
-    unit_price = MONEY()
+    unit_price = Money()
     currency = fields.Str()
     category = fields.Str(allow_none=True)
     reorder_point = fields.Int()
@@ -34,8 +34,8 @@ class ProductOut(Schema):
 
 class ReceiptLineIn(Schema):
     sku = SKU()
-    quantity = fields.Int(required=True, validate=validate.Range(min=1))
-    unit_cost = MONEY(required=True)
+    quantity = fields.Int(required=True, validate=validate.Range(min=1, max=1_000_000_000))
+    unit_cost = Money(required=True)
     lot = fields.Str(validate=validate.Length(min=1, max=64))
 
 
@@ -66,7 +66,7 @@ class LotOut(Schema):
     warehouse = fields.Str()
     received_at = fields.AwareDateTime()
     quantity = fields.Int()
-    unit_cost = MONEY()
+    unit_cost = Money()
 
 
 class StockOut(Schema):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from flask_smorest import Blueprint
 
+from erp_shared.errors import Invalid
 from erp_shared.web import current_engine
 from orders import schemas, service
+
+MAX_IDEMPOTENCY_KEY = 200
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="Sales orders")
 
@@ -26,7 +29,12 @@ blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="Sales ord
 )
 def place_order(data):
     key = request.headers.get("Idempotency-Key") or None
-    order, created = service.place_order(current_engine(), data, key)
+    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
+        raise Invalid(
+            "The Idempotency-Key header is too long.",
+            {"Idempotency-Key": [f"At most {MAX_IDEMPOTENCY_KEY} characters."]},
+        )
+    order, created = service.place_order(current_engine(), data, g.principal["sub"], key)
     return order, 201, {} if created else {"Idempotent-Replayed": "true"}
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     select,
     update,
 )
@@ -59,7 +60,8 @@ orders = Table(
     Column("total", Money, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("rejection_reason", String(500)),
-    Column("idempotency_key", String(200), unique=True),
+    Column("placed_by", String(80), nullable=False),
+    Column("idempotency_key", String(200)),
     Column("request_hash", String(64)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -67,6 +69,8 @@ orders = Table(
         "status IN ('pending', 'confirmed', 'rejected', 'shipped', 'delivered', 'cancelled')",
         name="ck_order_status",
     ),
+    # A key is the caller's own: two clients may well both choose "1".
+    UniqueConstraint("placed_by", "idempotency_key", name="uq_order_idempotency_key"),
 )
 
 order_lines = Table(
@@ -160,8 +164,10 @@ def order_for_update(conn: Connection, order_id: str):
     return conn.execute(select(orders).where(orders.c.id == order_id).with_for_update()).first()
 
 
-def order_by_idempotency_key(conn: Connection, key: str):
-    return conn.execute(select(orders).where(orders.c.idempotency_key == key)).first()
+def order_by_idempotency_key(conn: Connection, caller: str, key: str):
+    return conn.execute(
+        select(orders).where(orders.c.placed_by == caller, orders.c.idempotency_key == key)
+    ).first()
 
 
 def set_status(conn: Connection, order_id: str, status: str, **values) -> None:

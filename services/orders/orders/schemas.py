@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import MONEY, SKU, PostalAddress
+from erp_shared.schemas import SKU, Money, PostalAddress
 from orders.domain import CHANNELS
 
 
@@ -30,8 +30,8 @@ class OrderIn(Schema):
 class OrderLineOut(Schema):
     sku = fields.Str()
     quantity = fields.Int()
-    unit_price = MONEY()
-    line_total = MONEY()
+    unit_price = Money()
+    line_total = Money()
 
 
 class HistoryOut(Schema):
@@ -50,11 +50,12 @@ class OrderOut(Schema):
     shipping_address = fields.Dict(allow_none=True)
     note = fields.Str(allow_none=True)
     lines = fields.List(fields.Nested(OrderLineOut))
-    subtotal = MONEY()
-    tax = MONEY()
-    total = MONEY()
+    subtotal = Money()
+    tax = Money()
+    total = Money()
     currency = fields.Str()
     rejection_reason = fields.Str(allow_none=True)
+    placed_by = fields.Str()
     history = fields.List(fields.Nested(HistoryOut))
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()

@@ -29,16 +29,16 @@ def _request_hash(data: dict) -> str:
 
 
 def place_order(
-    engine: Engine, data: dict, idempotency_key: str | None = None
+    engine: Engine, data: dict, caller: str, idempotency_key: str | None = None
 ) -> tuple[dict, bool]:
     """Store a pending order and announce it; returns (order, created).
 
-    A retried request with the same Idempotency-Key and body answers with the order it first
-    created; the same key with another body is a conflict.
+    A retried request with the same Idempotency-Key and body from the same caller answers
+    with the order it first created; the same key with another body is a conflict.
     """
     request_hash = _request_hash(data)
     if idempotency_key:
-        replay = _replayed_order(engine, idempotency_key, request_hash)
+        replay = _replayed_order(engine, caller, idempotency_key, request_hash)
         if replay is not None:
             return replay, False
     order_id = str(uuid.uuid4())
@@ -73,6 +73,7 @@ def place_order(
                     "tax": priced.tax,
                     "total": priced.total,
                     "currency": priced.currency,
+                    "placed_by": caller,
                     "idempotency_key": idempotency_key,
                     "request_hash": request_hash,
                     "created_at": now,
@@ -108,16 +109,20 @@ def place_order(
             )
     except IntegrityError:
         # Two requests raced with the same key: the loser answers with the winner's order.
-        replay = _replayed_order(engine, idempotency_key, request_hash) if idempotency_key else None
+        replay = (
+            _replayed_order(engine, caller, idempotency_key, request_hash)
+            if idempotency_key
+            else None
+        )
         if replay is None:
             raise
         return replay, False
     return get_order(engine, order_id), True
 
 
-def _replayed_order(engine: Engine, key: str, request_hash: str) -> dict | None:
+def _replayed_order(engine: Engine, caller: str, key: str, request_hash: str) -> dict | None:
     with read_only(engine) as conn:
-        existing = db.order_by_idempotency_key(conn, key)
+        existing = db.order_by_idempotency_key(conn, caller, key)
     if existing is None:
         return None
     if existing.request_hash != request_hash:

@@ -47,6 +47,13 @@ def test_unknown_fields_and_bad_values_are_refused_with_a_field_map(client):
     assert set(answer.json["errors"]) == {"colour", "unit_price"}
 
 
+@pytest.mark.parametrize("price", ["12.345", "-1", "1e20", "NaN"])
+def test_a_price_is_never_rounded_or_out_of_range_silently(client, price):
+    answer = create_product(client, unit_price=price)
+    assert answer.status_code == 422
+    assert "unit_price" in answer.json["errors"]
+
+
 def test_received_lots_show_in_stock_oldest_first_and_match_the_ledger(client, app):
     create_product(client)
     for quantity, cost, at in (

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 20:18:24.527454
+Create Date: 2026-11-26 20:51:39.444178
 """
 from alembic import op
 import sqlalchemy as sa
@@ -40,14 +40,15 @@ def upgrade() -> None:
     sa.Column('total', erp_shared.db.Money(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('rejection_reason', sa.String(length=500), nullable=True),
+    sa.Column('placed_by', sa.String(length=80), nullable=False),
     sa.Column('idempotency_key', sa.String(length=200), nullable=True),
     sa.Column('request_hash', sa.String(length=64), nullable=True),
     sa.Column('created_at', erp_shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', erp_shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('pending', 'confirmed', 'rejected', 'shipped', 'delivered', 'cancelled')", name='ck_order_status'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('idempotency_key'),
-    sa.UniqueConstraint('number')
+    sa.UniqueConstraint('number'),
+    sa.UniqueConstraint('placed_by', 'idempotency_key', name='uq_order_idempotency_key')
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_orders_customer_id'), ['customer_id'], unique=False)

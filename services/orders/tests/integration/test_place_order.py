@@ -132,8 +132,23 @@ def test_a_retried_request_with_the_same_idempotency_key_returns_the_same_order(
     other = place(client, headers={"Idempotency-Key": "k-1"}, note="changed my mind")
     assert first.status_code == again.status_code == 201
     assert again.json["id"] == first.json["id"]
+    assert first.json["placed_by"] == "tester"
     assert other.status_code == 409
     assert len(outbox_events(app, "order.placed")) == 1
+
+
+def test_idempotency_keys_belong_to_their_caller(client):
+    mine = place(client, headers={"Idempotency-Key": "1"})
+    theirs = place(client, headers={**bearer(subject="someone-else"), "Idempotency-Key": "1"})
+    assert theirs.status_code == 201
+    assert theirs.json["id"] != mine.json["id"]
+    assert theirs.json["placed_by"] == "someone-else"
+
+
+def test_an_overlong_idempotency_key_is_refused(client):
+    answer = place(client, headers={"Idempotency-Key": "k" * 201})
+    assert answer.status_code == 422
+    assert "Idempotency-Key" in answer.json["errors"]
 
 
 def test_order_numbers_have_no_gaps(client):
