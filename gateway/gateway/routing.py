@@ -71,8 +71,10 @@ class Upstreams:
         self._health_pool = ThreadPoolExecutor(max_workers=len(urls) * HEALTH_CONCURRENCY)
 
     def forward(self, path: str) -> Response:
-        service = RESOURCES.get(path.split("/", 1)[0])
-        if service is None:
+        segments = path.split("/")
+        service = RESOURCES.get(segments[0])
+        # Dot segments would let a client climb out of /api/v1 on the service behind.
+        if service is None or any(segment in (".", "..") for segment in segments):
             return problem(404, f"No resource /api/v1/{path}.")
         headers = {
             name: request.headers[name]

@@ -113,3 +113,16 @@ def test_a_service_that_is_down_answers_503_and_health_says_so(client):
 
 def test_an_unknown_resource_is_404(client):
     assert client.get("/api/v1/nothing-here", headers=bearer()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/products/../../../metrics", "/api/v1/products/%2E%2E/%2E%2E/%2E%2E/metrics"]
+)
+def test_a_path_cannot_climb_out_of_the_api(client, path):
+    assert client.get(path, headers=bearer()).status_code == 404
+
+
+def test_identity_headers_sent_by_a_client_are_replaced(client):
+    headers = {**bearer(subject="sam"), "X-User": "admin", "X-User-Roles": "admin"}
+    echoed = client.get("/api/v1/products/A", headers=headers).json
+    assert echoed["headers"]["X-User"] == "sam"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, case, func, select
 from sqlalchemy.engine import Connection
 
-from analytics.domain import COUNTED_STATUSES, Period
+from analytics.domain import COUNTED_STATUSES, STATUS_PROGRESS, Period
 from erp_shared.db import Money, UtcDateTime, dialect_insert
 
 metadata = MetaData()
@@ -59,15 +59,17 @@ def record_placed(conn: Connection, values: dict, lines: list[dict], placed_at) 
 
 
 def record_status(conn: Connection, order_id: str, status: str, at) -> None:
-    """Keep the newest status; an order.confirmed that overtook order.placed leaves a stub."""
+    """Move the order on, never back; an order.confirmed that overtook order.placed leaves a
+    stub that order.placed fills in."""
     statement = dialect_insert(conn)(sales_orders).values(
         order_id=order_id, status=status, status_changed_at=at
     )
+    progress = case(STATUS_PROGRESS, value=sales_orders.c.status, else_=-1)
     conn.execute(
         statement.on_conflict_do_update(
             index_elements=[sales_orders.c.order_id],
             set_={"status": status, "status_changed_at": at},
-            where=sales_orders.c.status_changed_at <= at,
+            where=progress < STATUS_PROGRESS[status],
         )
     )
 

@@ -43,6 +43,7 @@ def test_only_confirmed_orders_count_even_when_confirmation_arrives_first(app):
     deliver(app, "order.placed", placed("o-2", 1, "5.00"))
     deliver(app, "order.placed", placed("o-3", 7))
     deliver(app, "order.rejected", {"order_id": "o-3", "reason": "no stock"})
+    deliver(app, "order.placed", placed("o-3", 7))  # late redelivery: o-3 stays rejected
 
     summary = app.test_client().get("/api/v1/analytics/summary", headers=bearer()).json
     assert (summary["revenue"], summary["orders"], summary["units"]) == ("25.00", 2, 3)
@@ -55,3 +56,11 @@ def test_a_reversed_period_is_refused(app):
         "/api/v1/analytics/summary?from=2026-02-01&to=2026-01-01", headers=bearer()
     )
     assert answer.status_code == 422
+
+
+def test_a_stale_status_never_moves_an_order_back(app):
+    deliver(app, "order.placed", placed("o-9", 1))
+    deliver(app, "order.cancelled", {"order_id": "o-9"})
+    deliver(app, "order.confirmed", {"order_id": "o-9"})
+    summary = app.test_client().get("/api/v1/analytics/summary", headers=bearer()).json
+    assert summary["orders"] == 0
