@@ -1,4 +1,5 @@
-"""Each service's migrations build exactly the tables its code declares, on both backends."""
+"""Each service's migrations build the tables, columns, indexes and keys its code declares,
+on both backends (Alembic's comparison does not look at CHECK constraints)."""
 
 from __future__ import annotations
 

@@ -38,8 +38,9 @@ def _secret(path: Path, variable: str, make) -> str:
     if os.environ.get(variable):
         return os.environ[variable]
     if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
+        # Created readable by its owner only, never briefly by everyone.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(make())
     return path.read_text().strip()
 
 

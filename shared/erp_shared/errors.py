@@ -18,9 +18,6 @@ class Problem(Exception):
         self.errors = errors
         self.title = title or HTTPStatus(self.status).phrase
 
-    def body(self) -> dict:
-        return problem_body(self.status, self.detail, self.errors, self.title)
-
 
 class NotFound(Problem):
     status = 404

@@ -55,6 +55,7 @@ class OrderPlaced(Payload):
     channel = fields.Str(required=True)
     campaign_code = fields.Str(allow_none=True)
     lines = fields.List(fields.Nested(PricedLine), required=True, validate=validate.Length(min=1))
+    subtotal = fields.Decimal(as_string=True, required=True)
     total = fields.Decimal(as_string=True, required=True)
     currency = fields.Str(required=True)
 

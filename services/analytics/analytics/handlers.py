@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from analytics import service
+from erp_shared.events import Event
+from erp_shared.uow import UnitOfWork
+
+
+def on_order_placed(uow: UnitOfWork, event: Event) -> None:
+    service.record_order_placed(uow, event.data, event.occurred_at)
+
+
+def on_order_status_changed(uow: UnitOfWork, event: Event) -> None:
+    status = event.type.removeprefix("order.")
+    service.record_order_status(uow, event.data["order_id"], status, event.occurred_at)
+
 
 HANDLERS = {
-    "order.placed": service.record_order_placed,
-    "order.confirmed": service.record_order_status,
-    "order.rejected": service.record_order_status,
-    "order.cancelled": service.record_order_status,
+    "order.placed": on_order_placed,
+    "order.confirmed": on_order_status_changed,
+    "order.rejected": on_order_status_changed,
+    "order.cancelled": on_order_status_changed,
 }

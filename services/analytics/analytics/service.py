@@ -9,13 +9,10 @@ from sqlalchemy.engine import Engine
 from analytics import db, domain
 from erp_shared.db import read_only
 from erp_shared.errors import Invalid
-from erp_shared.events import Event
-from erp_shared.money import money
 from erp_shared.uow import UnitOfWork
 
 
-def record_order_placed(uow: UnitOfWork, event: Event) -> None:
-    data = event.data
+def record_order_placed(uow: UnitOfWork, data: dict, placed_at: datetime) -> None:
     lines = [
         {"sku": line["sku"], "quantity": line["quantity"], "unit_price": line["unit_price"]}
         for line in data["lines"]
@@ -27,19 +24,18 @@ def record_order_placed(uow: UnitOfWork, event: Event) -> None:
             "customer_id": data["customer_id"],
             "channel": data["channel"],
             "campaign_code": data.get("campaign_code"),
-            "revenue": money(sum(line["quantity"] * line["unit_price"] for line in lines)),
+            "revenue": data["subtotal"],
             "total": data["total"],
             "currency": data["currency"],
             "units": sum(line["quantity"] for line in lines),
         },
         lines,
-        event.occurred_at,
+        placed_at,
     )
 
 
-def record_order_status(uow: UnitOfWork, event: Event) -> None:
-    status = event.type.removeprefix("order.")
-    db.record_status(uow.conn, event.data["order_id"], status, event.occurred_at)
+def record_order_status(uow: UnitOfWork, order_id: str, status: str, at: datetime) -> None:
+    db.record_status(uow.conn, order_id, status, at)
 
 
 def sales_summary(engine: Engine, start: date | None, end: date | None) -> dict:

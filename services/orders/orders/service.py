@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import uuid
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
@@ -13,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 
 from erp_shared.db import read_only, utcnow
 from erp_shared.errors import Conflict, Invalid, NotFound
-from erp_shared.events import Event
 from erp_shared.uow import UnitOfWork
 from orders import db, domain
 
@@ -103,6 +103,7 @@ def place_order(
                         {"sku": line.sku, "quantity": line.quantity, "unit_price": line.unit_price}
                         for line in priced.lines
                     ],
+                    "subtotal": priced.subtotal,
                     "total": priced.total,
                     "currency": priced.currency,
                 },
@@ -164,8 +165,8 @@ def reject_order(uow: UnitOfWork, order_id: str, reason: str) -> None:
     _settle(uow, order_id, "rejected", reason)
 
 
-def replicate_customer(uow: UnitOfWork, event: Event) -> None:
-    data = event.data
+def replicate_customer(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
+    """Keep the local copy of a CRM customer that orders are checked against."""
     db.upsert_customer(
         uow.conn,
         {
@@ -174,13 +175,13 @@ def replicate_customer(uow: UnitOfWork, event: Event) -> None:
             "email": data["email"],
             "credit_limit": data.get("credit_limit"),
             "tags": data.get("tags") or [],
-            "source_updated_at": event.occurred_at,
+            "source_updated_at": as_of,
         },
     )
 
 
-def replicate_product(uow: UnitOfWork, event: Event) -> None:
-    data = event.data
+def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
+    """Keep the local copy of a catalogue entry that orders are priced from."""
     db.upsert_product(
         uow.conn,
         {
@@ -189,6 +190,6 @@ def replicate_product(uow: UnitOfWork, event: Event) -> None:
             "unit_price": data["unit_price"],
             "currency": data["currency"],
             "category": data.get("category"),
-            "source_updated_at": event.occurred_at,
+            "source_updated_at": as_of,
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from analytics.handlers import HANDLERS
@@ -24,6 +26,7 @@ def deliver(app, event_type, data):
 
 
 def placed(order_id, quantity, price="10.00"):
+    subtotal = str(quantity * Decimal(price))
     return {
         "order_id": order_id,
         "number": f"SO-{order_id}",
@@ -31,7 +34,8 @@ def placed(order_id, quantity, price="10.00"):
         "channel": "web",
         "campaign_code": None,
         "currency": "EUR",
-        "total": "0",
+        "subtotal": subtotal,
+        "total": subtotal,
         "lines": [{"sku": "A", "quantity": quantity, "unit_price": price}],
     }
 
