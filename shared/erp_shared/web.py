@@ -1,7 +1,7 @@
 """What every HTTP app has: problem+json errors, request ids, health, metrics, token checks.
 
-A service's `create_app()` calls `create_service_app()` and registers its own blueprints on
-the returned flask-smorest `Api`; nothing here knows a business rule.
+A service's `create_app()` calls `create_service_app()` with its own flask-smorest
+blueprints; nothing here knows a business rule.
 """
 
 from __future__ import annotations
