@@ -138,6 +138,15 @@ class System:
         order = self.order(order_id)
         return order if order["status"] in SETTLED else None
 
+    def decisions(self, order_ids: list[str], timeout: float = 60) -> list[str]:
+        """Wait until every order is confirmed or rejected; their statuses, in order."""
+
+        def statuses():
+            found = [self.order(order_id)["status"] for order_id in order_ids]
+            return found if all(status in SETTLED for status in found) else None
+
+        return wait_until(statuses, timeout=timeout, interval=0.25)
+
     def stock(self, sku: str) -> dict:
         return self.call("GET", f"/stock/{sku}").json()
 
