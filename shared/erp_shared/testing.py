@@ -3,7 +3,8 @@
 Tests use the real broker and databases, isolated per test.
 
 Broker and PostgreSQL come from the environment (AMQP_URL, TEST_POSTGRES_URL), defaulting to
-this machine's servers. Each test gets its own exchange/queue prefix and its own database, so
+this machine's servers; where those do not answer and a Docker engine does, throwaway ones are
+started with testcontainers. Each test gets its own exchange/queue prefix and its own database, so
 two runs (or two tests) never see each other's messages or rows. A server that cannot be
 reached fails the test with a message saying which; nothing is skipped.
 """
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import importlib
 import os
+import socket
 import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jwt
 import pika
@@ -28,32 +31,89 @@ from erp_shared.config import Settings
 from erp_shared.db import make_engine
 from erp_shared.migrate import upgrade
 
-AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TEST_SECRET = "test-signing-secret-" + "x" * 32
 RUN_ID = uuid.uuid4().hex[:8]
+_containers: list = []
+
+
+def broker_url() -> str:
+    return os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL
+
+
+def postgres_url() -> str:
+    return os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
 
 
 def unique(prefix: str = "") -> str:
     return f"{prefix}{uuid.uuid4().hex[:10]}"
 
 
+def _answers(url: str, default_port: int) -> bool:
+    parsed = urlsplit(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or default_port), 2).close()
+        return True
+    except OSError:
+        return False
+
+
+def _docker_engine() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+def pytest_configure(config):
+    """Where no broker or database answers but a Docker engine does, start throwaway ones
+    (testcontainers) and point the whole run, subprocesses included, at them."""
+    need_broker = not _answers(broker_url(), 5672)
+    need_postgres = not _answers(postgres_url(), 5432)
+    if not (need_broker or need_postgres) or not _docker_engine():
+        return
+    if need_broker:
+        from testcontainers.rabbitmq import RabbitMqContainer
+
+        rabbit = RabbitMqContainer("rabbitmq:3.13").start()
+        _containers.append(rabbit)
+        port = rabbit.get_exposed_port(5672)
+        os.environ["AMQP_URL"] = f"amqp://guest:guest@{rabbit.get_container_host_ip()}:{port}/%2F"
+    if need_postgres:
+        from testcontainers.postgres import PostgresContainer
+
+        postgres = PostgresContainer("postgres:16", driver=None).start()
+        _containers.append(postgres)
+        os.environ["TEST_POSTGRES_URL"] = postgres.get_connection_url()
+
+
+def pytest_unconfigure(config):
+    while _containers:
+        _containers.pop().stop()
+
+
 @pytest.fixture(scope="session")
 def amqp_url() -> str:
+    url = broker_url()
     try:
-        pika.BlockingConnection(pika.URLParameters(AMQP_URL)).close()
+        pika.BlockingConnection(pika.URLParameters(url)).close()
     except Exception as exc:
-        pytest.fail(f"RabbitMQ is not reachable at {AMQP_URL} (set AMQP_URL): {exc}")
-    return AMQP_URL
+        pytest.fail(f"RabbitMQ is not reachable at {url} (set AMQP_URL): {exc}")
+    return url
 
 
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
+    url = postgres_url()
     try:
-        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+        psycopg.connect(url, connect_timeout=3).close()
     except Exception as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} (set TEST_POSTGRES_URL): {exc}")
-    return POSTGRES_URL
+        pytest.fail(f"PostgreSQL is not reachable at {url} (set TEST_POSTGRES_URL): {exc}")
+    return url
 
 
 class Databases:
@@ -99,7 +159,7 @@ def migrated_engine(package: str, url: str):
     return make_engine(url)
 
 
-def service_app(package: str, database_url: str, amqp_url: str = AMQP_URL, prefix: str = ""):
+def service_app(package: str, database_url: str, amqp_url: str | None = None, prefix: str = ""):
     """A service's real Flask app on a freshly migrated database."""
     upgrade(package, database_url)
     create_app = importlib.import_module(f"{package}.app").create_app
@@ -126,11 +186,11 @@ def delete_topology(amqp_url: str, prefix: str) -> None:
     connection.close()
 
 
-def settings_for(service: str, database_url: str, amqp_url: str = AMQP_URL, prefix: str = ""):
+def settings_for(service: str, database_url: str, amqp_url: str | None = None, prefix: str = ""):
     return Settings(
         service=service,
         database_url=database_url,
-        amqp_url=amqp_url,
+        amqp_url=amqp_url or broker_url(),
         bus_prefix=prefix,
         jwt_secret=TEST_SECRET,
         delivery_limit=3,

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from erp_shared.testing import AMQP_URL, delete_topology, unique, wait_until
+from erp_shared.testing import delete_topology, unique, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ERPCTL = ROOT / "deploy" / "local" / "erpctl.py"
@@ -152,7 +152,7 @@ class System:
 
 
 @contextlib.contextmanager
-def running_system(var_dir: Path, new_database=None, broker_url: str = AMQP_URL, **extra):
+def running_system(var_dir: Path, amqp_url: str, new_database=None, broker_url=None, **extra):
     """Start every process on SQLite, or on PostgreSQL when `new_database` makes databases."""
     prefix = f"e2e-{unique()}."
     env = {
@@ -162,7 +162,7 @@ def running_system(var_dir: Path, new_database=None, broker_url: str = AMQP_URL,
         "ERP_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "ERP_JWT_SECRET": unique("secret-") * 4,
         "ERP_BUS_PREFIX": prefix,
-        "AMQP_URL": broker_url,
+        "AMQP_URL": broker_url or amqp_url,
         "ERP_WORKER_BASE_PORT": str(free_worker_base()),
         "ERP_READY_TIMEOUT": "120",
         **{f"{service.upper()}_PORT": str(free_port()) for service in SERVICES},
@@ -177,13 +177,13 @@ def running_system(var_dir: Path, new_database=None, broker_url: str = AMQP_URL,
         yield system
     finally:
         system.ctl("down")
-        delete_topology(AMQP_URL, prefix)
+        delete_topology(amqp_url, prefix)
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory, amqp_url):
     """One system on SQLite shared by a module's tests; each uses its own products."""
-    with running_system(tmp_path_factory.mktemp("system")) as system:
+    with running_system(tmp_path_factory.mktemp("system"), amqp_url) as system:
         yield system
 
 
@@ -192,11 +192,13 @@ def start_system(tmp_path, databases, amqp_url):
     """Returns a function that starts the system on the given backend and broker URL."""
     with contextlib.ExitStack() as stack:
 
-        def start(backend: str = "sqlite", broker_url: str = AMQP_URL, **extra) -> System:
+        def start(backend: str = "sqlite", broker_url: str | None = None, **extra) -> System:
             new_database = (
                 (lambda: databases.new("postgresql")) if backend == "postgresql" else None
             )
             var_dir = tmp_path / unique("var-")
-            return stack.enter_context(running_system(var_dir, new_database, broker_url, **extra))
+            return stack.enter_context(
+                running_system(var_dir, amqp_url, new_database, broker_url, **extra)
+            )
 
         yield start
