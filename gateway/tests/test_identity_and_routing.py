@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import jwt
 import pytest
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
-from erp_shared.testing import TEST_SECRET, bearer, service_app
+from erp_shared.testing import TEST_SECRET, bearer, service_app, settings_for
+from gateway.app import create_app
 
 pytestmark = pytest.mark.integration
 
@@ -126,3 +128,10 @@ def test_identity_headers_sent_by_a_client_are_replaced(client):
     headers = {**bearer(subject="sam"), "X-User": "admin", "X-User-Roles": "admin"}
     echoed = client.get("/api/v1/products/A", headers=headers).json
     assert echoed["headers"]["X-User"] == "sam"
+
+
+def test_outside_development_the_gateway_needs_an_admin_password(monkeypatch, databases):
+    monkeypatch.delenv("ERP_ADMIN_PASSWORD", raising=False)
+    settings = replace(settings_for("gateway", databases.new("sqlite")), environment="production")
+    with pytest.raises(RuntimeError, match="ERP_ADMIN_PASSWORD"):
+        create_app(settings)
