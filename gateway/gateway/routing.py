@@ -13,6 +13,7 @@ import requests
 from flask import Response, g, request
 from requests.adapters import HTTPAdapter
 
+from erp_shared import gunicorn_conf
 from erp_shared.config import DEFAULT_PORTS
 from erp_shared.web import problem
 
@@ -46,7 +47,6 @@ FORWARDED_RESPONSE_HEADERS = (
     "Content-Disposition",
 )
 CONNECT_TIMEOUT = 2.0
-HEALTH_CONCURRENCY = int(os.environ.get("GUNICORN_THREADS", "8"))
 READ_TIMEOUT = float(os.environ.get("GATEWAY_UPSTREAM_TIMEOUT", "30"))
 
 
@@ -68,7 +68,7 @@ class Upstreams:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         # Sized for every request thread of the process probing all services at once.
-        self._health_pool = ThreadPoolExecutor(max_workers=len(urls) * HEALTH_CONCURRENCY)
+        self._health_pool = ThreadPoolExecutor(max_workers=len(urls) * gunicorn_conf.threads)
 
     def forward(self, path: str) -> Response:
         segments = path.split("/")

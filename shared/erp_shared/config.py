@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 DEFAULT_PORTS = {"gateway": 8080, "crm": 8081, "orders": 8082, "inventory": 8083, "analytics": 8084}
 
 
@@ -71,7 +72,7 @@ class Settings:
         values = dict(
             service=service,
             database_url=database_url or f"sqlite:///{var_dir}/{service}.db",
-            amqp_url=amqp_url or "amqp://guest:guest@127.0.0.1:5672/%2F",
+            amqp_url=amqp_url or DEFAULT_AMQP_URL,
             bus_prefix=_env("ERP_BUS_PREFIX", ""),
             environment=environment,
             jwt_secret=_env("ERP_JWT_SECRET"),

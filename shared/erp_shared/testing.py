@@ -27,11 +27,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from erp_shared.bus import Consumer
-from erp_shared.config import Settings
+from erp_shared.config import DEFAULT_AMQP_URL, Settings
 from erp_shared.db import make_engine
 from erp_shared.migrate import upgrade
 
-DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TEST_SECRET = "test-signing-secret-" + "x" * 32
 RUN_ID = uuid.uuid4().hex[:8]
