@@ -1,7 +1,8 @@
 # Everything an operator or developer runs. `make up` and `make test` do all setup themselves.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PACKAGES := shared gateway services/crm services/orders services/inventory services/analytics
+# Every installable package: the shared library, its test fixtures, the gateway, each service.
+PACKAGES := shared shared/testing gateway $(wildcard services/*)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
 .PHONY: up down logs status test test-unit test-integration test-e2e lint bench clean

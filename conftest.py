@@ -1,3 +1,3 @@
-"""Every test folder shares the broker, database and token fixtures of erp_shared.testing."""
+"""Every test folder shares the broker, database and token fixtures of erp_testing."""
 
-pytest_plugins = ["erp_shared.testing"]
+pytest_plugins = ["erp_testing.plugin"]

@@ -19,19 +19,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from erp_shared.config import DEFAULT_PORTS
+from erp_shared.config import APPS, WORKER_BASE_PORT, app_port, worker_port
 
-SERVICES = ("crm", "orders", "inventory", "analytics")
-WORKER_BASE_PORT = 9180
 READY_TIMEOUT = float(os.environ.get("ERP_READY_TIMEOUT", "90"))
 
 
 def var_dir() -> Path:
     return Path(os.environ.get("ERP_VAR_DIR", "var")).resolve()
-
-
-def port(name: str) -> int:
-    return int(os.environ.get(f"{name.upper()}_PORT", DEFAULT_PORTS[name]))
 
 
 def _secret(path: Path, variable: str, make) -> str:
@@ -57,8 +51,8 @@ def base_environment() -> dict[str, str]:
     env["ERP_ADMIN_PASSWORD"] = _secret(
         root / "admin-password", "ERP_ADMIN_PASSWORD", lambda: secrets.token_urlsafe(12)
     )
-    for name in DEFAULT_PORTS:
-        env[f"{name.upper()}_PORT"] = str(port(name))
+    for name in APPS:
+        env[f"{name.upper()}_PORT"] = str(app_port(name))
     return env
 
 
@@ -66,7 +60,8 @@ def processes(env: dict[str, str]) -> list[dict]:
     """Every process of the system: name, command, extra environment, readiness URL."""
     python = sys.executable
     listed = []
-    for index, name in enumerate(("gateway", *SERVICES)):
+    worker_base = int(env.get("ERP_WORKER_BASE_PORT", WORKER_BASE_PORT))
+    for name in APPS:
         metrics_dir = var_dir() / "metrics" / name
         listed.append(
             {
@@ -78,11 +73,11 @@ def processes(env: dict[str, str]) -> list[dict]:
                     "-c",
                     "python:erp_shared.gunicorn_conf",
                     "--bind",
-                    f"127.0.0.1:{port(name)}",
+                    f"127.0.0.1:{app_port(name)}",
                     f"{name}.app:create_app()",
                 ],
                 "env": {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
-                "ready": f"http://127.0.0.1:{port(name)}/health/ready",
+                "ready": f"http://127.0.0.1:{app_port(name)}/health/ready",
                 "metrics_dir": metrics_dir,
             }
         )
@@ -90,7 +85,7 @@ def processes(env: dict[str, str]) -> list[dict]:
             continue
         count = int(env.get(f"{name.upper()}_WORKERS", "1"))
         for copy in range(count):
-            worker_port = int(env.get("ERP_WORKER_BASE_PORT", WORKER_BASE_PORT)) + index * 10 + copy
+            status_port = worker_port(worker_base, name, copy)
             suffix = "" if copy == 0 else f"-{copy + 1}"
             listed.append(
                 {
@@ -98,9 +93,9 @@ def processes(env: dict[str, str]) -> list[dict]:
                     "argv": [python, "-m", f"{name}.worker"],
                     "env": {
                         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-                        "WORKER_PORT": str(worker_port),
+                        "WORKER_PORT": str(status_port),
                     },
-                    "ready": f"http://127.0.0.1:{worker_port}/health/ready",
+                    "ready": f"http://127.0.0.1:{status_port}/health/ready",
                     "metrics_dir": metrics_dir,
                 }
             )
@@ -108,9 +103,7 @@ def processes(env: dict[str, str]) -> list[dict]:
 
 
 def migrate(env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "erp_shared.migrate", "gateway", *SERVICES], env=env, check=True
-    )
+    subprocess.run([sys.executable, "-m", "erp_shared.migrate", *APPS], env=env, check=True)
 
 
 def _pid_file(name: str) -> Path:
@@ -174,7 +167,7 @@ def up() -> int:
         down()
         return 1
     print(
-        f"ERP is up: http://127.0.0.1:{port('gateway')}/api/v1  (admin password in "
+        f"ERP is up: http://127.0.0.1:{app_port('gateway')}/api/v1  (admin password in "
         f"{var_dir() / 'admin-password'} unless ERP_ADMIN_PASSWORD was set)"
     )
     return 0

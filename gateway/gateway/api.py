@@ -7,17 +7,18 @@ from flask import Response, current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from erp_shared.errors import Problem
-from erp_shared.web import current_engine
+from erp_shared.web import (
+    IDEMPOTENCY_KEY_DOC,
+    created_once,
+    reading,
+    settings,
+    unit_of_work,
+)
 from gateway import identity, openapi, service
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity")
 # Routing, health and the document itself stay out of the API document: they are not API.
 routes = FlaskBlueprint("gateway", __name__)
-
-
-class Forbidden(Problem):
-    status = 403
 
 
 class Credentials(Schema):
@@ -58,21 +59,24 @@ def _upstreams():
 @blp.arguments(Credentials)
 @blp.response(200, TokenOut)
 def issue_token(credentials):
-    return service.sign_in(
-        current_engine(),
-        current_app.extensions["erp_settings"],
-        credentials["username"],
-        credentials["password"],
-    )
+    with reading() as uow:
+        return service.sign_in(uow, settings(), credentials["username"], credentials["password"])
 
 
 @blp.route("/users", methods=["POST"])
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
+@blp.doc(**IDEMPOTENCY_KEY_DOC)
 def add_user(data):
-    if "admin" not in g.principal.get("roles", []):
-        raise Forbidden("Only an admin may add users.")
-    return service.add_user(current_engine(), data)
+    with unit_of_work() as uow:
+        user, headers = created_once(
+            uow,
+            data,
+            lambda: service.add_user(uow, g.principal, data),
+            lambda user_id: service.get_user(uow, user_id),
+            id_of=lambda user: user.id,
+        )
+    return user, 201, headers
 
 
 @routes.route("/health", methods=["GET"])

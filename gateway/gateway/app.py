@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from erp_shared.config import Settings
 from erp_shared.web import create_service_app
 from gateway import routing, service
@@ -14,7 +12,7 @@ PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs")
 
 def create_app(settings: Settings | None = None):
     settings = settings or Settings.from_env("gateway", uses_broker=False)
-    admin_password = os.environ.get("ERP_ADMIN_PASSWORD")
+    admin_password = settings.admin_password
     if not admin_password and not settings.is_development:
         raise RuntimeError("ERP_ADMIN_PASSWORD must be set outside development mode")
     app = create_service_app(
@@ -26,7 +24,9 @@ def create_app(settings: Settings | None = None):
         uses_broker=False,
     )
     app.register_blueprint(routes)
-    app.extensions["erp_upstreams"] = routing.Upstreams(routing.service_urls())
+    app.extensions["erp_upstreams"] = routing.Upstreams(
+        settings.service_urls, settings.upstream_timeout
+    )
     if admin_password:
         service.ensure_admin(app.extensions["erp_engine"], admin_password)
     return app

@@ -1,30 +1,34 @@
-"""The gateway's own tables: users and their roles."""
+"""Users: the only SQL of the gateway."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, MetaData, String, Table, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from erp_shared.db import UtcDateTime
+from erp_shared.db import insert_unique
+from erp_shared.errors import Conflict
+from gateway.identity import User
+from gateway.tables import users
 
-metadata = MetaData()
-
-users = Table(
-    "users",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("username", String(80), nullable=False, unique=True),
-    Column("password_hash", String(200), nullable=False),
-    Column("roles", JSON, nullable=False),
-    Column("customer_id", String(36)),
-    Column("active", Boolean, nullable=False, default=True),
-    Column("created_at", UtcDateTime, nullable=False),
-)
+_COLUMNS = ("id", "username", "password_hash", "roles", "customer_id", "active", "created_at")
 
 
-def user_by_name(conn: Connection, username: str):
-    return conn.execute(select(users).where(users.c.username == username)).first()
+def _user(conn: Connection, condition) -> User | None:
+    row = conn.execute(select(*(users.c[name] for name in _COLUMNS)).where(condition)).first()
+    return None if row is None else User(**{name: getattr(row, name) for name in _COLUMNS})
 
 
-def insert_user(conn: Connection, values: dict) -> None:
-    conn.execute(users.insert().values(**values))
+def user_by_name(conn: Connection, username: str) -> User | None:
+    return _user(conn, users.c.username == username)
+
+
+def user_by_id(conn: Connection, user_id: str) -> User | None:
+    return _user(conn, users.c.id == user_id)
+
+
+def add_user(conn: Connection, user: User) -> None:
+    insert_unique(
+        conn,
+        users.insert().values({name: getattr(user, name) for name in _COLUMNS}),
+        Conflict(f"User {user.username} already exists.", {"username": ["Already taken."]}),
+    )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 
 import jwt
 from argon2 import PasswordHasher
@@ -17,6 +19,18 @@ from erp_shared.config import Settings
 
 ROLES = ("admin", "sales", "warehouse", "support", "analyst", "customer")
 TOKEN_TTL_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str
+    password_hash: str
+    roles: list[str]
+    customer_id: str | None
+    active: bool
+    created_at: datetime
+
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps the answer time the same.
@@ -34,7 +48,7 @@ def password_matches(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def issue_token(settings: Settings, user, ttl: int = TOKEN_TTL_SECONDS) -> dict:
+def issue_token(settings: Settings, user: User, ttl: int = TOKEN_TTL_SECONDS) -> dict:
     now = int(time.time())
     claims = {
         "sub": user.username,

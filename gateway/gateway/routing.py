@@ -6,18 +6,14 @@ the caller's identity, over pooled keep-alive connections with bounded timeouts.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from flask import Response, g, request
 from requests.adapters import HTTPAdapter
 
-from erp_shared import gunicorn_conf
-from erp_shared.config import DEFAULT_PORTS
+from erp_shared.config import ServerSettings
 from erp_shared.web import problem
-
-SERVICES = ("crm", "orders", "inventory", "analytics")
 
 RESOURCES = {
     "customers": "crm",
@@ -47,28 +43,22 @@ FORWARDED_RESPONSE_HEADERS = (
     "Content-Disposition",
 )
 CONNECT_TIMEOUT = 2.0
-READ_TIMEOUT = float(os.environ.get("GATEWAY_UPSTREAM_TIMEOUT", "30"))
-
-
-def service_urls() -> dict[str, str]:
-    urls = {}
-    for service in SERVICES:
-        port = os.environ.get(f"{service.upper()}_PORT", str(DEFAULT_PORTS[service]))
-        urls[service] = os.environ.get(f"{service.upper()}_URL", f"http://127.0.0.1:{port}")
-    return urls
 
 
 class Upstreams:
     """One pooled HTTP session per gateway process, built after gunicorn forks."""
 
-    def __init__(self, urls: dict[str, str]):
+    def __init__(self, urls: dict[str, str], read_timeout: float):
         self.urls = urls
+        self.read_timeout = read_timeout
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=len(urls), pool_maxsize=64, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         # Sized for every request thread of the process probing all services at once.
-        self._health_pool = ThreadPoolExecutor(max_workers=len(urls) * gunicorn_conf.threads)
+        self._health_pool = ThreadPoolExecutor(
+            max_workers=len(urls) * ServerSettings.from_env().threads
+        )
 
     def forward(self, path: str) -> Response:
         segments = path.split("/")
@@ -93,7 +83,7 @@ class Upstreams:
                 params=request.args.to_dict(flat=False),
                 data=request.get_data(),
                 headers=headers,
-                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                timeout=(CONNECT_TIMEOUT, self.read_timeout),
                 allow_redirects=False,
             )
         except requests.Timeout:

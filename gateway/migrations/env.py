@@ -1,4 +1,4 @@
 from erp_shared.migrate import run_migrations
-from gateway.db import metadata
+from gateway.tables import schema
 
-run_migrations([metadata])
+run_migrations(schema)

@@ -7,10 +7,11 @@ from dataclasses import replace
 
 import jwt
 import pytest
+from erp_testing import TEST_SECRET, bearer, service_app, settings_for
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
-from erp_shared.testing import TEST_SECRET, bearer, service_app, settings_for
+from erp_shared.config import service_urls
 from gateway.app import create_app
 
 pytestmark = pytest.mark.integration
@@ -42,11 +43,12 @@ def upstream():
 
 
 @pytest.fixture
-def client(monkeypatch, databases, upstream):
-    monkeypatch.setenv("ERP_ADMIN_PASSWORD", ADMIN_PASSWORD)
-    monkeypatch.setenv("INVENTORY_URL", upstream)
-    monkeypatch.setenv("ORDERS_URL", "http://127.0.0.1:1")
-    return service_app("gateway", databases.new("sqlite")).test_client()
+def client(databases, upstream):
+    urls = {**service_urls(), "inventory": upstream, "orders": "http://127.0.0.1:1"}
+    app = service_app(
+        "gateway", databases.new("sqlite"), admin_password=ADMIN_PASSWORD, service_urls=urls
+    )
+    return app.test_client()
 
 
 def sign_in(client, username="admin", password=ADMIN_PASSWORD):
@@ -130,8 +132,7 @@ def test_identity_headers_sent_by_a_client_are_replaced(client):
     assert echoed["headers"]["X-User"] == "sam"
 
 
-def test_outside_development_the_gateway_needs_an_admin_password(monkeypatch, databases):
-    monkeypatch.delenv("ERP_ADMIN_PASSWORD", raising=False)
+def test_outside_development_the_gateway_needs_an_admin_password(databases):
     settings = replace(settings_for("gateway", databases.new("sqlite")), environment="production")
     with pytest.raises(RuntimeError, match="ERP_ADMIN_PASSWORD"):
         create_app(settings)

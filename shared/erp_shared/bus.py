@@ -20,9 +20,10 @@ from pika.exceptions import AMQPError, UnroutableError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from erp_shared import context, messaging, metrics
+from erp_shared import context, idempotency, messaging, metrics
 from erp_shared.config import Settings
 from erp_shared.db import read_only
+from erp_shared.errors import Refused
 from erp_shared.events import Event, UnknownEventType, parse_event
 from erp_shared.uow import UnitOfWork
 
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Event], None]
 TRANSIENT_RETRIES = 3
+# The idempotency scope of consumed events: an event id is claimed once per service database.
+EVENT_SCOPE = "event"
 
 
 def connect(settings: Settings) -> pika.BlockingConnection:
@@ -180,8 +183,12 @@ class Consumer:
     What arrived together is applied together: one commit and one ack for the lot, which is
     what lets a worker keep up with the HTTP side. If anything in the lot fails, the lot is
     rolled back and each delivery is applied on its own, so one bad event holds back nothing.
-    A delivery that fails alone is nacked with requeue: the quorum queue counts it and, past
-    the delivery limit, dead-letters it to the service's DLQ.
+
+    A business refusal (a `Refused` from the use case) is the event's final answer: its effects
+    are undone, it is acked, logged, counted and its id recorded with the reason, since
+    redelivering it would only be refused again. A delivery that fails for any other reason
+    (the database, a bug) is nacked with requeue; the quorum queue counts it and, past the
+    delivery limit, dead-letters it to the service's DLQ.
     """
 
     def __init__(self, engine: Engine, settings: Settings, handlers: dict[str, Handler]):
@@ -274,24 +281,39 @@ class Consumer:
         channel.basic_nack(delivery.tag, requeue=True)
 
     def apply(self, events: list[Event]) -> None:
-        """Apply events exactly once: their inbox rows commit with the handlers' effects.
+        """Apply events exactly once: their claimed ids commit with the handlers' effects.
 
-        An event already in the inbox, or twice in this lot, was or will be applied once and
-        is otherwise skipped.
+        An event claimed before, or twice in this lot, was or will be applied once and is
+        otherwise skipped. Each handler runs in a savepoint: a business refusal undoes only
+        that event's effects, keeps its claim with the reason, and the lot goes on.
         """
-        unique = list({event.id: event for event in events}.values())
+        refused: list[tuple[Event, Refused]] = []
         with UnitOfWork(self.engine, self.settings.service) as uow:
-            seen = messaging.already_processed(uow.conn, [event.id for event in unique])
-            fresh = [event for event in unique if event.id not in seen]
+            claimed = idempotency.claim(uow.conn, EVENT_SCOPE, [event.id for event in events])
+            fresh = list({event.id: event for event in events if event.id in claimed}.values())
             for event in fresh:
-                messaging.record_processed(uow.conn, event.id, event.type)
                 handler = self.handlers.get(event.type)
-                if handler is not None:
-                    with context.caused_by(event.correlation_id, event.id):
+                if handler is None:
+                    continue
+                try:
+                    with (
+                        context.caused_by(event.correlation_id, event.id),
+                        uow.conn.begin_nested(),
+                    ):
                         handler(uow, event)
+                except Refused as refusal:
+                    refused.append((event, refusal))
+                    reason = f"refused: {refusal.detail}"[:200]
+                    idempotency.remember(uow.conn, EVENT_SCOPE, event.id, reason)
+        for event, refusal in refused:
+            log.warning("%s %s refused: %s", event.type, event.id, refusal.detail)
+            metrics.EVENTS_REFUSED.labels(self.settings.service, event.type).inc()
+        refused_ids = {event.id for event, _ in refused}
         fresh_ids = {event.id for event in fresh}
         for event in events:
             applied = event.id in fresh_ids
             fresh_ids.discard(event.id)
+            if applied and event.id in refused_ids:
+                continue
             counter = metrics.EVENTS_CONSUMED if applied else metrics.EVENTS_DUPLICATE
             counter.labels(self.settings.service, event.type).inc()

@@ -1,22 +1,54 @@
-"""Settings read from the environment.
+"""Settings read from the environment: the only module that reads it.
 
-Every process (HTTP app, worker, migration run) builds one `Settings` at start-up, never at
-import, so tests and gunicorn's forked workers each see the environment they were given.
-Defaults let `make up` run the whole system on one machine with SQLite files.
+Every process (HTTP app, worker, migration run, gunicorn's config) builds its settings once at
+start-up, never at import, so tests and gunicorn's forked workers each see the environment
+they were given. Defaults let `make up` run the whole system on one machine with SQLite files.
+The system's parts, their default ports and the worker-port formula are defined here once.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
-DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+SERVICES = ("crm", "orders", "inventory", "analytics")
+APPS = ("gateway", *SERVICES)
 DEFAULT_PORTS = {"gateway": 8080, "crm": 8081, "orders": 8082, "inventory": 8083, "analytics": 8084}
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+WORKER_BASE_PORT = 9180
+
+
+def worker_port(base: int, service: str, copy: int = 0) -> int:
+    """Each service's workers get a block of ten status ports above `base`."""
+    return base + 10 * APPS.index(service) + copy
 
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def _typed(name: str, default, kind):
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return kind(raw)
+    except (ValueError, InvalidOperation):
+        raise RuntimeError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+
+
+def app_port(app: str) -> int:
+    return _typed(f"{app.upper()}_PORT", DEFAULT_PORTS[app], int)
+
+
+def service_urls() -> dict[str, str]:
+    """Where the gateway finds each service: `<SERVICE>_URL`, else localhost on its port."""
+    return {
+        service: _env(f"{service.upper()}_URL", f"http://127.0.0.1:{app_port(service)}")
+        for service in SERVICES
+    }
 
 
 @dataclass(frozen=True)
@@ -26,6 +58,7 @@ class Settings:
     amqp_url: str
     bus_prefix: str = ""
     environment: str = "development"
+    log_level: str = "INFO"
     jwt_secret: str | None = None
     jwt_algorithm: str = "HS256"
     jwt_issuer: str = "erp-gateway"
@@ -33,6 +66,14 @@ class Settings:
     prefetch: int = 50
     relay_batch: int = 200
     relay_idle_seconds: float = 0.05
+    # The worker's status endpoint (metrics, health); none when unset.
+    worker_port: int | None = None
+    # orders: the tax rate applied to an order's subtotal.
+    tax_rate: Decimal = Decimal("0")
+    # gateway: the first admin's password, the services behind it and how long to wait for one.
+    admin_password: str | None = None
+    service_urls: dict[str, str] = field(default_factory=dict)
+    upstream_timeout: float = 30.0
 
     @property
     def exchange(self) -> str:
@@ -75,8 +116,36 @@ class Settings:
             amqp_url=amqp_url or DEFAULT_AMQP_URL,
             bus_prefix=_env("ERP_BUS_PREFIX", ""),
             environment=environment,
+            log_level=_env("LOG_LEVEL", "INFO"),
             jwt_secret=_env("ERP_JWT_SECRET"),
-            delivery_limit=int(_env("ERP_DELIVERY_LIMIT", "5")),
+            delivery_limit=_typed("ERP_DELIVERY_LIMIT", 5, int),
+            worker_port=_typed("WORKER_PORT", None, int),
+            tax_rate=_typed("ORDERS_TAX_RATE", Decimal("0"), Decimal),
+            admin_password=_env("ERP_ADMIN_PASSWORD"),
+            service_urls=service_urls() if service == "gateway" else {},
+            upstream_timeout=_typed("GATEWAY_UPSTREAM_TIMEOUT", 30.0, float),
         )
         values.update(overrides)
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How gunicorn runs an HTTP app: processes, threads each, and whether to log access."""
+
+    workers: int
+    threads: int
+    access_log: bool
+
+    @classmethod
+    def from_env(cls) -> ServerSettings:
+        return cls(
+            workers=_typed("WEB_CONCURRENCY", 2, int),
+            threads=_typed("GUNICORN_THREADS", 8, int),
+            access_log=_env("ERP_ACCESS_LOG", "1") == "1",
+        )
+
+
+def metrics_dir() -> str | None:
+    """prometheus-client's multiprocess directory (which prometheus-client reads itself too)."""
+    return _env("PROMETHEUS_MULTIPROC_DIR")

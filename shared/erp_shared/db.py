@@ -21,7 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
+
+from erp_shared.errors import Conflict
 
 MONEY_SCALE = 10_000
 
@@ -106,6 +110,19 @@ def _sqlite_engine(url: str) -> Engine:
 def dialect_insert(conn: Connection):
     """The INSERT that knows ON CONFLICT for this backend (both speak the same upsert)."""
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+def insert_unique(conn: Connection, statement: Executable, taken: Conflict) -> None:
+    """Insert a row whose unique key may already exist, and refuse with `taken` if it does.
+
+    The unique index decides, not an earlier look-up, so two concurrent requests for the same
+    key cannot both succeed. The transaction is spoiled afterwards and must roll back, which
+    raising the refusal does.
+    """
+    try:
+        conn.execute(statement)
+    except IntegrityError:
+        raise taken from None
 
 
 @contextmanager

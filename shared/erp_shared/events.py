@@ -216,6 +216,7 @@ def new_event(
     producer: str,
     correlation_id: str | None = None,
     causation_id: str | None = None,
+    occurred_at: datetime | None = None,
 ) -> dict:
     """Build a wire-ready envelope (JSON-safe dict), refusing a payload that breaks the contract."""
     schema = _payload_schema(event_type)
@@ -228,7 +229,7 @@ def new_event(
         "id": event_id,
         "type": event_type,
         "version": ENVELOPE_VERSION,
-        "occurred_at": datetime.now(UTC).isoformat(),
+        "occurred_at": (occurred_at or datetime.now(UTC)).isoformat(),
         "producer": producer,
         "correlation_id": correlation_id or event_id,
         "causation_id": causation_id,
@@ -241,3 +242,11 @@ def parse_event(message: dict) -> Event:
     envelope = _envelope.load(message)
     envelope["data"] = _payload_schema(envelope["type"]).load(envelope["data"])
     return Event(**envelope)
+
+
+def quantities_by_sku(lines) -> dict[str, int]:
+    """Lines (of a payload or a request) naming the same SKU, summed, in the order first named."""
+    totals: dict[str, int] = {}
+    for line in lines:
+        totals[line["sku"]] = totals.get(line["sku"], 0) + line["quantity"]
+    return totals

@@ -9,16 +9,19 @@ import os
 
 from prometheus_client import multiprocess
 
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+from erp_shared.config import ServerSettings, metrics_dir
+
+_server = ServerSettings.from_env()
+workers = _server.workers
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+threads = _server.threads
 timeout = 30
 # Worker heartbeat files on tmpfs: on a container's disk-backed /tmp a slow write can make the
 # arbiter kill a healthy worker.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 graceful_timeout = 10
 keepalive = 5
-accesslog = "-" if os.environ.get("ERP_ACCESS_LOG", "1") == "1" else None
+accesslog = "-" if _server.access_log else None
 # gunicorn's control socket defaults to one path per user: every master on the machine would
 # fight over it. Nothing here uses it.
 control_socket_disable = True
@@ -26,5 +29,5 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-i
 
 
 def child_exit(server, worker):
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if metrics_dir():
         multiprocess.mark_process_dead(worker.pid)

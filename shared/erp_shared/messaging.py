@@ -1,8 +1,7 @@
-"""The outbox and inbox every service has, and the only SQL run against them.
+"""The outbox every service that publishes has, and the only SQL run against it.
 
 The outbox holds events committed with the change they describe until the relay has them
-confirmed by the broker; the inbox holds the ids of events already applied, so a redelivery
-changes nothing.
+confirmed by the broker. (What a consumer already applied is kept by erp_shared.idempotency.)
 """
 
 from __future__ import annotations
@@ -33,14 +32,6 @@ Index(
     postgresql_where=outbox.c.sent_at.is_(None),
 )
 
-inbox = Table(
-    "inbox",
-    messaging_metadata,
-    Column("event_id", String(36), primary_key=True),
-    Column("type", String(80), nullable=False),
-    Column("processed_at", UtcDateTime, nullable=False, default=utcnow),
-)
-
 
 def add_to_outbox(conn: Connection, envelope: dict) -> None:
     conn.execute(
@@ -65,11 +56,3 @@ def unsent(limit: int):
 
 def mark_sent(conn: Connection, ids: list[int]) -> None:
     conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(sent_at=utcnow()))
-
-
-def already_processed(conn: Connection, event_ids: list[str]) -> set[str]:
-    return set(conn.scalars(select(inbox.c.event_id).where(inbox.c.event_id.in_(event_ids))))
-
-
-def record_processed(conn: Connection, event_id: str, event_type: str) -> None:
-    conn.execute(inbox.insert().values(event_id=event_id, type=event_type, processed_at=utcnow()))

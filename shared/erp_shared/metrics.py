@@ -6,8 +6,6 @@ writing beside them), each process writes its own file and `/metrics` merges the
 
 from __future__ import annotations
 
-import os
-
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -17,6 +15,8 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+
+from erp_shared.config import metrics_dir
 
 HTTP_REQUESTS = Counter(
     "erp_http_requests_total", "HTTP requests answered", ["service", "method", "route", "status"]
@@ -36,6 +36,11 @@ EVENTS_CONSUMED = Counter(
 EVENTS_FAILED = Counter(
     "erp_events_failed_total", "Event deliveries whose handling failed", ["service", "type"]
 )
+EVENTS_REFUSED = Counter(
+    "erp_events_refused_total",
+    "Events whose use case refused them for a business reason: acked, never redelivered",
+    ["service", "type"],
+)
 EVENTS_DUPLICATE = Counter(
     "erp_events_duplicate_total", "Redelivered events skipped by the inbox", ["service", "type"]
 )
@@ -43,7 +48,7 @@ EVENTS_DUPLICATE = Counter(
 
 def exposition() -> tuple[bytes, str]:
     """The text format for this service: every process's samples when in multiprocess mode."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if metrics_dir():
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:

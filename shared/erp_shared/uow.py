@@ -1,32 +1,55 @@
 """The unit of work: one transaction that holds a state change and the events it announces.
 
-Events are written to the outbox inside the same transaction as the change they describe, so
-either both happen or neither does; the relay publishes them afterwards (at least once).
+Use cases never open a transaction: the HTTP edge or the event consumer opens a unit of work
+and passes it in, so several use cases compose in one commit (an exchange creates its
+replacement order in the same transaction as the return). Events are written to the outbox
+inside that transaction, so either the change and its events happen or neither does; the relay
+publishes them afterwards (at least once).
+
+`now` is the one instant of the transaction: every row and event it writes carries the same
+time, so an order's `created_at` and its first history entry agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
+
 from sqlalchemy.engine import Connection, Engine
 
 from erp_shared import context
+from erp_shared.db import utcnow
 from erp_shared.events import new_event
 from erp_shared.messaging import add_to_outbox
 
 
+class RecordsEvents(Protocol):
+    """An aggregate that notes the events its state changes cause, for the commit to send."""
+
+    pending_events: list[tuple[str, dict]]
+
+
 class UnitOfWork:
-    def __init__(self, engine: Engine, producer: str):
+    def __init__(self, engine: Engine, producer: str, *, readonly: bool = False):
         self.engine = engine
         self.producer = producer
+        self.readonly = readonly
         self.conn: Connection | None = None
+        self.now: datetime | None = None
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self.engine.connect()
+        if self.readonly:
+            # On SQLite a reading transaction must not take the write lock (erp_shared.db).
+            self.conn = self.conn.execution_options(readonly=True)
         self._tx = self.conn.begin()
+        self.now = utcnow()
         return self
 
     def __exit__(self, exc_type, exc, tb):
         try:
-            if exc_type is None:
+            if exc_type is None and not self.readonly:
                 self._tx.commit()
             else:
                 self._tx.rollback()
@@ -35,12 +58,21 @@ class UnitOfWork:
         return False
 
     def emit(self, event_type: str, data: dict) -> dict:
+        if self.readonly:
+            raise RuntimeError(f"a read-only unit of work cannot emit {event_type}")
         envelope = new_event(
             event_type,
             data,
             producer=self.producer,
             correlation_id=context.correlation_id.get(),
             causation_id=context.causation_id.get(),
+            occurred_at=self.now,
         )
         add_to_outbox(self.conn, envelope)
         return envelope
+
+    def collect(self, aggregates: Iterable[RecordsEvents]) -> None:
+        """Send what the aggregates recorded, once: their lists are emptied."""
+        for aggregate in aggregates:
+            while aggregate.pending_events:
+                self.emit(*aggregate.pending_events.pop(0))

@@ -1,17 +1,21 @@
-"""What every HTTP app has: problem+json errors, request ids, health, metrics, token checks.
+"""The HTTP edge every app shares: problem+json errors, units of work, idempotent creation,
+request ids, health, metrics, token checks.
 
 A service's `create_app()` calls `create_service_app()` with its own flask-smorest
-blueprints; nothing here knows a business rule.
+blueprints; its `api.py` views open a unit of work here and pass it to the use cases. This is
+the one place where a business refusal becomes an HTTP status. Nothing here knows a business
+rule.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 import uuid
 from collections.abc import Callable
+from http import HTTPStatus
+from typing import TypeVar
 
 import pika
 from flask import Flask, Response, current_app, g, jsonify, request
@@ -20,25 +24,122 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from erp_shared import context, metrics
+from erp_shared import context, errors, idempotency, metrics
 from erp_shared.auth import InvalidToken, bearer_token, require_secret, verify_token
 from erp_shared.config import Settings
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
-from erp_shared.errors import Problem, problem_body
+from erp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 BROKER_CHECK_TTL = 2.0
+MAX_IDEMPOTENCY_KEY = 200
+T = TypeVar("T")
+
+# How each kind of business refusal answers over HTTP (CONTRACT: 422 validation, 409 conflict
+# with the current state, 404 not found).
+REFUSAL_STATUS = {
+    errors.Unknown: 404,
+    errors.Invalid: 422,
+    errors.Conflict: 409,
+    errors.NotAllowed: 409,
+    errors.Insufficient: 409,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+}
 
 
-def problem(status: int, detail: str, errors: dict | None = None, title: str | None = None):
-    response = jsonify(problem_body(status, detail, errors, title))
+def problem(status: int, detail: str, field_errors: dict | None = None):
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if field_errors:
+        body["errors"] = field_errors
+    response = jsonify(body)
     response.status_code = status
     response.mimetype = PROBLEM_JSON
     return response
+
+
+def refusal_status(refusal: errors.Refused) -> int:
+    """The status of the nearest kind it is (a service may subclass a kind); 422 otherwise."""
+    for kind in type(refusal).__mro__:
+        if kind in REFUSAL_STATUS:
+            return REFUSAL_STATUS[kind]
+    return 422
+
+
+def unit_of_work() -> UnitOfWork:
+    """A writing transaction for this request's use case, committed when the view returns."""
+    return UnitOfWork(current_engine(), settings().service)
+
+
+def reading() -> UnitOfWork:
+    """A transaction that only reads (it never takes SQLite's write lock)."""
+    return UnitOfWork(current_engine(), settings().service, readonly=True)
+
+
+def settings() -> Settings:
+    return current_app.extensions["erp_settings"]
+
+
+def caller() -> str:
+    return g.principal["sub"]
+
+
+def created_once(
+    uow: UnitOfWork,
+    body: dict,
+    create: Callable[[], T],
+    find: Callable[[str], T],
+    id_of: Callable[[T], str] = lambda created: created["id"],
+) -> tuple[T, dict]:
+    """Create once per caller's `Idempotency-Key`: a retry with the same key and body gets
+    what the first request created (with `Idempotent-Replayed: true`), another body a 409.
+
+    Keys are the caller's own (two clients may both choose "1") and belong to one route.
+    Returns the resource and the headers to answer with.
+    """
+    key = request.headers.get("Idempotency-Key") or None
+    if key is None:
+        return create(), {}
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise errors.Invalid(
+            "The Idempotency-Key header is too long.",
+            {"Idempotency-Key": [f"At most {MAX_IDEMPOTENCY_KEY} characters."]},
+        )
+    scope = f"{request.method} {request.url_rule.rule} by {caller()}"
+    try:
+        replay = idempotency.first_time(uow.conn, scope, key, body)
+    except errors.Conflict:
+        raise errors.Conflict(
+            "This Idempotency-Key was already used with a different request.",
+            {"Idempotency-Key": ["Already used with a different request."]},
+        ) from None
+    if replay is not None:
+        return find(replay.result), {"Idempotent-Replayed": "true"}
+    created = create()
+    idempotency.remember(uow.conn, scope, key, id_of(created))
+    return created, {}
+
+
+IDEMPOTENCY_KEY_DOC = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "schema": {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY},
+            "description": "Retrying with the same key and body returns what the first "
+            "request created; the same key with another body is refused (409).",
+        }
+    ]
+}
 
 
 def _field_errors(messages: dict | None) -> dict | None:
@@ -57,11 +158,11 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
-        errors = _field_errors(data.get("messages"))
+        field_errors = _field_errors(data.get("messages"))
         detail = data.get("message") or error.description
-        if error.code == 422 and errors:
+        if error.code == 422 and field_errors:
             detail = "The request body or query is not valid."
-        response = problem(error.code or 500, detail, errors)
+        response = problem(error.code or 500, detail, field_errors)
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response
@@ -79,7 +180,7 @@ def create_service_app(
     """The app every service and the gateway build on; no work happens at import time."""
     settings = settings or Settings.from_env(service)
     require_secret(settings)
-    configure_logging(service, os.environ.get("LOG_LEVEL", "INFO"))
+    configure_logging(service, settings.log_level)
     engine = make_engine(settings.database_url)
     app = Flask(service)
     app.config.update(
@@ -162,9 +263,9 @@ def _install_auth(app: Flask, settings: Settings, public_paths: tuple[str, ...])
 
 
 def _install_errors(app: Flask) -> None:
-    @app.errorhandler(Problem)
-    def render_problem(error: Problem):
-        return problem(error.status, error.detail, error.errors, error.title)
+    @app.errorhandler(errors.Refused)
+    def render_refusal(refusal: errors.Refused):
+        return problem(refusal_status(refusal), refusal.detail, refusal.errors)
 
     @app.errorhandler(Exception)
     def render_unexpected(error: Exception):

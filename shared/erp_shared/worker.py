@@ -7,7 +7,6 @@ the worker's metrics and readiness (ready once its queue is declared and consume
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,7 +48,7 @@ def _status_server(port: int, consumer: Consumer) -> ThreadingHTTPServer:
 
 def run_worker(service: str, handlers: dict[str, Handler]) -> None:
     settings = Settings.from_env(service)
-    configure_logging(f"{service}-worker", os.environ.get("LOG_LEVEL", "INFO"))
+    configure_logging(f"{service}-worker", settings.log_level)
     engine = make_engine(settings.database_url)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -57,8 +56,8 @@ def run_worker(service: str, handlers: dict[str, Handler]) -> None:
 
     consumer = Consumer(engine, settings, handlers)
     relay = OutboxRelay(engine, settings)
-    port = os.environ.get("WORKER_PORT")
-    server = _status_server(int(port), consumer) if port else None
+    port = settings.worker_port
+    server = _status_server(port, consumer) if port else None
     threads = [
         threading.Thread(target=consumer.run, args=(stop,), name="consumer"),
         threading.Thread(target=relay.run, args=(stop,), name="relay"),

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from erp_testing import wait_until
 from prometheus_client.parser import text_string_to_metric_families
 
-from erp_shared.testing import wait_until
+from erp_shared.config import APPS, SERVICES
 
 pytestmark = pytest.mark.e2e
 
@@ -73,13 +74,13 @@ def test_every_process_exposes_parseable_http_and_event_metrics(system):
         httpx.get(f"http://127.0.0.1:{system.port('inventory')}/health/live")
 
     families = {}
-    for service in ("gateway", "crm", "orders", "inventory", "analytics"):
+    for service in APPS:
         text = httpx.get(f"http://127.0.0.1:{system.port(service)}/metrics").text
         families[service] = {f.name: f for f in text_string_to_metric_families(text)}
         assert "erp_http_requests" in families[service]
         assert "erp_http_request_duration_seconds" in families[service]
-    for index, service in enumerate(("crm", "orders", "inventory", "analytics"), start=1):
-        text = httpx.get(f"http://127.0.0.1:{system.worker_port(index)}/metrics").text
+    for service in SERVICES:
+        text = httpx.get(f"http://127.0.0.1:{system.worker_port(service)}/metrics").text
         names = {f.name for f in text_string_to_metric_families(text)}
         assert {"erp_events_consumed", "erp_events_failed"} <= names, service
 

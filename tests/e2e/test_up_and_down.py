@@ -7,9 +7,9 @@ import socket
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+from erp_shared.config import APPS, SERVICES
 
-SERVICES = ("gateway", "crm", "orders", "inventory", "analytics")
+pytestmark = pytest.mark.e2e
 
 
 def alive(pid: int) -> bool:
@@ -28,11 +28,11 @@ def listening(port: int) -> bool:
 def test_down_stops_every_process_that_up_started(start_system):
     system = start_system()
     pids = {p.stem: int(p.read_text()) for p in (system.var_dir / "run").glob("*.pid")}
-    assert set(pids) == {*SERVICES, *(f"{s}-worker" for s in SERVICES if s != "gateway")}
+    assert set(pids) == {*APPS, *(f"{s}-worker" for s in SERVICES)}
     assert all(alive(pid) for pid in pids.values())
 
     system.ctl("down")
 
     assert not [name for name, pid in pids.items() if alive(pid)]
-    assert not [s for s in SERVICES if listening(system.port(s))]
+    assert not [s for s in APPS if listening(system.port(s))]
     assert list((system.var_dir / "run").glob("*.pid")) == []

@@ -1,11 +1,11 @@
-"""HTTP entry points of analytics: parse, call the use case, render."""
+"""HTTP entry points of analytics: parse, open the unit of work, call the use case, render."""
 
 from __future__ import annotations
 
 from flask_smorest import Blueprint
 
 from analytics import schemas, service
-from erp_shared.web import current_engine
+from erp_shared.web import reading
 
 blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", description="Sales reports")
 
@@ -14,4 +14,5 @@ blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", descripti
 @blp.arguments(schemas.PeriodQuery, location="query")
 @blp.response(200, schemas.SummaryOut)
 def summary(query):
-    return service.sales_summary(current_engine(), query.get("from_"), query.get("to"))
+    with reading() as uow:
+        return service.sales_summary(uow, query.get("from_"), query.get("to"))

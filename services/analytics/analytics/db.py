@@ -1,42 +1,15 @@
-"""Analytics tables (a sales replica built from order events) and the report queries."""
+"""Keeping the sales replica and reading reports from it: the only SQL of analytics."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
-from analytics.domain import COUNTED_STATUSES, STATUS_PROGRESS, Period
-from erp_shared.db import Money, UtcDateTime, dialect_insert
-
-metadata = MetaData()
-
-sales_orders = Table(
-    "sales_orders",
-    metadata,
-    Column("order_id", String(36), primary_key=True),
-    Column("customer_id", String(36)),
-    Column("channel", String(20)),
-    Column("campaign_code", String(64)),
-    Column("revenue", Money),
-    Column("total", Money),
-    Column("currency", String(3)),
-    Column("units", Integer),
-    Column("returned_units", Integer, nullable=False, default=0),
-    Column("status", String(20), nullable=False),
-    Column("placed_at", UtcDateTime, index=True),
-    Column("status_changed_at", UtcDateTime, nullable=False),
-)
-
-sales_lines = Table(
-    "sales_lines",
-    metadata,
-    Column("order_id", String(36), ForeignKey("sales_orders.order_id"), primary_key=True),
-    Column("sku", String(64), primary_key=True),
-    Column("quantity", Integer, nullable=False),
-    Column("unit_price", Money, nullable=False),
-)
+from analytics.domain import COUNTED_STATUSES, STATUS_PROGRESS, Figures, Period
+from analytics.tables import sales_lines, sales_orders
+from erp_shared.db import dialect_insert
 
 
 def record_placed(conn: Connection, values: dict, lines: list[dict], placed_at) -> None:
@@ -79,18 +52,18 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
     return start, datetime.combine(period.end, time.min, tzinfo=UTC) + timedelta(days=1)
 
 
-def sales_totals(conn: Connection, period: Period) -> tuple:
+def sales_totals(conn: Connection, period: Period) -> Figures:
     start, end = _bounds(period)
     row = conn.execute(
         select(
-            func.coalesce(func.sum(sales_orders.c.revenue), 0),
-            func.count(),
-            func.coalesce(func.sum(sales_orders.c.units), 0),
-            func.coalesce(func.sum(sales_orders.c.returned_units), 0),
+            func.coalesce(func.sum(sales_orders.c.revenue), 0).label("revenue"),
+            func.count().label("orders"),
+            func.coalesce(func.sum(sales_orders.c.units), 0).label("units"),
+            func.coalesce(func.sum(sales_orders.c.returned_units), 0).label("returned_units"),
         ).where(
             sales_orders.c.status.in_(COUNTED_STATUSES),
             sales_orders.c.placed_at >= start,
             sales_orders.c.placed_at < end,
         )
     ).one()
-    return row
+    return Figures(row.revenue, row.orders, row.units, row.returned_units)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from erp_shared.errors import Invalid
 from erp_shared.money import money
 
 COUNTED_STATUSES = ("confirmed", "shipped", "delivered")
@@ -46,15 +47,26 @@ def period(start: date | None, end: date | None, today: date) -> Period:
     end = end or today
     start = start or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     if start > end:
-        raise ValueError("from must not be after to")
+        raise Invalid("from must not be after to", {"from": ["from must not be after to"]})
     return Period(start, end)
 
 
-def summary(revenue: Decimal, orders: int, units: int, returned_units: int) -> dict:
+@dataclass(frozen=True)
+class Figures:
+    """The sums a period's report is made from."""
+
+    revenue: Decimal
+    orders: int
+    units: int
+    returned_units: int
+
+
+def summary(figures: Figures) -> dict:
+    revenue, orders, units = figures.revenue, figures.orders, figures.units
     return {
         "revenue": money(revenue),
         "orders": orders,
         "units": units,
         "average_order_value": money(revenue / orders) if orders else money(Decimal(0)),
-        "returns_rate": round(returned_units / units, 4) if units else 0.0,
+        "returns_rate": round(figures.returned_units / units, 4) if units else 0.0,
     }

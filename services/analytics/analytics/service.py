@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
-from sqlalchemy.engine import Engine
+from datetime import date, datetime
 
 from analytics import db, domain
-from erp_shared.db import read_only
-from erp_shared.errors import Invalid
 from erp_shared.uow import UnitOfWork
 
 
@@ -38,21 +34,17 @@ def record_order_status(uow: UnitOfWork, order_id: str, status: str, at: datetim
     db.record_status(uow.conn, order_id, status, at)
 
 
-def sales_summary(engine: Engine, start: date | None, end: date | None) -> dict:
-    try:
-        current = domain.period(start, end, datetime.now(UTC).date())
-    except ValueError as exc:
-        raise Invalid(str(exc), {"from": [str(exc)]}) from None
-    with read_only(engine) as conn:
-        figures = db.sales_totals(conn, current)
-        previous = db.sales_totals(conn, current.previous())
+def sales_summary(uow: UnitOfWork, start: date | None, end: date | None) -> dict:
+    """The period's figures beside those of the period of the same length before it."""
+    current = domain.period(start, end, uow.now.date())
+    previous = current.previous()
     return {
         "from_": current.start,
         "to": current.end,
-        **domain.summary(*figures),
+        **domain.summary(db.sales_totals(uow.conn, current)),
         "previous_period": {
-            "from_": current.previous().start,
-            "to": current.previous().end,
-            **domain.summary(*previous),
+            "from_": previous.start,
+            "to": previous.end,
+            **domain.summary(db.sales_totals(uow.conn, previous)),
         },
     }

@@ -1,5 +1,4 @@
-from analytics.db import metadata
-from erp_shared.messaging import messaging_metadata
+from analytics.tables import schema
 from erp_shared.migrate import run_migrations
 
-run_migrations([metadata, messaging_metadata])
+run_migrations(schema)

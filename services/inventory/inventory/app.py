@@ -1,8 +1,11 @@
 """The inventory HTTP app (gunicorn: `inventory.app:create_app()`)."""
 
 from erp_shared.web import create_service_app
-from inventory.api import blp
+from inventory.catalogue.api import blp as catalogue
+from inventory.stock.api import blp as stock
 
 
 def create_app(settings=None):
-    return create_service_app("inventory", title="Inventory", blueprints=[blp], settings=settings)
+    return create_service_app(
+        "inventory", title="Inventory", blueprints=[catalogue, stock], settings=settings
+    )

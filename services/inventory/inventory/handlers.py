@@ -1,14 +1,5 @@
-"""Event entry points of inventory: one small function per consumed type."""
+"""Every event the inventory worker consumes, from each package's own handler map."""
 
-from __future__ import annotations
+from inventory.stock.handlers import HANDLERS as STOCK_HANDLERS
 
-from erp_shared.events import Event
-from erp_shared.uow import UnitOfWork
-from inventory import service
-
-
-def on_order_placed(uow: UnitOfWork, event: Event) -> None:
-    service.reserve_stock(uow, event.data["order_id"], event.data["lines"])
-
-
-HANDLERS = {"order.placed": on_order_placed}
+HANDLERS = {**STOCK_HANDLERS}

@@ -1,5 +1,4 @@
-from erp_shared.messaging import messaging_metadata
 from erp_shared.migrate import run_migrations
-from orders.db import metadata
+from orders.tables import schema
 
-run_migrations([metadata, messaging_metadata])
+run_migrations(schema)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from erp_testing import bearer, service_app
 
 from analytics.handlers import HANDLERS
 from erp_shared.events import new_event, parse_event
-from erp_shared.testing import bearer, service_app
 from erp_shared.uow import UnitOfWork
 
 pytestmark = pytest.mark.integration

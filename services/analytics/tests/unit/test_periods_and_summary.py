@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.domain import Period, period, summary
+from analytics.domain import Figures, Period, period, summary
+from erp_shared.errors import Invalid
 
 
 def test_the_default_period_is_the_last_thirty_days():
@@ -19,15 +20,15 @@ def test_the_previous_period_has_the_same_length_and_ends_the_day_before():
 
 
 def test_from_after_to_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(Invalid):
         period(date(2026, 2, 1), date(2026, 1, 1), date(2026, 3, 1))
 
 
 def test_summary_of_no_orders_is_zero_not_an_error():
-    assert summary(Decimal(0), 0, 0, 0)["average_order_value"] == Decimal("0.00")
+    assert summary(Figures(Decimal(0), 0, 0, 0))["average_order_value"] == Decimal("0.00")
 
 
 def test_average_order_value_and_returns_rate():
-    figures = summary(Decimal("100"), 3, 10, 1)
+    figures = summary(Figures(Decimal("100"), 3, 10, 1))
     assert figures["average_order_value"] == Decimal("33.33")
     assert figures["returns_rate"] == 0.1

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from erp_testing import bearer, service_app
 from sqlalchemy import select
 
 from erp_shared.messaging import outbox
-from erp_shared.testing import bearer, service_app
-from inventory import db
+from inventory.stock import db
 
 pytestmark = pytest.mark.integration
 
@@ -95,3 +95,31 @@ def test_every_api_call_needs_a_valid_token(client):
         client.get("/api/v1/stock/LAMP", headers={"Authorization": "Bearer nonsense"}).status_code
         == 401
     )
+
+
+def test_a_receipt_retried_with_its_idempotency_key_is_received_once(client):
+    create_product(client)
+    receipt = {"lines": [{"sku": "LAMP", "quantity": 5, "unit_cost": "4.00", "lot": "L-1"}]}
+    headers = {**bearer(), "Idempotency-Key": "delivery-note-881"}
+    first = client.post("/api/v1/receipts", headers=headers, json=receipt)
+    again = client.post("/api/v1/receipts", headers=headers, json=receipt)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json == first.json
+    assert client.get("/api/v1/stock/LAMP", headers=bearer()).json["on_hand"] == 5
+
+
+def test_a_product_created_again_with_the_same_key_answers_the_first_creation(client):
+    headers = {"Idempotency-Key": "new-lamp"}
+    first = client.post(
+        "/api/v1/products",
+        headers={**bearer(), **headers},
+        json={"sku": "LAMP", "name": "Desk lamp", "unit_price": "19.90"},
+    )
+    again = client.post(
+        "/api/v1/products",
+        headers={**bearer(), **headers},
+        json={"sku": "LAMP", "name": "Desk lamp", "unit_price": "19.90"},
+    )
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json == first.json

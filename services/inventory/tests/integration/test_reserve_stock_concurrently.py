@@ -6,21 +6,29 @@ import threading
 from decimal import Decimal
 
 import pytest
+from erp_testing import migrated_engine
 from sqlalchemy import func, select
 
 from erp_shared.messaging import outbox
-from erp_shared.testing import migrated_engine
 from erp_shared.uow import UnitOfWork
-from inventory import db, service
+from inventory import tables
+from inventory.catalogue import service as catalogue
+from inventory.stock import service
 
 pytestmark = pytest.mark.integration
+
+
+def in_uow(engine, use_case, *args):
+    with UnitOfWork(engine, "inventory") as uow:
+        return use_case(uow, *args)
 
 
 @pytest.fixture
 def engine(backend, databases):
     engine = migrated_engine("inventory", databases.new(backend))
-    service.create_product(
+    in_uow(
         engine,
+        catalogue.create_product,
         {
             "sku": "CHAIR",
             "name": "Chair",
@@ -32,8 +40,9 @@ def engine(backend, databases):
             "lead_time_days": 0,
         },
     )
-    service.receive_stock(
+    in_uow(
         engine,
+        service.receive_stock,
         {
             "warehouse": "MAIN",
             "lines": [{"sku": "CHAIR", "quantity": 10, "unit_cost": Decimal("4")}],
@@ -71,19 +80,21 @@ def test_thirty_concurrent_orders_for_ten_units_reserve_exactly_ten(engine):
         thread.join()
 
     assert errors == []
-    stock = service.stock_of(engine, "CHAIR")
-    assert (stock["on_hand"], stock["reserved"], stock["available"]) == (10, 10, 0)
+    stock = in_uow(engine, service.stock_of, "CHAIR")
+    assert (stock.on_hand, stock.reserved, stock.available) == (10, 10, 0)
     types = emitted_types(engine)
     assert types.count("stock.reserved") == 10
     assert types.count("stock.reservation_rejected") == 20
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(db.reservations)).scalar_one() == 10
+        assert (
+            conn.execute(select(func.count()).select_from(tables.reservations)).scalar_one() == 10
+        )
 
 
 def test_an_order_placed_again_is_not_reserved_twice(engine):
     place(engine, "order-1", 4)
     place(engine, "order-1", 4)
-    assert service.stock_of(engine, "CHAIR")["reserved"] == 4
+    assert in_uow(engine, service.stock_of, "CHAIR").reserved == 4
     assert emitted_types(engine).count("stock.reserved") == 1
 
 
@@ -94,4 +105,4 @@ def test_a_rejection_names_each_short_line(engine):
             select(outbox.c.body).where(outbox.c.type == "stock.reservation_rejected")
         ).scalar_one()
     assert '"requested": 11' in body and '"available": 10' in body
-    assert service.stock_of(engine, "CHAIR")["reserved"] == 0
+    assert in_uow(engine, service.stock_of, "CHAIR").reserved == 0

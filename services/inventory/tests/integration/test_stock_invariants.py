@@ -11,16 +11,24 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from erp_testing import migrated_engine
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import func, select
 
-from erp_shared.testing import migrated_engine
 from erp_shared.uow import UnitOfWork
-from inventory import db, service
+from inventory import tables
+from inventory.catalogue import service as catalogue
+from inventory.stock import db, service
 
 pytestmark = pytest.mark.integration
+
+
+def in_uow(engine, use_case, *args):
+    with UnitOfWork(engine, "inventory") as uow:
+        return use_case(uow, *args)
+
 
 WAREHOUSES = ("MAIN", "EAST")
 _skus = itertools.count()
@@ -41,8 +49,9 @@ def test_stock_invariants_hold_for_any_sequence(engine):
             self.sku = f"SKU-{next(_skus)}"
             self.orders = itertools.count()
             self.reserved_by_us = 0
-            service.create_product(
+            in_uow(
                 engine,
+                catalogue.create_product,
                 {
                     "sku": self.sku,
                     "name": "Thing",
@@ -57,8 +66,9 @@ def test_stock_invariants_hold_for_any_sequence(engine):
 
         @rule(warehouse=st.sampled_from(WAREHOUSES), quantity=st.integers(1, 20))
         def receive(self, warehouse, quantity):
-            service.receive_stock(
+            in_uow(
                 engine,
+                service.receive_stock,
                 {
                     "warehouse": warehouse,
                     "lines": [
@@ -70,31 +80,31 @@ def test_stock_invariants_hold_for_any_sequence(engine):
         @rule(quantity=st.integers(1, 25), repeat=st.booleans())
         def reserve(self, quantity, repeat):
             order_id = f"{self.sku}-order-{next(self.orders)}"
-            before = service.stock_of(engine, self.sku)
+            before = in_uow(engine, service.stock_of, self.sku)
             for _ in range(2 if repeat else 1):  # a redelivered order.placed changes nothing
                 with UnitOfWork(engine, "inventory") as uow:
                     service.reserve_stock(uow, order_id, [{"sku": self.sku, "quantity": quantity}])
-            after = service.stock_of(engine, self.sku)
-            fits = any(w["available"] >= quantity for w in before["warehouses"])
-            assert after["reserved"] - before["reserved"] == (quantity if fits else 0)
+            after = in_uow(engine, service.stock_of, self.sku)
+            fits = any(w.available >= quantity for w in before.warehouses)
+            assert after.reserved - before.reserved == (quantity if fits else 0)
             self.reserved_by_us += quantity if fits else 0
 
         @invariant()
         def ledger_is_consistent(self):
             if not hasattr(self, "sku"):
                 return
-            stock = service.stock_of(engine, self.sku)
+            stock = in_uow(engine, service.stock_of, self.sku)
             with engine.connect() as conn:
                 reservations = conn.execute(
-                    select(func.coalesce(func.sum(db.reservations.c.quantity), 0)).where(
-                        db.reservations.c.sku == self.sku
+                    select(func.coalesce(func.sum(tables.reservations.c.quantity), 0)).where(
+                        tables.reservations.c.sku == self.sku
                     )
                 ).scalar_one()
-                for level in stock["warehouses"]:
-                    assert 0 <= level["reserved"] <= level["on_hand"]
-                    assert level["on_hand"] == db.ledger_balance(conn, self.sku, level["warehouse"])
-            assert stock["reserved"] == reservations == self.reserved_by_us
-            assert sum(lot["quantity"] for lot in stock["lots"]) == stock["on_hand"]
+                for level in stock.warehouses:
+                    assert 0 <= level.reserved <= level.on_hand
+                    assert level.on_hand == db.ledger_balance(conn, self.sku, level.warehouse)
+            assert stock.reserved == reservations == self.reserved_by_us
+            assert sum(lot.quantity for lot in stock.lots) == stock.on_hand
 
     StockLedger.TestCase.settings = settings(max_examples=30, stateful_step_count=15, deadline=None)
     StockLedger.TestCase().runTest()

@@ -3,7 +3,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.domain import Allocation, plan_reservation, requested_quantities
+from erp_shared.events import quantities_by_sku
+from inventory.stock.domain import Allocation, plan_reservation
 
 
 def test_each_line_comes_from_the_warehouse_with_most_available():
@@ -28,9 +29,7 @@ def test_an_unknown_sku_is_short_of_everything():
 
 
 def test_lines_for_the_same_sku_are_reserved_together():
-    assert requested_quantities([{"sku": "A", "quantity": 2}, {"sku": "A", "quantity": 3}]) == {
-        "A": 5
-    }
+    assert quantities_by_sku([{"sku": "A", "quantity": 2}, {"sku": "A", "quantity": 3}]) == {"A": 5}
 
 
 skus = st.sampled_from(["A", "B", "C"])

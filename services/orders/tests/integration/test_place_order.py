@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from erp_testing import bearer, service_app
 from sqlalchemy import select
 
 from erp_shared.events import new_event, parse_event
 from erp_shared.messaging import outbox
-from erp_shared.testing import bearer, service_app
 from erp_shared.uow import UnitOfWork
 from orders.handlers import HANDLERS
 
@@ -72,6 +72,7 @@ def test_an_order_is_priced_from_the_catalogue_and_announced(client, app):
     ]
     assert (order["subtotal"], order["total"], order["currency"]) == ("447.00", "447.00", "EUR")
     assert [entry["status"] for entry in order["history"]] == ["pending"]
+    assert order["history"][0]["at"] == order["created_at"] == order["updated_at"]
     [placed] = outbox_events(app, "order.placed")
     assert placed["data"]["order_id"] == order["id"]
     assert placed["correlation_id"] == "req-42"

@@ -1,4 +1,4 @@
-"""Request and response bodies of the orders API (unknown fields are rejected).
+"""Request and response bodies of the sales-order API (unknown fields are rejected).
 
 An order line carries only sku and quantity: a client-sent price is an unknown field.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from erp_shared.schemas import SKU, Money, PostalAddress
-from orders.domain import CHANNELS
+from orders.sales.domain import CHANNELS
 
 
 class OrderLineIn(Schema):

@@ -1,25 +1,28 @@
-"""The consumer applies each event once, dead-letters what keeps failing, and keeps going."""
+"""The consumer applies each event once, takes a business refusal as final, dead-letters what
+keeps failing for any other reason, and keeps going."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from prometheus_client import REGISTRY
-from sqlalchemy import Column, MetaData, String, Table, func, select
-from sqlalchemy.exc import OperationalError
-
-from erp_shared.bus import Consumer
-from erp_shared.db import make_engine
-from erp_shared.events import new_event, parse_event
-from erp_shared.messaging import messaging_metadata
-from erp_shared.testing import (
+from erp_testing import (
     RunningConsumer,
     publish_raw,
     queue_depth,
     settings_for,
     wait_until,
 )
+from prometheus_client import REGISTRY
+from sqlalchemy import Column, MetaData, String, Table, func, select
+from sqlalchemy.exc import OperationalError
+
+from erp_shared.bus import Consumer
+from erp_shared.db import make_engine
+from erp_shared.errors import NotAllowed
+from erp_shared.events import new_event, parse_event
+from erp_shared.idempotency import idempotency_keys, idempotency_metadata
+from erp_shared.messaging import messaging_metadata
 
 pytestmark = pytest.mark.integration
 
@@ -48,6 +51,7 @@ def counter(name: str, event_type: str) -> float:
 def probe_engine(backend, databases):
     engine = make_engine(databases.new(backend))
     messaging_metadata.create_all(engine)
+    idempotency_metadata.create_all(engine)
     metadata.create_all(engine)
     yield engine
     engine.dispose()
@@ -132,3 +136,44 @@ def test_two_copies_of_an_event_in_one_lot_apply_once(probe_engine):
     consumer.apply([event, event])
     consumer.apply([event])
     assert effect_count(probe_engine) == 1
+
+
+def test_a_business_refusal_is_acked_once_recorded_and_never_redelivered(
+    probe_engine, amqp_url, bus_prefix
+):
+    settings = settings_for("probe", str(probe_engine.url), amqp_url, bus_prefix)
+    refusals = []
+
+    def refuse(uow, event):
+        record_effect(uow, event)  # rolled back with the refusal
+        refusals.append(event.id)
+        raise NotAllowed("a shipped order cannot be cancelled")
+
+    handlers = {"customer.registered": refuse, "customer.updated": record_effect}
+    refused = customer_event()
+    body = json.dumps(refused).encode()
+    refused_before = counter("erp_events_refused_total", "customer.registered")
+    failed_before = counter("erp_events_failed_total", "customer.registered")
+    with RunningConsumer(probe_engine, settings, handlers):
+        publish_raw(amqp_url, settings.exchange, "customer.registered", body)
+        wait_until(lambda: refusals)
+        # The same event again (a producer's redelivery) is a duplicate, not a second refusal.
+        publish_raw(amqp_url, settings.exchange, "customer.registered", body)
+        # A later event is applied, so everything published before it has been settled.
+        publish_raw(
+            amqp_url,
+            settings.exchange,
+            "customer.updated",
+            json.dumps(customer_event("customer.updated")).encode(),
+        )
+        wait_until(lambda: effect_count(probe_engine) == 1)
+        wait_until(lambda: queue_depth(amqp_url, settings.queue) == 0)
+    assert refusals == [refused["id"]]
+    assert counter("erp_events_refused_total", "customer.registered") == refused_before + 1
+    assert counter("erp_events_failed_total", "customer.registered") == failed_before
+    assert queue_depth(amqp_url, settings.dead_letter_queue) == 0
+    with probe_engine.connect() as conn:
+        recorded = conn.execute(
+            select(idempotency_keys.c.result).where(idempotency_keys.c.key == refused["id"])
+        ).scalar_one()
+    assert recorded == "refused: a shipped order cannot be cancelled"

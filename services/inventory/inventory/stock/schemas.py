@@ -1,35 +1,11 @@
-"""Request and response bodies of the inventory API (unknown fields are rejected)."""
+"""Request and response bodies of the stock API (unknown fields are rejected)."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import CURRENCY, SKU, Money
-from inventory.domain import DEFAULT_WAREHOUSE
-
-
-class ProductIn(Schema):
-    sku = SKU()
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    unit_price = Money(required=True)
-    currency = CURRENCY(load_default="EUR")
-    category = fields.Str(load_default=None, validate=validate.Length(max=100))
-    reorder_point = fields.Int(load_default=0, validate=validate.Range(min=0))
-    reorder_quantity = fields.Int(load_default=0, validate=validate.Range(min=0))
-    lead_time_days = fields.Int(load_default=0, validate=validate.Range(min=0))
-
-
-class ProductOut(Schema):
-    sku = fields.Str()
-    name = fields.Str()
-    unit_price = Money()
-    currency = fields.Str()
-    category = fields.Str(allow_none=True)
-    reorder_point = fields.Int()
-    reorder_quantity = fields.Int()
-    lead_time_days = fields.Int()
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+from erp_shared.schemas import SKU, Money
+from inventory.stock.domain import DEFAULT_WAREHOUSE
 
 
 class ReceiptLineIn(Schema):

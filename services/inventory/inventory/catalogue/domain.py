@@ -1,0 +1,39 @@
+"""A product of the catalogue, free of Flask and SQL, and what its events tell the others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass
+class Product:
+    sku: str
+    name: str
+    unit_price: Decimal
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+    category: str | None = None
+    reorder_point: int = 0
+    reorder_quantity: int = 0
+    lead_time_days: int = 0
+    pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def create(cls, details: dict, at: datetime) -> Product:
+        """A new catalogue entry, announced so orders can price it."""
+        product = cls(**details, created_at=at, updated_at=at)
+        product.pending_events.append(("product.created", product.public_details()))
+        return product
+
+    def public_details(self) -> dict:
+        """What other services may know of a product (the product.* events' payload)."""
+        return {
+            "sku": self.sku,
+            "name": self.name,
+            "unit_price": self.unit_price,
+            "currency": self.currency,
+            "category": self.category,
+        }

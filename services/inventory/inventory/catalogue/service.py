@@ -1,0 +1,27 @@
+"""Catalogue use cases: each takes the caller's unit of work."""
+
+from __future__ import annotations
+
+from erp_shared.errors import Unknown
+from erp_shared.uow import UnitOfWork
+from inventory.catalogue import db
+from inventory.catalogue.domain import Product
+
+
+def create_product(uow: UnitOfWork, details: dict) -> Product:
+    product = Product.create(details, uow.now)
+    db.add(uow.conn, product)
+    uow.collect([product])
+    return product
+
+
+def get_product(uow: UnitOfWork, sku: str) -> Product:
+    product = db.get(uow.conn, sku)
+    if product is None:
+        raise Unknown(f"No product with SKU {sku}.")
+    return product
+
+
+def known_skus(uow: UnitOfWork, skus) -> set[str]:
+    """Which of these SKUs the catalogue holds."""
+    return db.existing_skus(uow.conn, skus)

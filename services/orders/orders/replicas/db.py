@@ -1,0 +1,46 @@
+"""The customer and catalogue copies: the only SQL of the replicas package."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Connection
+
+from erp_shared.db import dialect_insert
+from orders.replicas.domain import CataloguePrice
+from orders.tables import customers, products
+
+
+def _upsert(conn: Connection, table: Table, key: str, values: dict) -> None:
+    """Write a copy unless one from a newer event is already there."""
+    statement = dialect_insert(conn)(table).values(**values)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c[key]],
+            set_={name: statement.excluded[name] for name in values if name != key},
+            where=table.c.source_updated_at <= statement.excluded.source_updated_at,
+        )
+    )
+
+
+def upsert_customer(conn: Connection, values: dict) -> None:
+    _upsert(conn, customers, "id", values)
+
+
+def upsert_product(conn: Connection, values: dict) -> None:
+    _upsert(conn, products, "sku", values)
+
+
+def customer_exists(conn: Connection, customer_id: str) -> bool:
+    query = select(customers.c.id).where(customers.c.id == customer_id)
+    return conn.execute(query).first() is not None
+
+
+def prices(conn: Connection, skus) -> dict[str, CataloguePrice]:
+    rows = conn.execute(
+        select(
+            products.c.sku, products.c.unit_price, products.c.currency, products.c.category
+        ).where(products.c.sku.in_(list(skus)))
+    )
+    return {
+        row.sku: CataloguePrice(row.sku, row.unit_price, row.currency, row.category) for row in rows
+    }

@@ -1,0 +1,48 @@
+"""Replica use cases: keep the copies current from events, and answer what sales asks of them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from erp_shared.uow import UnitOfWork
+from orders.replicas import db
+from orders.replicas.domain import CataloguePrice
+
+
+def replicate_customer(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
+    """Keep the local copy of a CRM customer that orders are checked against."""
+    db.upsert_customer(
+        uow.conn,
+        {
+            "id": data["customer_id"],
+            "name": data["name"],
+            "email": data["email"],
+            "credit_limit": data.get("credit_limit"),
+            "tags": data.get("tags") or [],
+            "source_updated_at": as_of,
+        },
+    )
+
+
+def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
+    """Keep the local copy of a catalogue entry that orders are priced from."""
+    db.upsert_product(
+        uow.conn,
+        {
+            "sku": data["sku"],
+            "name": data["name"],
+            "unit_price": data["unit_price"],
+            "currency": data["currency"],
+            "category": data.get("category"),
+            "source_updated_at": as_of,
+        },
+    )
+
+
+def knows_customer(uow: UnitOfWork, customer_id: str) -> bool:
+    return db.customer_exists(uow.conn, customer_id)
+
+
+def catalogue_prices(uow: UnitOfWork, skus) -> dict[str, CataloguePrice]:
+    """The catalogue's current price of each SKU it knows; unknown SKUs are left out."""
+    return db.prices(uow.conn, skus)

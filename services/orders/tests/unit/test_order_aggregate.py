@@ -1,0 +1,119 @@
+"""An order is priced from the catalogue, moves only along its status machine and records the
+events its moves cause."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from erp_shared.errors import Invalid
+from orders.replicas.domain import CataloguePrice
+from orders.sales.domain import Order, can_move, order_number, price_lines
+
+CATALOGUE = {
+    "A": CataloguePrice("A", Decimal("19.99"), "EUR", None),
+    "B": CataloguePrice("B", Decimal("5.00"), "EUR", None),
+    "USD-ONLY": CataloguePrice("USD-ONLY", Decimal("1.00"), "USD", None),
+}
+NOON = datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+
+def placed(lines=({"sku": "A", "quantity": 3}, {"sku": "B", "quantity": 1}), tax="0.2"):
+    priced, currency = price_lines(list(lines), CATALOGUE)
+    return Order.place(
+        id="o-1",
+        number="SO-2026-000001",
+        customer_id="c-1",
+        channel="web",
+        lines=priced,
+        currency=currency,
+        tax_rate=Decimal(tax),
+        placed_by="ada",
+        at=NOON,
+    )
+
+
+def test_totals_come_from_catalogue_prices_and_the_tax_rate():
+    order = placed()
+    assert [(line.sku, line.line_total) for line in order.lines] == [
+        ("A", Decimal("59.97")),
+        ("B", Decimal("5.00")),
+    ]
+    assert (order.subtotal, order.tax, order.total, order.currency) == (
+        Decimal("64.97"),
+        Decimal("12.99"),
+        Decimal("77.96"),
+        "EUR",
+    )
+
+
+def test_a_placed_order_is_pending_since_it_was_created_and_announces_itself():
+    order = placed()
+    assert order.status == "pending"
+    assert [(h.status, h.at) for h in order.history] == [("pending", order.created_at)]
+    [(event_type, data)] = order.pending_events
+    assert event_type == "order.placed"
+    assert data["lines"] == [
+        {"sku": "A", "quantity": 3, "unit_price": Decimal("19.99")},
+        {"sku": "B", "quantity": 1, "unit_price": Decimal("5.00")},
+    ]
+    assert (data["subtotal"], data["total"]) == (Decimal("64.97"), Decimal("77.96"))
+
+
+def test_lines_for_the_same_sku_are_merged():
+    order = placed([{"sku": "B", "quantity": 1}, {"sku": "B", "quantity": 2}])
+    assert [(line.sku, line.quantity) for line in order.lines] == [("B", 3)]
+
+
+def test_an_unknown_sku_is_reported_by_line():
+    with pytest.raises(Invalid) as error:
+        placed([{"sku": "A", "quantity": 1}, {"sku": "Z", "quantity": 1}])
+    assert error.value.errors == {"lines": {"1": {"sku": ["Unknown SKU Z."]}}}
+
+
+def test_an_order_is_in_one_currency():
+    with pytest.raises(Invalid):
+        placed([{"sku": "A", "quantity": 1}, {"sku": "USD-ONLY", "quantity": 1}])
+
+
+def test_confirming_moves_a_pending_order_and_records_order_confirmed():
+    order = placed()
+    order.pending_events.clear()
+    later = NOON + timedelta(seconds=1)
+    order.confirm(later)
+    assert (order.status, order.updated_at) == ("confirmed", later)
+    assert [h.status for h in order.history] == ["pending", "confirmed"]
+    assert order.pending_events == [("order.confirmed", {"order_id": "o-1", "reason": None})]
+
+
+def test_a_stale_or_repeated_answer_from_inventory_changes_nothing():
+    order = placed()
+    order.reject("insufficient stock", NOON)
+    order.pending_events.clear()
+    order.confirm(NOON)
+    order.reject("again", NOON)
+    assert (order.status, order.rejection_reason) == ("rejected", "insufficient stock")
+    assert [h.status for h in order.history] == ["pending", "rejected"]
+    assert order.pending_events == []
+
+
+@pytest.mark.parametrize(
+    "current,target,allowed",
+    [
+        ("pending", "confirmed", True),
+        ("pending", "rejected", True),
+        ("pending", "cancelled", True),
+        ("confirmed", "shipped", True),
+        ("confirmed", "rejected", False),
+        ("rejected", "confirmed", False),
+        ("shipped", "cancelled", False),
+        ("shipped", "delivered", True),
+        ("delivered", "pending", False),
+    ],
+)
+def test_the_status_machine(current, target, allowed):
+    assert can_move(current, target) is allowed
+
+
+def test_order_numbers_are_per_year_and_sortable():
+    assert order_number(2026, 42) == "SO-2026-000042"

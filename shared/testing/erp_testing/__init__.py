@@ -1,0 +1,148 @@
+"""Helpers for the ERP's tests: real broker and databases, isolated per test.
+
+Installed by `make test` from shared/testing, never into an image. The pytest side (hooks and
+fixtures) is erp_testing.plugin; starting the whole system is erp_testing.system.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+import time
+import uuid
+
+import jwt
+import pika
+import pytest
+
+from erp_shared.bus import Consumer
+from erp_shared.config import DEFAULT_AMQP_URL, SERVICES, Settings
+from erp_shared.db import make_engine
+from erp_shared.migrate import upgrade
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+TEST_SECRET = "test-signing-secret-" + "x" * 32
+RUN_ID = uuid.uuid4().hex[:8]
+# A pretend service for tests of the bus itself.
+PROBE = "probe"
+
+
+def broker_url() -> str:
+    return os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL
+
+
+def postgres_url() -> str:
+    return os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+
+
+def unique(prefix: str = "") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def migrated_engine(package: str, url: str):
+    upgrade(package, url)
+    return make_engine(url)
+
+
+def service_app(
+    package: str, database_url: str, amqp_url: str | None = None, prefix: str = "", **settings
+):
+    """A service's real Flask app on a freshly migrated database; `settings` override."""
+    upgrade(package, database_url)
+    create_app = importlib.import_module(f"{package}.app").create_app
+    app = create_app(settings_for(package, database_url, amqp_url, prefix, **settings))
+    app.config["TESTING"] = True
+    return app
+
+
+def delete_topology(amqp_url: str, prefix: str) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    for service in (*SERVICES, PROBE):
+        for queue in (f"{prefix}{service}.events", f"{prefix}{service}.events.dlq"):
+            channel.queue_delete(queue)
+    channel.exchange_delete(f"{prefix}erp.events")
+    channel.exchange_delete(f"{prefix}erp.events.dlx")
+    connection.close()
+
+
+def settings_for(
+    service: str,
+    database_url: str,
+    amqp_url: str | None = None,
+    prefix: str = "",
+    **overrides,
+):
+    return Settings(
+        **{
+            "service": service,
+            "database_url": database_url,
+            "amqp_url": amqp_url or broker_url(),
+            "bus_prefix": prefix,
+            "jwt_secret": TEST_SECRET,
+            "delivery_limit": 3,
+            **overrides,
+        }
+    )
+
+
+def bearer(roles=("admin",), subject: str = "tester") -> dict:
+    now = int(time.time())
+    token = jwt.encode(
+        {"sub": subject, "roles": list(roles), "iss": "erp-gateway", "iat": now, "exp": now + 600},
+        TEST_SECRET,
+        algorithm="HS256",
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def wait_until(condition, timeout: float = 10.0, interval: float = 0.05):
+    """Poll until `condition()` is truthy; returns its value or fails with the last one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"condition not met within {timeout}s (last value: {value!r})")
+        time.sleep(interval)
+
+
+class RunningConsumer:
+    """A service's consumer loop in a background thread, for as long as the `with` lasts."""
+
+    def __init__(self, engine, settings, handlers):
+        self.settings = settings
+        self.consumer = Consumer(engine, self.settings, handlers)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.consumer.run, args=(self.stop,), daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.consumer.ready.wait(10), "consumer did not start"
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(10)
+
+
+def publish_raw(amqp_url: str, exchange: str, routing_key: str, body: bytes) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    channel.basic_publish(
+        exchange,
+        routing_key,
+        body,
+        pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent),
+    )
+    connection.close()
+
+
+def queue_depth(amqp_url: str, queue: str) -> int:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    depth = connection.channel().queue_declare(queue, passive=True).method.message_count
+    connection.close()
+    return depth
