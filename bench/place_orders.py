@@ -1,197 +1,104 @@
-"""Benchmark: how fast the system takes orders, compared with its cheapest request.
+"""Benchmark: how fast the system takes and decides orders, against the gateway's own floor.
 
-`make bench` (= `.venv/bin/python bench/place_orders.py`). Measures, through the gateway, the
-rate of `GET /health` and of `POST /api/v1/orders` with N concurrent clients, then how long a
-placed order takes to become confirmed (from the order's own history). If no gateway answers on
-GATEWAY_PORT, it starts the system with deploy/local/erpctl.py in its own ERP_VAR_DIR
-(default var/bench) and stops it at the end. Numbers go to stdout and a JSON file. Timing is
-never asserted; the exit code is non-zero only if setup failed or an order was lost.
+`make bench` (= `.venv/bin/python bench/place_orders.py`). Starts its own system with
+erp_testing.system (own ports, var dir and bus prefix, SQLite unless --postgres), then drives
+it with wrk, a C load generator that costs far less CPU than the system it measures:
+
+1. `GET /health/live` on the gateway: the gateway alone, the floor every ratio is taken to.
+2. `GET /api/v1/products/{sku}`: a read through the gateway to inventory and its database.
+3. `POST /api/v1/orders` (`--lines` lines each) for `--duration` seconds.
+4. Every order placed in 3 is polled until decided: placed->confirmed latency and the
+   sustained decision rate come from the orders' own history timestamps.
+5. Orders placed at a steady `--paced-rate` from one client: the latency of an unsaturated
+   system, beside the latency under the saturating load of 3.
+
+For each wrk phase it reports the CPU wrk itself used and the whole machine's CPU use, so a
+reader can see the load generator was not the bottleneck. Numbers go to stdout and a JSON
+file; timing is never asserted. Exit code: 2 if setup failed, 1 if an order was lost. The
+system's logs stay in var/bench-<time> when setup fails.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import math
 import os
 import platform
+import re
+import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
+from erp_testing import broker_url, create_database, drop_databases, postgres_url
+from erp_testing.system import SystemFailed, running_system
 
 REPO = Path(__file__).resolve().parent.parent
-ERPCTL = REPO / "deploy" / "local" / "erpctl.py"
-GATEWAY = f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8080')}"
-API = f"{GATEWAY}/api/v1"
+ORDER_SCRIPT = Path(__file__).with_name("place_orders.lua")
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
 
 
-class SetupFailed(Exception):
-    """The system could not be started or prepared, so there is nothing to measure."""
+def cpu_times() -> tuple[float, float]:
+    """(busy, total) seconds of every core since boot, from /proc/stat."""
+    fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
 
 
-def gateway_answers() -> bool:
-    """Any HTTP answer on /health means someone runs a system here; we then must not start one."""
-    try:
-        httpx.get(f"{GATEWAY}/health", timeout=2)
-        return True
-    except httpx.TransportError:
-        return False
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-@contextmanager
-def running_system():
-    """Yield the var dir of a running system: the one already up, or ours (stopped afterwards).
-
-    Our own system gets its own var dir and bus prefix so it never shares databases or queues
-    with one an engineer is running from the default var/.
-    """
-    if gateway_answers():
-        yield Path(os.environ.get("ERP_VAR_DIR", "var")), False
-        return
-    env = dict(os.environ)
-    env.setdefault("ERP_VAR_DIR", str(REPO / "var" / "bench"))
-    env.setdefault("ERP_BUS_PREFIX", "bench.")
-    erpctl = [sys.executable, str(ERPCTL)]
-    print(f"no gateway at {GATEWAY}; starting the system in {env['ERP_VAR_DIR']}", flush=True)
-    try:
-        if subprocess.run([*erpctl, "up"], cwd=REPO, env=env).returncode != 0:
-            raise SetupFailed(f"erpctl up failed; see {env['ERP_VAR_DIR']}/log")
-        yield Path(env["ERP_VAR_DIR"]), True
-    finally:
-        subprocess.run([*erpctl, "down"], cwd=REPO, env=env)
-
-
-def admin_password(var_dir: Path) -> str:
-    """The same rule as erpctl: the environment wins, else the secret it generated."""
-    if os.environ.get("ERP_ADMIN_PASSWORD"):
-        return os.environ["ERP_ADMIN_PASSWORD"]
-    path = var_dir if var_dir.is_absolute() else REPO / var_dir
-    return (path / "admin-password").read_text().strip()
-
-
-async def setup_post(client: httpx.AsyncClient, path: str, body: dict) -> dict:
-    """A setup call that must succeed; anything else aborts the benchmark with the reason."""
-    answer = await client.post(f"{API}{path}", json=body)
-    if not answer.is_success:
-        raise SetupFailed(f"POST {path} -> {answer.status_code}: {answer.text[:300]}")
-    return answer.json()
-
-
-async def prepare_catalogue_and_customer(client: httpx.AsyncClient, password: str) -> dict:
-    """Log in, create a fresh product with ample stock and a fresh customer; return an order.
-
-    Ends with one warm-up order, retried on 422, because the orders service learns of new
-    products and customers through events and may lag by a few hundred ms. Unique names keep
-    repeated runs against the same system from colliding (409).
-    """
-    token = await setup_post(client, "/auth/token", {"username": "admin", "password": password})
-    client.headers["Authorization"] = f"Bearer {token['access_token']}"
-    suffix = uuid.uuid4().hex[:10]
-    sku, name = f"BENCH-{suffix}", f"Bench {suffix}"
-    await setup_post(client, "/products", {"sku": sku, "name": name, "unit_price": "149.00"})
-    stock = {"sku": sku, "quantity": 1_000_000, "unit_cost": "80.00"}
-    await setup_post(client, "/receipts", {"lines": [stock]})
-    email = f"bench-{suffix}@example.com"
-    customer = await setup_post(client, "/customers", {"name": name, "email": email})
-    order = {
-        "customer_id": customer["id"],
-        "channel": "web",
-        "lines": [{"sku": sku, "quantity": 1}],
+def run_wrk(url: str, args, script: Path | None = None, env: dict | None = None) -> dict:
+    """One wrk phase: its rate of 2xx answers, latency, errors and the CPU it cost."""
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s"]
+    command += ["--latency", "--timeout", "10s"]
+    if script:
+        command += ["-s", str(script)]
+    if env and "BENCH_TOKEN" in env and not script:
+        command += ["-H", f"Authorization: Bearer {env['BENCH_TOKEN']}"]
+    busy_before, total_before = cpu_times()
+    wrk_before = children_cpu()
+    done = subprocess.run(
+        [*command, url], env={**os.environ, **(env or {})}, capture_output=True, text=True
+    )
+    wrk_cpu = children_cpu() - wrk_before
+    busy_after, total_after = cpu_times()
+    if done.returncode != 0:
+        raise SystemFailed(f"wrk failed: {done.stderr or done.stdout}")
+    out = done.stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    failed = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    socket = re.search(r"Socket errors: (.*)", out)
+    latency = {
+        f"p{p}": round(float(value) * UNITS[unit], 2)
+        for p, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
     }
-    deadline = time.monotonic() + 30
-    while True:
-        answer = await client.post(f"{API}/orders", json=order)
-        if answer.status_code == 201:
-            return order
-        if answer.status_code != 422 or time.monotonic() > deadline:
-            raise SetupFailed(f"warm-up order -> {answer.status_code}: {answer.text[:300]}")
-        await asyncio.sleep(0.1)
-
-
-async def measure_rate(client, duration, concurrency, request, collect=None) -> dict:
-    """Run `request` from `concurrency` clients back to back for `duration` seconds.
-
-    Only 2xx answers count toward the rate; other statuses and transport errors are tallied
-    by kind so a fast failure never looks like throughput. Per-request times show whether a
-    low rate comes from slow answers or from the client side.
-    """
-    ok, errors, times = 0, Counter(), []
-    started = time.perf_counter()
-    deadline = started + duration
-
-    async def one_client():
-        nonlocal ok
-        while (sent := time.perf_counter()) < deadline:
-            try:
-                answer = await request(client)
-            except httpx.HTTPError as exc:
-                errors[type(exc).__name__] += 1
-                continue
-            times.append((time.perf_counter() - sent) * 1000)
-            if answer.is_success:
-                ok += 1
-                if collect is not None:
-                    collect(answer)
-            else:
-                errors[str(answer.status_code)] += 1
-
-    await asyncio.gather(*(one_client() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
+    machine_cpu = busy_after - busy_before
     return {
-        "ok": ok,
-        "errors": sum(errors.values()),
-        "error_kinds": dict(errors),
-        "seconds": round(elapsed, 3),
-        "per_second": round(ok / elapsed, 1),
-        "request_ms": summary(times),
+        "url": url,
+        "ok_per_second": round((requests - failed) / args.duration, 1),
+        "requests": requests,
+        "non_2xx": failed,
+        "socket_errors": socket.group(1).strip() if socket else None,
+        "latency_ms": latency,
+        "wrk_cpu_cores": round(wrk_cpu / args.duration, 2),
+        "wrk_share_of_busy_cpu": round(wrk_cpu / machine_cpu, 3) if machine_cpu else None,
+        "machine_busy": round(machine_cpu / (total_after - total_before), 3),
     }
 
 
-async def wait_until_settled(client, order_ids, timeout, concurrency) -> dict[str, dict]:
-    """Poll each placed order until it leaves `pending`; whatever is still pending is lost."""
-    final: dict[str, dict] = {}
-    pending = list(order_ids)
-    gate = asyncio.Semaphore(concurrency)
-    deadline = time.monotonic() + timeout
-
-    async def look(order_id):
-        async with gate:
-            answer = await client.get(f"{API}/orders/{order_id}")
-        if answer.is_success and answer.json()["status"] != "pending":
-            final[order_id] = answer.json()
-
-    while pending and time.monotonic() < deadline:
-        await asyncio.gather(*(look(i) for i in pending), return_exceptions=True)
-        pending = [i for i in pending if i not in final]
-        if pending:
-            await asyncio.sleep(0.5)
-    return final
-
-
-async def place_paced(client, order: dict, rate: float, duration: float) -> list[str]:
-    """One order every 1/rate seconds from one client: the latency of an unsaturated system,
-    to set beside the latency under the saturating load above."""
-    placed = []
-    started = time.perf_counter()
-    sent = 0
-    while time.perf_counter() - started < duration:
-        answer = await client.post(f"{API}/orders", json=order)
-        if answer.is_success:
-            placed.append(answer.json()["id"])
-        sent += 1
-        await asyncio.sleep(max(0.0, started + sent / rate - time.perf_counter()))
-    return placed
-
-
-def summary(values: list[float]) -> dict:
+def nearest_rank(values: list[float]) -> dict:
     """p50/p99/max by nearest rank, so every figure is a time that was actually observed."""
     ordered = sorted(values)
     ranks = {"p50": 50, "p99": 99, "max": 100}
@@ -200,116 +107,191 @@ def summary(values: list[float]) -> dict:
     return {k: round(ordered[math.ceil(p / 100 * len(ordered)) - 1], 1) for k, p in ranks.items()}
 
 
-def confirmation_latency(placed: list[str], settled: dict[str, dict]) -> dict:
-    """Placed→confirmed time from the orders' own history timestamps, not the client's clock."""
+def decide_all(system, order_ids: list[str], timeout: float) -> dict[str, dict]:
+    """Poll each order until it leaves `pending`; whatever is still pending then is lost."""
+    final: dict[str, dict] = {}
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(8) as pool:
+        pending = list(order_ids)
+        while pending and time.monotonic() < deadline:
+            for order in pool.map(system.order, pending):
+                if order["status"] != "pending":
+                    final[order["id"]] = order
+            pending = [i for i in pending if i not in final]
+            if pending:
+                time.sleep(0.5)
+    return final
+
+
+def decisions(placed: list[str], settled: dict[str, dict]) -> dict:
+    """Placed->decided latency and rate, from the orders' own history timestamps."""
     statuses = Counter(order["status"] for order in settled.values())
-    latencies = []
+    latencies, starts, ends = [], [], []
     for order in settled.values():
         at = {entry["status"]: datetime.fromisoformat(entry["at"]) for entry in order["history"]}
-        if "pending" in at and "confirmed" in at:
-            latencies.append((at["confirmed"] - at["pending"]).total_seconds() * 1000)
+        decided = at.get("confirmed") or at.get("rejected")
+        if "pending" in at and decided:
+            latencies.append((decided - at["pending"]).total_seconds() * 1000)
+            starts.append(at["pending"])
+            ends.append(decided)
+    span = (max(ends) - min(starts)).total_seconds() if ends else 0
     return {
         "placed": len(placed),
         "confirmed": statuses.pop("confirmed", 0),
         "rejected": statuses.pop("rejected", 0),
         "other": dict(statuses),
         "still_pending": len(placed) - len(settled),
-        "latency_ms": summary(latencies),
+        "decided_per_second": round(len(ends) / span, 1) if span else None,
+        "latency_ms": nearest_rank(latencies),
     }
 
 
-def print_table(results: dict) -> None:
-    health, orders, done = results["health"], results["place_order"], results["confirmation"]
-    ms, paced = done["latency_ms"], results["confirmation_paced"]["latency_ms"]
-    rate = results["parameters"]["paced_rate"]
-    rows = [
-        ("health req/s", health["per_second"]),
-        ("place-order req/s", orders["per_second"]),
-        ("ratio place-order/health", results["ratio_place_order_to_health"]),
-        ("placed->confirmed p50 / p99 / max ms", f"{ms['p50']} / {ms['p99']} / {ms['max']}"),
-        (f"  same at {rate:g} orders/s", f"{paced['p50']} / {paced['p99']} / {paced['max']}"),
-        ("orders placed", done["placed"]),
-        (
-            "  confirmed / rejected / other",
-            f"{done['confirmed']} / {done['rejected']} / {done['other'] or 0}",
-        ),
-        ("  still pending (lost)", done["still_pending"]),
-        ("errors health", f"{health['errors']} {health['error_kinds'] or ''}"),
-        ("errors place-order", f"{orders['errors']} {orders['error_kinds'] or ''}"),
-    ]
-    for label, value in rows:
-        print(f"{label:<38} {value}")
+def place_paced(system, body: dict, rate: float, duration: float) -> list[str]:
+    """One order every 1/rate seconds from one client."""
+    placed, sent, started = [], 0, time.perf_counter()
+    while time.perf_counter() - started < duration:
+        answer = system.call("POST", "/orders", json=body)
+        if answer.is_success:
+            placed.append(answer.json()["id"])
+        sent += 1
+        time.sleep(max(0.0, started + sent / rate - time.perf_counter()))
+    return placed
 
 
-async def run(args, password: str, started_here: bool) -> dict:
-    """Setup, then the two rate phases, then the wait for every placed order to settle."""
-    n = args.concurrency
-    limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        order = await prepare_catalogue_and_customer(client, password)
-        print(f"GET /health for {args.duration}s with {n} clients", flush=True)
-        health = await measure_rate(client, args.duration, n, lambda c: c.get(f"{GATEWAY}/health"))
-        print(f"POST /orders for {args.duration}s with {n} clients", flush=True)
-        placed: list[str] = []
-        orders = await measure_rate(
-            client,
-            args.duration,
-            n,
-            lambda c: c.post(f"{API}/orders", json=order),
-            collect=lambda answer: placed.append(answer.json()["id"]),
+def measure(system, args) -> dict:
+    sku = f"BENCH-{uuid.uuid4().hex[:8]}"
+    for extra in [sku] + [f"{sku}-{i}" for i in range(1, args.lines)]:
+        system.create_stocked_product(extra, 10_000_000)
+    customer = system.create_customer()
+    warm_up = system.place_first_order(customer, sku, 1, args.lines)
+    system.decisions([warm_up["id"]])
+    body = system.order_body(customer, sku, 1, args.lines)
+    token = system.token
+    results = {}
+    print(f"GET /health/live for {args.duration}s", flush=True)
+    results["gateway_live"] = run_wrk(f"{system.gateway}/health/live", args)
+    print(f"GET /api/v1/products/{{sku}} for {args.duration}s", flush=True)
+    results["product_read"] = run_wrk(
+        f"{system.gateway}/api/v1/products/{sku}", args, env={"BENCH_TOKEN": token}
+    )
+    print(f"POST /api/v1/orders ({args.lines} line(s)) for {args.duration}s", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {
+            "BENCH_TOKEN": token,
+            "BENCH_BODY": json.dumps(body),
+            "BENCH_IDS": f"{scratch}/ids",
+        }
+        results["place_order"] = run_wrk(f"{system.gateway}/api/v1/orders", args, ORDER_SCRIPT, env)
+        placed = [line for path in Path(scratch).glob("ids.*") for line in path.read_text().split()]
+    print(f"waiting up to {args.settle_timeout}s for {len(placed)} orders", flush=True)
+    results["decisions"] = decisions(placed, decide_all(system, placed, args.settle_timeout))
+    print(f"POST /api/v1/orders at {args.paced_rate:g}/s for {args.duration}s", flush=True)
+    paced = place_paced(system, body, args.paced_rate, args.duration)
+    results["decisions_paced"] = decisions(paced, decide_all(system, paced, args.settle_timeout))
+    floor = results["gateway_live"]["ok_per_second"] or None
+    for name in ("product_read", "place_order"):
+        ratio = results[name]["ok_per_second"] / floor if floor else None
+        results[name]["ratio_to_gateway_live"] = ratio and round(ratio, 3)
+    return results
+
+
+def print_table(results: dict, args) -> None:
+    rows = []
+    for name in ("gateway_live", "product_read", "place_order"):
+        phase = results[name]
+        ratio = phase.get("ratio_to_gateway_live")
+        rows.append(
+            (
+                f"{name} req/s",
+                f"{phase['ok_per_second']}" + (f"  (x{ratio} of gateway_live)" if ratio else ""),
+            )
         )
-        print(f"waiting up to {args.settle_timeout}s for {len(placed)} orders", flush=True)
-        settled = await wait_until_settled(client, placed, args.settle_timeout, n)
-        print(f"POST /orders at {args.paced_rate:g}/s for {args.duration}s", flush=True)
-        paced = await place_paced(client, order, args.paced_rate, args.duration)
-        settled_paced = await wait_until_settled(client, paced, args.settle_timeout, n)
-    ratio = orders["per_second"] / health["per_second"] if health["per_second"] else None
-    return {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "parameters": {**vars(args), "gateway": GATEWAY, "system_started_by_bench": started_here},
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "httpx": httpx.__version__,
-        },
-        "health": health,
-        "place_order": orders,
-        "ratio_place_order_to_health": ratio and round(ratio, 3),
-        "confirmation": confirmation_latency(placed, settled),
-        "confirmation_paced": confirmation_latency(paced, settled_paced),
-    }
+        rows.append(
+            (
+                "  latency p50 / p99 ms; errors",
+                f"{phase['latency_ms'].get('p50')} / {phase['latency_ms'].get('p99')}; "
+                f"{phase['non_2xx']} non-2xx, sockets {phase['socket_errors'] or 'ok'}",
+            )
+        )
+        rows.append(
+            (
+                "  wrk CPU (cores; share of busy)",
+                f"{phase['wrk_cpu_cores']}; {phase['wrk_share_of_busy_cpu']} "
+                f"(machine {phase['machine_busy']:.0%} busy)",
+            )
+        )
+    for name, label in (("decisions", "saturated"), ("decisions_paced", f"{args.paced_rate:g}/s")):
+        done = results[name]
+        ms = done["latency_ms"]
+        rows.append((f"orders decided ({label})", f"{done['decided_per_second']} /s"))
+        rows.append(
+            (
+                "  placed / confirmed / rejected / lost",
+                f"{done['placed']} / {done['confirmed']} / {done['rejected']} / "
+                f"{done['still_pending']}",
+            )
+        )
+        rows.append(
+            ("  placed->decided p50/p99/max ms", f"{ms['p50']} / {ms['p99']} / {ms['max']}")
+        )
+    for label, value in rows:
+        print(f"{label:<40} {value}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase")
-    parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients")
-    parser.add_argument(
-        "--settle-timeout",
-        type=float,
-        default=60.0,
-        help="seconds to wait for placed orders to be confirmed or rejected",
-    )
-    parser.add_argument(
-        "--paced-rate", type=float, default=5.0, help="orders/s of the unsaturated latency phase"
-    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk phase")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--lines", type=int, default=1, help="lines per order")
+    parser.add_argument("--paced-rate", type=float, default=5.0, help="orders/s, unsaturated")
+    parser.add_argument("--settle-timeout", type=float, default=120.0)
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL, not SQLite")
     parser.add_argument("--output", type=Path, help="JSON file (default bench/results/...)")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
+        return 2
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     output = args.output or REPO / "bench" / "results" / f"place_orders-{stamp}.json"
+    var_dir = REPO / "var" / f"bench-{stamp}"
+    databases: list[str] = []
+
+    def new_database() -> str:
+        databases.append(f"erp_bench_{uuid.uuid4().hex[:10]}")
+        return create_database(postgres_url(), databases[-1])
+
     try:
-        with running_system() as (var_dir, started_here):
-            results = asyncio.run(run(args, admin_password(var_dir), started_here))
-    except (SetupFailed, OSError, httpx.HTTPError) as exc:
+        with running_system(
+            var_dir, broker_url(), new_database if args.postgres else None
+        ) as system:
+            print(f"system up at {system.gateway} (var {var_dir})", flush=True)
+            results = measure(system, args)
+    except (SystemFailed, OSError) as exc:
         print(f"setup failed: {exc}", file=sys.stderr)
         return 2
-    print_table(results)
+    finally:
+        if databases:
+            drop_databases(postgres_url(), databases)
+    report = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "parameters": {**vars(args), "output": str(output)},
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "backend": "postgresql" if args.postgres else "sqlite",
+        },
+        **results,
+    }
+    print_table(results, args)
+    shutil.rmtree(var_dir, ignore_errors=True)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    output.write_text(json.dumps(report, indent=2, default=str) + "\n")
     print(f"written to {output}")
-    if results["confirmation"]["still_pending"] or results["confirmation_paced"]["still_pending"]:
-        print("orders lost: still pending after the wait", file=sys.stderr)
+    lost = results["decisions"]["still_pending"] + results["decisions_paced"]["still_pending"]
+    if lost:
+        print(f"{lost} orders lost: still pending after the wait", file=sys.stderr)
         return 1
     return 0
 

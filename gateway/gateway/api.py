@@ -7,13 +7,7 @@ from flask import Response, current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from erp_shared.web import (
-    IDEMPOTENCY_KEY_DOC,
-    created_once,
-    reading,
-    settings,
-    unit_of_work,
-)
+from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, reading, settings
 from gateway import identity, openapi, service
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity")
@@ -68,15 +62,9 @@ def issue_token(credentials):
 @blp.response(201, UserOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def add_user(data):
-    with unit_of_work() as uow:
-        user, headers = created_once(
-            uow,
-            data,
-            lambda: service.add_user(uow, g.principal, data),
-            lambda user_id: service.get_user(uow, user_id),
-            id_of=lambda user: user.id,
-        )
-    return user, 201, headers
+    return create_once(
+        data, lambda uow, user: service.add_user(uow, g.principal, user), service.get_user
+    )
 
 
 @routes.route("/health", methods=["GET"])

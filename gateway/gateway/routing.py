@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from flask import Response, g, request
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from erp_shared.config import ServerSettings
 from erp_shared.web import problem
@@ -43,6 +44,13 @@ FORWARDED_RESPONSE_HEADERS = (
     "Content-Disposition",
 )
 CONNECT_TIMEOUT = 2.0
+# A service closes a keep-alive connection after a few idle seconds; a request the gateway
+# sends on it just then fails though nothing reached the service. Requests that are safe to
+# repeat (GET, PUT, DELETE, ...) get one more try on a fresh connection; a POST never does,
+# since it may have arrived.
+STALE_CONNECTION_RETRY = Retry(
+    total=1, connect=1, read=1, redirect=0, status=0, other=0, raise_on_status=False
+)
 
 
 class Upstreams:
@@ -52,7 +60,9 @@ class Upstreams:
         self.urls = urls
         self.read_timeout = read_timeout
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=len(urls), pool_maxsize=64, max_retries=0)
+        adapter = HTTPAdapter(
+            pool_connections=len(urls), pool_maxsize=64, max_retries=STALE_CONNECTION_RETRY
+        )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         # Sized for every request thread of the process probing all services at once.

@@ -29,6 +29,10 @@ def sign_in(uow: UnitOfWork, settings: Settings, username: str, password: str) -
 def add_user(uow: UnitOfWork, principal: dict, data: dict) -> User:
     if "admin" not in principal.get("roles", []):
         raise Forbidden("Only an admin may add users.")
+    return _new_user(uow, data)
+
+
+def _new_user(uow: UnitOfWork, data: dict) -> User:
     user = User(
         id=str(uuid.uuid4()),
         username=data["username"],

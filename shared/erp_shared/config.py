@@ -131,11 +131,14 @@ class Settings:
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """How gunicorn runs an HTTP app: processes, threads each, and whether to log access."""
+    """How gunicorn runs an HTTP app: processes, threads each, whether to log access, and
+    (in an image, where no command line names them) which app to serve on which port."""
 
     workers: int
     threads: int
     access_log: bool
+    app: str | None = None
+    port: int | None = None
 
     @classmethod
     def from_env(cls) -> ServerSettings:
@@ -143,6 +146,8 @@ class ServerSettings:
             workers=_typed("WEB_CONCURRENCY", 2, int),
             threads=_typed("GUNICORN_THREADS", 8, int),
             access_log=_env("ERP_ACCESS_LOG", "1") == "1",
+            app=_env("ERP_APP"),
+            port=_typed("ERP_HTTP_PORT", None, int),
         )
 
 

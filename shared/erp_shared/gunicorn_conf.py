@@ -25,6 +25,11 @@ accesslog = "-" if _server.access_log else None
 # gunicorn's control socket defaults to one path per user: every master on the machine would
 # fight over it. Nothing here uses it.
 control_socket_disable = True
+# A command line's --bind and app (erpctl's) win over these, which the image sets.
+if _server.app:
+    wsgi_app = f"{_server.app}.app:create_app()"
+if _server.port:
+    bind = [f"0.0.0.0:{_server.port}"]
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 
 

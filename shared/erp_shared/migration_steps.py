@@ -15,8 +15,7 @@ from erp_shared.db import UtcDateTime
 _UNSENT = sa.text("sent_at IS NULL")
 
 
-def create_outbox_and_inbox() -> None:
-    """The messaging tables of the first schema (0001 of every service that uses the bus)."""
+def _create_inbox() -> None:
     op.create_table(
         "inbox",
         sa.Column("event_id", sa.String(length=36), nullable=False),
@@ -24,6 +23,11 @@ def create_outbox_and_inbox() -> None:
         sa.Column("processed_at", UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("event_id"),
     )
+
+
+def create_outbox_and_inbox() -> None:
+    """The messaging tables of the first schema (0001 of every service that uses the bus)."""
+    _create_inbox()
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -77,13 +81,7 @@ def move_inbox_to_idempotency_keys() -> None:
 
 
 def move_idempotency_keys_to_inbox() -> None:
-    op.create_table(
-        "inbox",
-        sa.Column("event_id", sa.String(length=36), nullable=False),
-        sa.Column("type", sa.String(length=80), nullable=False),
-        sa.Column("processed_at", UtcDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("event_id"),
-    )
+    _create_inbox()
     op.execute(
         "INSERT INTO inbox (event_id, type, processed_at) "
         "SELECT key, '', created_at FROM idempotency_keys WHERE scope = 'event'"

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from http import HTTPStatus
+from operator import attrgetter
 from typing import TypeVar
 
 import pika
@@ -93,40 +94,41 @@ def caller() -> str:
     return g.principal["sub"]
 
 
-def created_once(
-    uow: UnitOfWork,
+def create_once(
     body: dict,
-    create: Callable[[], T],
-    find: Callable[[str], T],
-    id_of: Callable[[T], str] = lambda created: created["id"],
-) -> tuple[T, dict]:
-    """Create once per caller's `Idempotency-Key`: a retry with the same key and body gets
-    what the first request created (with `Idempotent-Replayed: true`), another body a 409.
+    create: Callable[[UnitOfWork, dict], T],
+    find: Callable[[UnitOfWork, str], T],
+    id_of: Callable[[T], str] = attrgetter("id"),
+) -> tuple[T, int, dict]:
+    """Run a creating use case in one unit of work, once per caller's `Idempotency-Key`.
 
-    Keys are the caller's own (two clients may both choose "1") and belong to one route.
-    Returns the resource and the headers to answer with.
+    A retry with the same key and body gets what the first request created (found again by
+    `find`, with `Idempotent-Replayed: true`); the same key with another body is a 409. Keys
+    are the caller's own (two clients may both choose "1") and belong to one route. Returns
+    what a flask-smorest view returns: the resource, 201 and the headers.
     """
     key = request.headers.get("Idempotency-Key") or None
-    if key is None:
-        return create(), {}
-    if len(key) > MAX_IDEMPOTENCY_KEY:
+    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
         raise errors.Invalid(
             "The Idempotency-Key header is too long.",
             {"Idempotency-Key": [f"At most {MAX_IDEMPOTENCY_KEY} characters."]},
         )
-    scope = f"{request.method} {request.url_rule.rule} by {caller()}"
-    try:
-        replay = idempotency.first_time(uow.conn, scope, key, body)
-    except errors.Conflict:
-        raise errors.Conflict(
-            "This Idempotency-Key was already used with a different request.",
-            {"Idempotency-Key": ["Already used with a different request."]},
-        ) from None
-    if replay is not None:
-        return find(replay.result), {"Idempotent-Replayed": "true"}
-    created = create()
-    idempotency.remember(uow.conn, scope, key, id_of(created))
-    return created, {}
+    with unit_of_work() as uow:
+        if key is None:
+            return create(uow, body), 201, {}
+        scope = f"{request.method} {request.url_rule.rule} by {caller()}"
+        try:
+            replay = idempotency.first_time(uow.conn, scope, key, body)
+        except errors.Conflict:
+            raise errors.Conflict(
+                "This Idempotency-Key was already used with a different request.",
+                {"Idempotency-Key": ["Already used with a different request."]},
+            ) from None
+        if replay is not None:
+            return find(uow, replay.result), 201, {"Idempotent-Replayed": "true"}
+        created = create(uow, body)
+        idempotency.remember(uow.conn, scope, key, id_of(created))
+        return created, 201, {}
 
 
 IDEMPOTENCY_KEY_DOC = {

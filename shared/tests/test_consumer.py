@@ -63,6 +63,11 @@ def customer_event(event_type="customer.registered"):
     )
 
 
+def publish(amqp_url, settings, envelope: dict) -> None:
+    body = json.dumps(envelope).encode()
+    publish_raw(amqp_url, settings.exchange, envelope["type"], body)
+
+
 def test_the_same_event_delivered_twice_changes_state_once(probe_engine, amqp_url, bus_prefix):
     settings = settings_for("probe", str(probe_engine.url), amqp_url, bus_prefix)
     body = json.dumps(customer_event()).encode()
@@ -88,12 +93,7 @@ def test_a_message_that_always_fails_ends_in_the_dlq_and_the_rest_flow_on(
     with RunningConsumer(probe_engine, settings, handlers):
         # Published back to back, so they tend to arrive, and be applied, as one lot.
         publish_raw(amqp_url, settings.exchange, "customer.updated", bodies[0])
-        publish_raw(
-            amqp_url,
-            settings.exchange,
-            "customer.registered",
-            json.dumps(customer_event()).encode(),
-        )
+        publish(amqp_url, settings, customer_event())
         publish_raw(amqp_url, settings.exchange, "customer.updated", bodies[1])
         publish_raw(amqp_url, settings.exchange, "customer.updated", b"{not json")
         publish_raw(amqp_url, settings.exchange, "customer.updated", bodies[2])
@@ -115,12 +115,7 @@ def test_a_passing_database_error_is_retried_without_using_up_a_delivery(
 
     failed_before = counter("erp_events_failed_total", "customer.updated")
     with RunningConsumer(probe_engine, settings, {"customer.updated": deadlocked_twice}):
-        publish_raw(
-            amqp_url,
-            settings.exchange,
-            "customer.updated",
-            json.dumps(customer_event("customer.updated")).encode(),
-        )
+        publish(amqp_url, settings, customer_event("customer.updated"))
         wait_until(lambda: effect_count(probe_engine) == 1)
     assert counter("erp_events_failed_total", "customer.updated") == failed_before
     assert queue_depth(amqp_url, settings.dead_letter_queue) == 0
@@ -160,12 +155,7 @@ def test_a_business_refusal_is_acked_once_recorded_and_never_redelivered(
         # The same event again (a producer's redelivery) is a duplicate, not a second refusal.
         publish_raw(amqp_url, settings.exchange, "customer.registered", body)
         # A later event is applied, so everything published before it has been settled.
-        publish_raw(
-            amqp_url,
-            settings.exchange,
-            "customer.updated",
-            json.dumps(customer_event("customer.updated")).encode(),
-        )
+        publish(amqp_url, settings, customer_event("customer.updated"))
         wait_until(lambda: effect_count(probe_engine) == 1)
         wait_until(lambda: queue_depth(amqp_url, settings.queue) == 0)
     assert refusals == [refused["id"]]

@@ -1,7 +1,7 @@
 """The container deployment, checked offline: what an operator relies on at `docker compose up`.
 
 docker-compose.yml is parsed and validated with compose-spec (the Compose specification's own
-schema, no Docker engine needed); the Dockerfiles and the Prometheus and Grafana files beside
+schema, no Docker engine needed); deploy/Dockerfile and the Prometheus and Grafana files beside
 it are read as text.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from compose_spec import PyOptions
 
-from erp_shared.config import DEFAULT_PORTS
+from erp_shared.config import APPS as DEPLOYABLES
+from erp_shared.config import DEFAULT_PORTS, SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("crm", "orders", "inventory", "analytics")
-DEPLOYABLES = ("gateway", *SERVICES)
+DOCKERFILE = "deploy/Dockerfile"
 SOURCE_DIRS = {"gateway": "gateway", **{name: f"services/{name}" for name in SERVICES}}
 APPS_AND_WORKERS = [*DEPLOYABLES, *(f"{name}-worker" for name in SERVICES)]
 
@@ -86,9 +86,9 @@ def named_volumes(service: dict) -> set[str]:
     return names
 
 
-def dockerfile(name: str) -> list[tuple[str, str]]:
+def dockerfile() -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) in order, with line continuations joined."""
-    text = re.sub(r"\\\n", "", (ROOT / SOURCE_DIRS[name] / "Dockerfile").read_text())
+    text = re.sub(r"\\\n", "", (ROOT / DOCKERFILE).read_text())
     instructions = []
     for line in text.splitlines():
         line = line.strip()
@@ -146,7 +146,12 @@ def test_app_worker_and_migration_run_one_image_built_from_the_deployables_docke
     for name in names:
         build = services[name]["build"]
         assert build["context"] == "."
-        assert build["dockerfile"] == f"{SOURCE_DIRS[deployable]}/Dockerfile"
+        assert build["dockerfile"] == DOCKERFILE
+        assert build["args"] == {
+            "SOURCE": SOURCE_DIRS[deployable],
+            "PACKAGE": deployable,
+            "PORT": str(DEFAULT_PORTS[deployable]),
+        }
 
 
 @pytest.mark.parametrize("deployable", DEPLOYABLES)
@@ -254,38 +259,39 @@ def test_grafana_starts_with_prometheus_as_its_datasource(services):
     assert datasource["isDefault"] is True
 
 
-@pytest.mark.parametrize("deployable", DEPLOYABLES)
-def test_dockerfile_runs_its_own_package_as_a_non_root_user(deployable):
-    assert (ROOT / SOURCE_DIRS[deployable] / "Dockerfile").is_file()
-    instructions = dockerfile(deployable)
+def test_the_dockerfile_runs_the_deployable_it_is_given_as_a_non_root_user():
+    instructions = dockerfile()
     first = dict(reversed(instructions))
     last = dict(instructions)
-    port = DEFAULT_PORTS[deployable]
     assert first["FROM"] == "python:3.11-slim"
+    assert {"SOURCE", "PACKAGE", "PORT"} <= {a for k, a in instructions if k == "ARG"}
     assert last["USER"].split(":")[0] not in ("root", "0")
-    command = json.loads(last["CMD"])
-    assert command[0] == "gunicorn"
-    assert command[-1] == f"{deployable}.app:create_app()"
-    assert command[command.index("--bind") + 1] == f"0.0.0.0:{port}"
+    # gunicorn's config serves ERP_APP on ERP_HTTP_PORT, which the image sets from the args.
+    assert json.loads(last["CMD"]) == ["gunicorn", "-c", "python:erp_shared.gunicorn_conf"]
+    env = " ".join(arguments for keyword, arguments in instructions if keyword == "ENV")
+    assert "ERP_APP=${PACKAGE}" in env and "ERP_HTTP_PORT=${PORT}" in env
     assert "/health/live" in last["HEALTHCHECK"]
-    assert str(port) in last["HEALTHCHECK"]
+    assert "ERP_HTTP_PORT" in last["HEALTHCHECK"] and "WORKER_PORT" in last["HEALTHCHECK"]
 
 
-@pytest.mark.parametrize("deployable", DEPLOYABLES)
-def test_dockerfile_keeps_migrations_beside_the_installed_package(deployable):
-    source = SOURCE_DIRS[deployable]
-    assert (ROOT / source / "migrations" / "env.py").is_file()
-    instructions = dockerfile(deployable)
-    assert ("COPY", f"{source} /app/{source}") in instructions
+def test_the_dockerfile_keeps_migrations_beside_the_installed_package():
+    for source in SOURCE_DIRS.values():
+        assert (ROOT / source / "migrations" / "env.py").is_file()
+    instructions = dockerfile()
+    assert ("COPY", "${SOURCE} /app/${SOURCE}") in instructions
     assert any(
-        keyword == "RUN" and f"editable_mode=compat -e /app/{source}" in arguments
+        keyword == "RUN" and "editable_mode=compat -e /app/${SOURCE}" in arguments
         for keyword, arguments in instructions
     )
 
 
-@pytest.mark.parametrize("deployable", DEPLOYABLES)
-def test_dockerfile_gives_prometheus_a_fresh_multiprocess_directory(deployable):
-    instructions = dockerfile(deployable)
+def test_images_leave_tests_and_test_fixtures_out():
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert {"**/tests", "shared/testing"} <= set(ignored)
+
+
+def test_the_dockerfile_gives_prometheus_a_fresh_multiprocess_directory():
+    instructions = dockerfile()
     env = " ".join(arguments for keyword, arguments in instructions if keyword == "ENV")
     assert "PROMETHEUS_MULTIPROC_DIR=/tmp/metrics" in env
     entrypoint = json.loads(dict(instructions)["ENTRYPOINT"])

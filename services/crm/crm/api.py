@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from crm import schemas, service
-from erp_shared.web import IDEMPOTENCY_KEY_DOC, created_once, reading, unit_of_work
+from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, reading
 
 blp = Blueprint("crm", __name__, url_prefix="/api/v1", description="Customers")
 
@@ -15,15 +15,7 @@ blp = Blueprint("crm", __name__, url_prefix="/api/v1", description="Customers")
 @blp.response(201, schemas.CustomerOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def register_customer(data):
-    with unit_of_work() as uow:
-        customer, headers = created_once(
-            uow,
-            data,
-            lambda: service.register_customer(uow, data),
-            lambda customer_id: service.get_customer(uow, customer_id),
-            id_of=lambda customer: customer.id,
-        )
-    return customer, 201, headers
+    return create_once(data, service.register_customer, service.get_customer)
 
 
 @blp.route("/customers/<customer_id>", methods=["GET"])

@@ -14,7 +14,9 @@ import uuid
 
 import jwt
 import pika
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from erp_shared.bus import Consumer
 from erp_shared.config import DEFAULT_AMQP_URL, SERVICES, Settings
@@ -38,6 +40,19 @@ def postgres_url() -> str:
 
 def unique(prefix: str = "") -> str:
     return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def create_database(admin_url: str, name: str) -> str:
+    """A new, empty PostgreSQL database; returns its URL."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_databases(admin_url: str, names: list[str]) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def migrated_engine(package: str, url: str):

@@ -17,9 +17,16 @@ from urllib.parse import urlsplit
 import pika
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
-from erp_testing import RUN_ID, broker_url, delete_topology, postgres_url, unique
+from erp_testing import (
+    RUN_ID,
+    broker_url,
+    create_database,
+    delete_topology,
+    drop_databases,
+    postgres_url,
+    unique,
+)
 
 _containers: list = []
 
@@ -104,15 +111,11 @@ class Databases:
             return f"sqlite:///{self.directory / unique('db-')}.db"
         self.admin_url = self.request.getfixturevalue("postgres_admin_url")
         name = f"erp_test_{RUN_ID}_{unique()}"
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
         self.created.append(name)
-        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+        return create_database(self.admin_url, name)
 
     def drop_all(self) -> None:
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            for name in self.created:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_databases(self.admin_url, self.created)
 
 
 @pytest.fixture

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from flask_smorest import Blueprint
 
-from erp_shared.web import IDEMPOTENCY_KEY_DOC, created_once, reading, unit_of_work
+from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, reading
 from inventory.catalogue import schemas, service
 
 blp = Blueprint("catalogue", __name__, url_prefix="/api/v1", description="Products")
@@ -15,15 +17,7 @@ blp = Blueprint("catalogue", __name__, url_prefix="/api/v1", description="Produc
 @blp.response(201, schemas.ProductOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def create_product(data):
-    with unit_of_work() as uow:
-        product, headers = created_once(
-            uow,
-            data,
-            lambda: service.create_product(uow, data),
-            lambda sku: service.get_product(uow, sku),
-            id_of=lambda product: product.sku,
-        )
-    return product, 201, headers
+    return create_once(data, service.create_product, service.get_product, attrgetter("sku"))
 
 
 @blp.route("/products/<sku>", methods=["GET"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from flask_smorest import Blueprint
 
-from erp_shared.web import IDEMPOTENCY_KEY_DOC, created_once, reading, unit_of_work
+from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, reading
 from inventory.stock import schemas, service
 
 blp = Blueprint("stock", __name__, url_prefix="/api/v1", description="Stock and receipts")
@@ -15,14 +17,7 @@ blp = Blueprint("stock", __name__, url_prefix="/api/v1", description="Stock and 
 @blp.response(201, schemas.ReceiptOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def receive_stock(data):
-    with unit_of_work() as uow:
-        receipt, headers = created_once(
-            uow,
-            data,
-            lambda: service.receive_stock(uow, data),
-            lambda receipt_id: service.get_receipt(uow, receipt_id),
-        )
-    return receipt, 201, headers
+    return create_once(data, service.receive_stock, service.get_receipt, itemgetter("id"))
 
 
 @blp.route("/stock/<sku>", methods=["GET"])

@@ -14,7 +14,7 @@ down_revision = '0001'
 branch_labels = None
 depends_on = None
 
-# The scope erp_shared.web.created_once gives a key sent to POST /api/v1/orders.
+# The scope erp_shared.web.create_once gives a key sent to POST /api/v1/orders.
 SCOPE = "'POST /api/v1/orders by ' || placed_by"
 
 

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from erp_shared.web import (
-    IDEMPOTENCY_KEY_DOC,
-    caller,
-    created_once,
-    reading,
-    settings,
-    unit_of_work,
-)
+from erp_shared.web import IDEMPOTENCY_KEY_DOC, caller, create_once, reading, settings
 from orders.sales import schemas, service
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="Sales orders")
@@ -22,15 +15,11 @@ blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="Sales ord
 @blp.response(201, schemas.OrderOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def place_order(data):
-    with unit_of_work() as uow:
-        order, headers = created_once(
-            uow,
-            data,
-            lambda: service.place_order(uow, data, caller(), settings().tax_rate),
-            lambda order_id: service.get_order(uow, order_id),
-            id_of=lambda order: order.id,
-        )
-    return order, 201, headers
+    return create_once(
+        data,
+        lambda uow, order: service.place_order(uow, order, caller(), settings().tax_rate),
+        service.get_order,
+    )
 
 
 @blp.route("/orders/<order_id>", methods=["GET"])

@@ -129,14 +129,13 @@ class Order:
         note: str | None = None,
     ) -> Order:
         """A new pending order, waiting for inventory to reserve its lines."""
-        subtotal = money(sum((line.line_total for line in lines), Decimal("0")))
         order = cls(
             id=id,
             number=number,
             customer_id=customer_id,
             channel=channel,
             lines=lines,
-            tax=money(subtotal * tax_rate),
+            tax=Decimal("0"),
             currency=currency,
             placed_by=placed_by,
             created_at=at,
@@ -146,6 +145,7 @@ class Order:
             note=note,
             history=[StatusChange("pending", at)],
         )
+        order.tax = money(order.subtotal * tax_rate)
         order.pending_events.append(("order.placed", order._placed_event()))
         return order
 
