@@ -44,6 +44,7 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/place_orders.py
+	$(PY) bench/stock_ledger.py
 
 clean: down
 	rm -rf var

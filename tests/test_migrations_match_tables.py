@@ -8,9 +8,9 @@ import importlib
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from erp_testing import migrated_engine
 
 from erp_shared.config import APPS
+from erp_testing import migrated_engine
 
 pytestmark = pytest.mark.integration
 

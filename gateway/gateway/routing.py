@@ -32,6 +32,7 @@ RESOURCES = {
     "inventory": "inventory",
     "movements": "inventory",
     "warehouses": "inventory",
+    "transfers": "inventory",
     "analytics": "analytics",
 }
 

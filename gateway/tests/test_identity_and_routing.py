@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import jwt
 import pytest
-from erp_testing import TEST_SECRET, bearer, service_app, settings_for
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
 from erp_shared.config import service_urls
+from erp_testing import TEST_SECRET, bearer, service_app, settings_for
 from gateway.app import create_app
 
 pytestmark = pytest.mark.integration

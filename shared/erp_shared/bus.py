@@ -295,6 +295,7 @@ class Consumer:
                 handler = self.handlers.get(event.type)
                 if handler is None:
                     continue
+                uow.actor = f"{event.producer}:{event.type}"
                 try:
                     with (
                         context.caused_by(event.correlation_id, event.id),

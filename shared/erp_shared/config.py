@@ -70,6 +70,10 @@ class Settings:
     worker_port: int | None = None
     # orders: the tax rate applied to an order's subtotal.
     tax_rate: Decimal = Decimal("0")
+    # inventory: how long stock stays held for an order that is not confirmed, and the
+    # service level (chance of no stock-out in a lead time) safety stocks are computed for.
+    hold_minutes: int = 30
+    service_level: float = 0.95
     # gateway: the first admin's password, the services behind it and how long to wait for one.
     admin_password: str | None = None
     service_urls: dict[str, str] = field(default_factory=dict)
@@ -121,6 +125,8 @@ class Settings:
             delivery_limit=_typed("ERP_DELIVERY_LIMIT", 5, int),
             worker_port=_typed("WORKER_PORT", None, int),
             tax_rate=_typed("ORDERS_TAX_RATE", Decimal("0"), Decimal),
+            hold_minutes=_typed("INVENTORY_HOLD_MINUTES", 30, int),
+            service_level=_typed("INVENTORY_SERVICE_LEVEL", 0.95, float),
             admin_password=_env("ERP_ADMIN_PASSWORD"),
             service_urls=service_urls() if service == "gateway" else {},
             upstream_timeout=_typed("GATEWAY_UPSTREAM_TIMEOUT", 30.0, float),

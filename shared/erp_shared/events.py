@@ -40,6 +40,8 @@ class ProductData(Payload):
     unit_price = fields.Decimal(as_string=True, required=True)
     currency = fields.Str(required=True)
     category = fields.Str(allow_none=True)
+    # A discontinued product can no longer be ordered.
+    active = fields.Bool(load_default=True)
 
 
 class PricedLine(Payload):
@@ -90,6 +92,8 @@ class ReservationRejected(Payload):
 
 class StockReleased(Payload):
     order_id = fields.Str(required=True)
+    # released (order cancelled or rejected) or expired (never confirmed within the hold).
+    reason = fields.Str(allow_none=True)
 
 
 class QuantityLine(Payload):

@@ -47,3 +47,23 @@ class PostalAddress(Schema):
     city = fields.Str(required=True, validate=validate.Length(min=1, max=100))
     postal_code = fields.Str(required=True, validate=validate.Length(min=1, max=20))
     country = fields.Str(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+
+
+class PageQuery(Schema):
+    """`page` (from 1) and `per_page` (at most 200) of a list, as every list takes them."""
+
+    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The list envelope every list answers with: {items, page, per_page, total}."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item)),
+            "page": fields.Int(),
+            "per_page": fields.Int(),
+            "total": fields.Int(),
+        },
+        name=f"{item.__name__.removesuffix('Out')}Page",
+    )

@@ -7,7 +7,8 @@ inside that transaction, so either the change and its events happen or neither d
 publishes them afterwards (at least once).
 
 `now` is the one instant of the transaction: every row and event it writes carries the same
-time, so an order's `created_at` and its first history entry agree.
+time, so an order's `created_at` and its first history entry agree. `actor` is who asked (a
+user, or the event being applied), for audit trails such as the stock ledger.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ class RecordsEvents(Protocol):
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine, producer: str, *, readonly: bool = False):
+    def __init__(
+        self, engine: Engine, producer: str, *, readonly: bool = False, actor: str | None = None
+    ):
         self.engine = engine
         self.producer = producer
         self.readonly = readonly
+        self.actor = actor
         self.conn: Connection | None = None
         self.now: datetime | None = None
 
@@ -70,6 +74,11 @@ class UnitOfWork:
         )
         add_to_outbox(self.conn, envelope)
         return envelope
+
+    @property
+    def request_id(self) -> str | None:
+        """The request (or the request an event came from) this transaction is part of."""
+        return context.correlation_id.get()
 
     def collect(self, aggregates: Iterable[RecordsEvents]) -> None:
         """Send what the aggregates recorded, once: their lists are emptied."""

@@ -78,12 +78,20 @@ def refusal_status(refusal: errors.Refused) -> int:
 
 def unit_of_work() -> UnitOfWork:
     """A writing transaction for this request's use case, committed when the view returns."""
-    return UnitOfWork(current_engine(), settings().service)
+    principal = g.get("principal") or {}
+    return UnitOfWork(current_engine(), settings().service, actor=principal.get("sub"))
 
 
 def reading() -> UnitOfWork:
     """A transaction that only reads (it never takes SQLite's write lock)."""
     return UnitOfWork(current_engine(), settings().service, readonly=True)
+
+
+def listed(query: dict, fetch: Callable[[int, int], tuple[list, int]]) -> dict:
+    """One page of a list, fetched by offset and limit from the query's page and per_page."""
+    page, per_page = query["page"], query["per_page"]
+    items, total = fetch((page - 1) * per_page, per_page)
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
 def settings() -> Settings:

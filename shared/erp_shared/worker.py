@@ -1,4 +1,5 @@
-"""The second process of every service: consumes its queue and relays its outbox.
+"""The second process of every service: consumes its queue, relays its outbox and does its
+chores (periodic use cases such as expiring stock holds).
 
 Each loop runs in its own thread with its own broker connection. A small HTTP endpoint gives
 the worker's metrics and readiness (ready once its queue is declared and consumed).
@@ -9,13 +10,18 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from sqlalchemy.engine import Engine
 
 from erp_shared import metrics
 from erp_shared.bus import Consumer, Handler, OutboxRelay
 from erp_shared.config import Settings
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
+from erp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +52,25 @@ def _status_server(port: int, consumer: Consumer) -> ThreadingHTTPServer:
     return server
 
 
-def run_worker(service: str, handlers: dict[str, Handler]) -> None:
+@dataclass(frozen=True)
+class Chore:
+    """A use case the worker runs every `every` seconds in its own unit of work. Several
+    workers may run it at once, so it must be safe to (rows locked, conditions checked)."""
+
+    name: str
+    every: float
+    run: Callable[[UnitOfWork, Settings], object]
+
+    def loop(self, engine: Engine, settings: Settings, stop: threading.Event) -> None:
+        while not stop.wait(self.every):
+            try:
+                with UnitOfWork(engine, settings.service, actor=f"chore:{self.name}") as uow:
+                    self.run(uow, settings)
+            except Exception:
+                log.exception("chore %s failed; trying again in %.0fs", self.name, self.every)
+
+
+def run_worker(service: str, handlers: dict[str, Handler], chores: tuple[Chore, ...] = ()) -> None:
     settings = Settings.from_env(service)
     configure_logging(f"{service}-worker", settings.log_level)
     engine = make_engine(settings.database_url)
@@ -61,6 +85,10 @@ def run_worker(service: str, handlers: dict[str, Handler]) -> None:
     threads = [
         threading.Thread(target=consumer.run, args=(stop,), name="consumer"),
         threading.Thread(target=relay.run, args=(stop,), name="relay"),
+        *(
+            threading.Thread(target=chore.loop, args=(engine, settings, stop), name=chore.name)
+            for chore in chores
+        ),
     ]
     for thread in threads:
         thread.start()

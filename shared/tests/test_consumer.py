@@ -6,13 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from erp_testing import (
-    RunningConsumer,
-    publish_raw,
-    queue_depth,
-    settings_for,
-    wait_until,
-)
 from prometheus_client import REGISTRY
 from sqlalchemy import Column, MetaData, String, Table, func, select
 from sqlalchemy.exc import OperationalError
@@ -23,6 +16,13 @@ from erp_shared.errors import NotAllowed
 from erp_shared.events import new_event, parse_event
 from erp_shared.idempotency import idempotency_keys, idempotency_metadata
 from erp_shared.messaging import messaging_metadata
+from erp_testing import (
+    RunningConsumer,
+    publish_raw,
+    queue_depth,
+    settings_for,
+    wait_until,
+)
 
 pytestmark = pytest.mark.integration
 

@@ -7,13 +7,13 @@ import threading
 
 import pika
 import pytest
-from erp_testing import settings_for, wait_until
 from sqlalchemy import select
 
 from erp_shared.bus import OutboxRelay
 from erp_shared.db import make_engine
 from erp_shared.messaging import messaging_metadata, outbox
 from erp_shared.uow import UnitOfWork
+from erp_testing import settings_for, wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+
 from erp_testing import unique
 from erp_testing.system import running_system
 

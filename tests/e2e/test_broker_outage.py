@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
+
 from erp_testing import wait_until
 
 pytestmark = pytest.mark.e2e

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
 from erp_testing import wait_until
 
 pytestmark = pytest.mark.e2e

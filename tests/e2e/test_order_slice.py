@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from erp_testing import wait_until
 from prometheus_client.parser import text_string_to_metric_families
 
 from erp_shared.config import APPS, SERVICES
+from erp_testing import wait_until
 
 pytestmark = pytest.mark.e2e
 

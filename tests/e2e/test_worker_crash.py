@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from erp_testing import wait_until
 
 pytestmark = pytest.mark.e2e

@@ -1,7 +1,16 @@
 """The inventory worker: `python -m inventory.worker`."""
 
-from erp_shared.worker import run_worker
+from datetime import timedelta
+
+from erp_shared.worker import Chore, run_worker
 from inventory.handlers import HANDLERS
+from inventory.reservations.service import expire_holds
+
+EXPIRE_HOLDS = Chore(
+    "expire holds",
+    30.0,
+    lambda uow, settings: expire_holds(uow, timedelta(minutes=settings.hold_minutes)),
+)
 
 if __name__ == "__main__":
-    run_worker("inventory", HANDLERS)
+    run_worker("inventory", HANDLERS, chores=(EXPIRE_HOLDS,))

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from erp_shared.bus import Consumer
 from erp_shared.config import DEFAULT_AMQP_URL, SERVICES, Settings
 from erp_shared.db import make_engine
+from erp_shared.events import new_event, parse_event
 from erp_shared.migrate import upgrade
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -69,6 +70,18 @@ def service_app(
     app = create_app(settings_for(package, database_url, amqp_url, prefix, **settings))
     app.config["TESTING"] = True
     return app
+
+
+def deliver(app, event_type: str, data: dict, producer: str = "test") -> dict:
+    """Hand an event to a service's handler the way its consumer does: parsed, in one unit of
+    work, with its id claimed. Returns the envelope."""
+    envelope = new_event(event_type, data, producer=producer)
+    service = app.extensions["erp_settings"].service
+    handlers = importlib.import_module(f"{service}.handlers").HANDLERS
+    Consumer(app.extensions["erp_engine"], app.extensions["erp_settings"], handlers).apply(
+        [parse_event(envelope)]
+    )
+    return envelope
 
 
 def delete_topology(amqp_url: str, prefix: str) -> None:

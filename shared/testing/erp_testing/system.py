@@ -109,8 +109,9 @@ class System:
     def auth(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def call(self, method: str, path: str, **kwargs) -> httpx.Response:
-        return self.http.request(method, f"/api/v1{path}", headers=self.auth, **kwargs)
+    def call(self, method: str, path: str, headers: dict | None = None, **kwargs) -> httpx.Response:
+        headers = {**self.auth, **(headers or {})}
+        return self.http.request(method, f"/api/v1{path}", headers=headers, **kwargs)
 
     @staticmethod
     def _must(answer: httpx.Response) -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from erp_testing import bearer, service_app
 
-from analytics.handlers import HANDLERS
-from erp_shared.events import new_event, parse_event
-from erp_shared.uow import UnitOfWork
+from erp_testing import bearer, deliver, service_app
 
 pytestmark = pytest.mark.integration
 
@@ -17,12 +14,6 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def app(backend, databases):
     return service_app("analytics", databases.new(backend))
-
-
-def deliver(app, event_type, data):
-    event = parse_event(new_event(event_type, data, producer="orders"))
-    with UnitOfWork(app.extensions["erp_engine"], "analytics") as uow:
-        HANDLERS[event_type](uow, event)
 
 
 def placed(order_id, quantity, price="10.00"):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from erp_testing import bearer, service_app
 from sqlalchemy import select
 
 from crm.handlers import HANDLERS
 from erp_shared.events import new_event, parse_event
 from erp_shared.messaging import outbox
 from erp_shared.uow import UnitOfWork
+from erp_testing import bearer, service_app
 
 pytestmark = pytest.mark.integration
 

@@ -1,4 +1,8 @@
-"""A product of the catalogue, free of Flask and SQL, and what its events tell the others."""
+"""A product of the catalogue, free of Flask and SQL, and what its events tell the others.
+
+A price, name, category or discontinuation changes what orders prices and accepts, so each
+is announced (product.updated); reorder settings stay inventory's own business.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ class Product:
     reorder_point: int = 0
     reorder_quantity: int = 0
     lead_time_days: int = 0
+    active: bool = True
     pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -28,6 +33,15 @@ class Product:
         product.pending_events.append(("product.created", product.public_details()))
         return product
 
+    def change(self, changes: dict, at: datetime) -> None:
+        """Apply a correction; other services hear of it when what they know changed."""
+        before = self.public_details()
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.updated_at = at
+        if self.public_details() != before:
+            self.pending_events.append(("product.updated", self.public_details()))
+
     def public_details(self) -> dict:
         """What other services may know of a product (the product.* events' payload)."""
         return {
@@ -36,4 +50,5 @@ class Product:
             "unit_price": self.unit_price,
             "currency": self.currency,
             "category": self.category,
+            "active": self.active,
         }

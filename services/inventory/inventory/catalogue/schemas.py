@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from erp_shared.schemas import CURRENCY, SKU, Money
+from erp_shared.schemas import CURRENCY, SKU, Money, PageQuery, page_of
 
 
 class ProductIn(Schema):
@@ -18,6 +18,29 @@ class ProductIn(Schema):
     lead_time_days = fields.Int(load_default=0, validate=validate.Range(min=0))
 
 
+class ProductPatch(Schema):
+    """A correction of a product; its SKU and currency never change."""
+
+    name = fields.Str(validate=validate.Length(min=1, max=200))
+    unit_price = Money()
+    category = fields.Str(allow_none=True, validate=validate.Length(max=100))
+    reorder_point = fields.Int(validate=validate.Range(min=0))
+    reorder_quantity = fields.Int(validate=validate.Range(min=0))
+    lead_time_days = fields.Int(validate=validate.Range(min=0))
+    active = fields.Bool()
+
+    @validates_schema
+    def says_something(self, data, **_kwargs):
+        if not data:
+            raise ValidationError("Name at least one field to change.", "_schema")
+
+
+class ProductQuery(PageQuery):
+    q = fields.Str(validate=validate.Length(min=1, max=100))
+    category = fields.Str(validate=validate.Length(min=1, max=100))
+    active = fields.Bool()
+
+
 class ProductOut(Schema):
     sku = fields.Str()
     name = fields.Str()
@@ -27,5 +50,9 @@ class ProductOut(Schema):
     reorder_point = fields.Int()
     reorder_quantity = fields.Int()
     lead_time_days = fields.Int()
+    active = fields.Bool()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+
+
+ProductPage = page_of(ProductOut)

@@ -22,6 +22,20 @@ def get_product(uow: UnitOfWork, sku: str) -> Product:
     return product
 
 
+def update_product(uow: UnitOfWork, sku: str, changes: dict) -> Product:
+    product = db.get(uow.conn, sku, for_update=True)
+    if product is None:
+        raise Unknown(f"No product with SKU {sku}.")
+    product.change(changes, uow.now)
+    db.save(uow.conn, product)
+    uow.collect([product])
+    return product
+
+
+def list_products(uow: UnitOfWork, filters: dict, offset: int, limit: int):
+    return db.page(uow.conn, filters, offset, limit)
+
+
 def known_skus(uow: UnitOfWork, skus) -> set[str]:
     """Which of these SKUs the catalogue holds."""
     return db.existing_skus(uow.conn, skus)

@@ -1,26 +1,152 @@
-"""Stock levels, lots, the movement ledger and reservations: the only SQL of the stock package.
+"""Warehouses, stock levels, lots and the movement ledger: the only SQL of the stock package.
 
-Stock levels change only together with a ledger row, in one transaction; the conditional
-update in `take_reservation` is what keeps concurrent reservations from overselling.
+A stock level changes only together with a ledger row, in one transaction. Every change is a
+conditional UPDATE that refuses to break the level's invariants (on_hand >= reserved >= 0), so
+concurrent transactions cannot oversell even before the CHECK constraints would stop them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from erp_shared.db import dialect_insert
-from inventory.stock.domain import Reservation, StockLevel, StockLot
+from erp_shared.db import dialect_insert, insert_unique
+from erp_shared.errors import Conflict
+from inventory.stock.domain import StockLevel, StockLot
 from inventory.tables import (
+    lot_issues,
     lots,
     movements,
     receipts,
-    reservation_decisions,
-    reservations,
+    returned_goods,
+    stock_days,
     stock_levels,
+    warehouses,
 )
+
+# --- warehouses ----------------------------------------------------------------------------
+
+
+def add_warehouse(conn: Connection, code: str, name: str, at: datetime) -> None:
+    insert_unique(
+        conn,
+        warehouses.insert().values(code=code, name=name, created_at=at),
+        Conflict(f"Warehouse {code} exists.", {"code": ["Already taken."]}),
+    )
+
+
+def warehouse_list(conn: Connection) -> list[dict]:
+    rows = conn.execute(
+        select(warehouses.c.code, warehouses.c.name, warehouses.c.created_at).order_by(
+            warehouses.c.code
+        )
+    )
+    return [row._asdict() for row in rows]
+
+
+def known_warehouses(conn: Connection, codes) -> set[str]:
+    return set(conn.scalars(select(warehouses.c.code).where(warehouses.c.code.in_(list(codes)))))
+
+
+# --- levels --------------------------------------------------------------------------------
+
+
+def change_level(
+    conn: Connection, sku: str, warehouse: str, on_hand: int = 0, reserved: int = 0
+) -> StockLevel | None:
+    """Apply the deltas if the level stays whole (reserved within on_hand, both >= 0);
+    the new level, or None when it would not (nothing changed)."""
+    new_on_hand = stock_levels.c.on_hand + on_hand
+    new_reserved = stock_levels.c.reserved + reserved
+    row = conn.execute(
+        update(stock_levels)
+        .where(
+            stock_levels.c.sku == sku,
+            stock_levels.c.warehouse == warehouse,
+            new_reserved >= 0,
+            new_reserved <= new_on_hand,
+        )
+        .values(on_hand=new_on_hand, reserved=new_reserved)
+        .returning(stock_levels.c.on_hand, stock_levels.c.reserved)
+    ).first()
+    return None if row is None else StockLevel(warehouse, row.on_hand, row.reserved)
+
+
+def add_on_hand(conn: Connection, sku: str, warehouse: str, quantity: int) -> StockLevel:
+    """Goods come in: the level is created at the first receipt."""
+    statement = dialect_insert(conn)(stock_levels).values(
+        sku=sku, warehouse=warehouse, on_hand=quantity, reserved=0
+    )
+    row = conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[stock_levels.c.sku, stock_levels.c.warehouse],
+            set_={"on_hand": stock_levels.c.on_hand + quantity},
+        ).returning(stock_levels.c.on_hand, stock_levels.c.reserved)
+    ).one()
+    return StockLevel(warehouse, row.on_hand, row.reserved)
+
+
+def level_for_update(conn: Connection, sku: str, warehouse: str) -> StockLevel:
+    row = conn.execute(
+        select(stock_levels.c.on_hand, stock_levels.c.reserved)
+        .where(stock_levels.c.sku == sku, stock_levels.c.warehouse == warehouse)
+        .with_for_update()
+    ).first()
+    return StockLevel(warehouse, row.on_hand, row.reserved) if row else StockLevel(warehouse, 0, 0)
+
+
+def lock_availability(conn: Connection, skus) -> dict[str, dict[str, int]]:
+    """Available stock per SKU and warehouse, row-locked (PostgreSQL) in a fixed order so
+    concurrent reservations queue behind each other instead of deadlocking."""
+    rows = conn.execute(
+        select(
+            stock_levels.c.sku,
+            stock_levels.c.warehouse,
+            stock_levels.c.on_hand,
+            stock_levels.c.reserved,
+        )
+        .where(stock_levels.c.sku.in_(sorted(skus)))
+        .order_by(stock_levels.c.sku, stock_levels.c.warehouse)
+        .with_for_update()
+    )
+    available: dict[str, dict[str, int]] = {}
+    for row in rows:
+        available.setdefault(row.sku, {})[row.warehouse] = row.on_hand - row.reserved
+    return available
+
+
+def levels(conn: Connection, sku: str) -> list[StockLevel]:
+    rows = conn.execute(
+        select(stock_levels.c.warehouse, stock_levels.c.on_hand, stock_levels.c.reserved)
+        .where(stock_levels.c.sku == sku)
+        .order_by(stock_levels.c.warehouse)
+    )
+    return [StockLevel(row.warehouse, row.on_hand, row.reserved) for row in rows]
+
+
+def levels_page(conn: Connection, warehouse: str | None, skus, offset: int, limit: int):
+    """(sku, level) pairs, and how many there are, filtered by warehouse and SKUs."""
+    query = select(
+        stock_levels.c.sku,
+        stock_levels.c.warehouse,
+        stock_levels.c.on_hand,
+        stock_levels.c.reserved,
+    )
+    if warehouse:
+        query = query.where(stock_levels.c.warehouse == warehouse)
+    if skus is not None:
+        query = query.where(stock_levels.c.sku.in_(list(skus)))
+    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = conn.execute(
+        query.order_by(stock_levels.c.sku, stock_levels.c.warehouse).offset(offset).limit(limit)
+    )
+    return [(r.sku, StockLevel(r.warehouse, r.on_hand, r.reserved)) for r in rows], total
+
+
+# --- receipts and lots ---------------------------------------------------------------------
 
 
 def insert_receipt(conn: Connection, receipt_id: str, warehouse: str, received_at, at) -> None:
@@ -57,100 +183,45 @@ def receipt(conn: Connection, receipt_id: str) -> dict | None:
     }
 
 
-def add_lot(conn: Connection, **values) -> None:
-    conn.execute(lots.insert().values(quantity_remaining=values["quantity_received"], **values))
+def add_lot(conn: Connection, **values) -> int:
+    return conn.execute(
+        lots.insert()
+        .values(quantity_remaining=values["quantity_received"], **values)
+        .returning(lots.c.id)
+    ).scalar_one()
 
 
-def record_movement(conn: Connection, **values) -> None:
-    conn.execute(movements.insert().values(**values))
-
-
-def add_on_hand(conn: Connection, sku: str, warehouse: str, quantity: int) -> None:
-    statement = dialect_insert(conn)(stock_levels).values(
-        sku=sku, warehouse=warehouse, on_hand=quantity, reserved=0
-    )
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[stock_levels.c.sku, stock_levels.c.warehouse],
-            set_={"on_hand": stock_levels.c.on_hand + quantity},
-        )
-    )
-
-
-def lock_availability(conn: Connection, skus) -> dict[str, dict[str, int]]:
-    """Available stock per SKU and warehouse, row-locked (PostgreSQL) in a fixed order so
-    concurrent reservations queue behind each other instead of deadlocking."""
+def lots_for_update(conn: Connection, sku: str, warehouse: str) -> list[StockLot]:
     rows = conn.execute(
         select(
-            stock_levels.c.sku,
-            stock_levels.c.warehouse,
-            stock_levels.c.on_hand,
-            stock_levels.c.reserved,
+            lots.c.id,
+            lots.c.lot,
+            lots.c.warehouse,
+            lots.c.received_at,
+            lots.c.quantity_remaining,
+            lots.c.unit_cost,
         )
-        .where(stock_levels.c.sku.in_(sorted(skus)))
-        .order_by(stock_levels.c.sku, stock_levels.c.warehouse)
+        .where(lots.c.sku == sku, lots.c.warehouse == warehouse, lots.c.quantity_remaining > 0)
+        .order_by(lots.c.received_at, lots.c.id)
         .with_for_update()
     )
-    available: dict[str, dict[str, int]] = {}
-    for row in rows:
-        available.setdefault(row.sku, {})[row.warehouse] = row.on_hand - row.reserved
-    return available
+    return [StockLot(*row) for row in rows]
 
 
-def reservation_decided(conn: Connection, order_id: str) -> bool:
-    query = select(reservation_decisions.c.order_id).where(
-        reservation_decisions.c.order_id == order_id
+def take_from_lot(conn: Connection, lot_id: int, quantity: int) -> None:
+    taken = conn.execute(
+        update(lots)
+        .where(lots.c.id == lot_id, lots.c.quantity_remaining >= quantity)
+        .values(quantity_remaining=lots.c.quantity_remaining - quantity)
     )
-    return conn.execute(query).first() is not None
-
-
-def add_reservation(conn: Connection, reservation: Reservation, at: datetime) -> None:
-    """Hold the allocated stock and record the decision, which makes it once per order."""
-    for allocation in reservation.allocations:
-        taken = conn.execute(
-            update(stock_levels)
-            .where(
-                stock_levels.c.sku == allocation.sku,
-                stock_levels.c.warehouse == allocation.warehouse,
-                # Reserve only if still available: this is what prevents overselling.
-                stock_levels.c.on_hand - stock_levels.c.reserved >= allocation.quantity,
-            )
-            .values(reserved=stock_levels.c.reserved + allocation.quantity)
-        )
-        if taken.rowcount != 1:
-            raise RuntimeError(f"stock for {allocation.sku} changed under a row lock")
-        conn.execute(
-            reservations.insert().values(
-                order_id=reservation.order_id,
-                sku=allocation.sku,
-                warehouse=allocation.warehouse,
-                quantity=allocation.quantity,
-                status="active",
-                created_at=at,
-            )
-        )
-    conn.execute(
-        reservation_decisions.insert().values(
-            order_id=reservation.order_id,
-            outcome=reservation.outcome,
-            reason=reservation.reason,
-            decided_at=at,
-        )
-    )
-
-
-def levels(conn: Connection, sku: str) -> list[StockLevel]:
-    rows = conn.execute(
-        select(stock_levels.c.warehouse, stock_levels.c.on_hand, stock_levels.c.reserved)
-        .where(stock_levels.c.sku == sku)
-        .order_by(stock_levels.c.warehouse)
-    )
-    return [StockLevel(row.warehouse, row.on_hand, row.reserved) for row in rows]
+    if taken.rowcount != 1:
+        raise RuntimeError(f"lot {lot_id} changed under a row lock")
 
 
 def remaining_lots(conn: Connection, sku: str) -> list[StockLot]:
     rows = conn.execute(
         select(
+            lots.c.id,
             lots.c.lot,
             lots.c.warehouse,
             lots.c.received_at,
@@ -160,10 +231,149 @@ def remaining_lots(conn: Connection, sku: str) -> list[StockLot]:
         .where(lots.c.sku == sku, lots.c.quantity_remaining > 0)
         .order_by(lots.c.received_at, lots.c.id)
     )
-    return [
-        StockLot(row.lot, row.warehouse, row.received_at, row.quantity_remaining, row.unit_cost)
-        for row in rows
-    ]
+    return [StockLot(*row) for row in rows]
+
+
+# --- issues and returns --------------------------------------------------------------------
+
+
+def record_lot_issue(conn: Connection, **values) -> None:
+    conn.execute(lot_issues.insert().values(returned=0, **values))
+
+
+def issued_for_return(conn: Connection, order_id: str, sku: str) -> list:
+    """What an order took of a SKU and has not had back yet, latest first: a return puts
+    back the goods that left last."""
+    return conn.execute(
+        select(
+            lot_issues.c.id,
+            lot_issues.c.warehouse,
+            lot_issues.c.lot_id,
+            lot_issues.c.unit_cost,
+            (lot_issues.c.quantity - lot_issues.c.returned).label("outstanding"),
+        )
+        .where(
+            lot_issues.c.order_id == order_id,
+            lot_issues.c.sku == sku,
+            lot_issues.c.quantity > lot_issues.c.returned,
+        )
+        .order_by(lot_issues.c.id.desc())
+        .with_for_update()
+    ).all()
+
+
+def mark_returned(conn: Connection, lot_issue_id: int, quantity: int) -> None:
+    conn.execute(
+        update(lot_issues)
+        .where(lot_issues.c.id == lot_issue_id)
+        .values(returned=lot_issues.c.returned + quantity)
+    )
+
+
+def record_returned_goods(conn: Connection, **values) -> None:
+    conn.execute(returned_goods.insert().values(**values))
+
+
+def return_recorded(conn: Connection, return_id: str) -> bool:
+    query = select(returned_goods.c.id).where(returned_goods.c.return_id == return_id).limit(1)
+    return conn.execute(query).first() is not None
+
+
+# --- the ledger ----------------------------------------------------------------------------
+
+
+def record_movement(conn: Connection, **values) -> None:
+    conn.execute(movements.insert().values(**values))
+
+
+def add_to_day(
+    conn: Connection, sku: str, day: date, value_change: Decimal, cogs: Decimal, units: int
+) -> None:
+    """Keep the day's value change, cost of goods and their running totals with each movement.
+
+    Every write adds, so two transactions moving the same SKU in different warehouses cannot
+    lose each other's change. A backdated movement also moves the totals of the days after it.
+    """
+    before = conn.execute(
+        select(stock_days.c.value_to_date, stock_days.c.cogs_to_date)
+        .where(stock_days.c.sku == sku, stock_days.c.day < day)
+        .order_by(stock_days.c.day.desc())
+        .limit(1)
+    ).first()
+    value_before, cogs_before = before if before else (Decimal(0), Decimal(0))
+    statement = dialect_insert(conn)(stock_days).values(
+        sku=sku,
+        day=day,
+        value_change=value_change,
+        cogs=cogs,
+        units_issued=units,
+        value_to_date=value_before + value_change,
+        cogs_to_date=cogs_before + cogs,
+    )
+    added = {
+        name: stock_days.c[name] + statement.excluded[name]
+        for name in ("value_change", "cogs", "units_issued")
+    }
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[stock_days.c.sku, stock_days.c.day],
+            set_={
+                **added,
+                "value_to_date": stock_days.c.value_to_date + value_change,
+                "cogs_to_date": stock_days.c.cogs_to_date + cogs,
+            },
+        )
+    )
+    conn.execute(
+        update(stock_days)
+        .where(stock_days.c.sku == sku, stock_days.c.day > day)
+        .values(
+            value_to_date=stock_days.c.value_to_date + value_change,
+            cogs_to_date=stock_days.c.cogs_to_date + cogs,
+        )
+    )
+
+
+MOVEMENT_FIELDS = (
+    "id",
+    "sku",
+    "warehouse",
+    "kind",
+    "quantity",
+    "unit_cost",
+    "value",
+    "reference",
+    "order_id",
+    "return_id",
+    "reason",
+    "actor",
+    "request_id",
+    "occurred_at",
+)
+
+
+def movements_page(conn: Connection, filters: dict, offset: int, limit: int):
+    """Ledger rows newest first (by when they happened, then as recorded), and their count."""
+    query = select(*(movements.c[name] for name in MOVEMENT_FIELDS))
+    for name in ("sku", "warehouse", "kind", "order_id"):
+        if filters.get(name):
+            query = query.where(movements.c[name] == filters[name])
+    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = conn.execute(
+        query.order_by(movements.c.occurred_at.desc(), movements.c.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [row._asdict() for row in rows], total
+
+
+def movements_by_reference(conn: Connection, reference: str, kind: str) -> list[dict]:
+    rows = conn.execute(
+        select(*(movements.c[name] for name in MOVEMENT_FIELDS))
+        .where(movements.c.reference == reference, movements.c.kind == kind)
+        .order_by(movements.c.id)
+    )
+    return [row._asdict() for row in rows]
 
 
 def ledger_balance(conn: Connection, sku: str, warehouse: str) -> int:

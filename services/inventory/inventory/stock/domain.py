@@ -1,18 +1,21 @@
-"""Stock rules, free of Flask and SQL.
+"""Stock rules, free of Flask and SQL: what a warehouse holds, and how goods leave it.
 
-A reservation takes every line of an order or none: a half-reserved order would hold stock
-that no customer can receive. Each line is taken from one warehouse, the one with the most
-available, so a picker never has to split a line between sites. The decision is made once per
-order (`Reservation`), and announces itself either way.
+Stock is a ledger of movements; what remains of each receipt is a lot (a FIFO cost layer) and
+goods leave oldest lot first, by the date they were received (a backdated receipt slots in by
+that date), so the cost of goods sold is the cost of the oldest goods on hand.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from erp_shared.errors import Insufficient, Invalid
+from erp_shared.money import money
+
 DEFAULT_WAREHOUSE = "MAIN"
+MOVEMENT_KINDS = ("receipt", "issue", "adjustment", "return", "transfer")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class StockLevel:
 class StockLot:
     """What remains of one receipt line, at the cost it came in at (a FIFO cost layer)."""
 
+    id: int
     lot: str
     warehouse: str
     received_at: datetime
@@ -59,92 +63,64 @@ class Stock:
 
 
 @dataclass(frozen=True)
-class Allocation:
-    sku: str
-    warehouse: str
+class Take:
+    """Part of a lot that leaves: how much, and at the lot's cost."""
+
+    lot_id: int
     quantity: int
+    unit_cost: Decimal
+    received_at: datetime
+    lot: str
+
+    @property
+    def cost(self) -> Decimal:
+        return self.unit_cost * self.quantity
 
 
-@dataclass(frozen=True)
-class Shortage:
-    sku: str
-    requested: int
-    available: int
-
-
-def plan_reservation(
-    requested: dict[str, int], available: dict[str, dict[str, int]]
-) -> tuple[list[Allocation], list[Shortage]]:
-    """Allocate each SKU from a single warehouse; any shortage rejects the whole order."""
-    allocations, shortages = [], []
-    for sku in sorted(requested):
-        quantity = requested[sku]
-        by_warehouse = available.get(sku, {})
-        best = max(
-            by_warehouse.items(),
-            key=lambda item: (item[1], item[0] == DEFAULT_WAREHOUSE),
-            default=None,
+def take_oldest_first(lots: list[StockLot], quantity: int, sku: str) -> list[Take]:
+    """The lots `quantity` units leave from: oldest received first, then oldest recorded."""
+    takes, wanted = [], quantity
+    for lot in sorted(lots, key=lambda lot: (lot.received_at, lot.id)):
+        if wanted == 0:
+            break
+        taken = min(lot.quantity, wanted)
+        if taken:
+            takes.append(Take(lot.id, taken, lot.unit_cost, lot.received_at, lot.lot))
+            wanted -= taken
+    if wanted:
+        raise Insufficient(
+            f"Only {quantity - wanted} of {sku} are in the lots; {quantity} were to leave.",
+            {"quantity": [f"At most {quantity - wanted}."]},
         )
-        if best is not None and best[1] >= quantity:
-            allocations.append(Allocation(sku, best[0], quantity))
-        else:
-            shortages.append(Shortage(sku, quantity, sum(by_warehouse.values())))
-    return (allocations, []) if not shortages else ([], shortages)
+    return takes
 
 
-def shortage_reason(shortages: list[Shortage]) -> str:
-    parts = [f"{s.sku}: requested {s.requested}, available {s.available}" for s in shortages]
-    return "insufficient stock (" + "; ".join(parts) + ")"
+def cost_of(takes: list[Take]) -> Decimal:
+    return money(sum((take.cost for take in takes), Decimal("0")))
 
 
-@dataclass
-class Reservation:
-    """Inventory's one answer to an order: every line reserved, or the order rejected."""
+def check_adjustment(level: StockLevel, delta: int) -> None:
+    """A count may lower stock, but never below zero nor below what orders hold."""
+    after = level.on_hand + delta
+    if delta == 0:
+        raise Invalid("An adjustment changes the quantity.", {"quantity_delta": ["Not zero."]})
+    if after < 0 or after < level.reserved:
+        raise Insufficient(
+            f"On hand would be {after}, below the {level.reserved} reserved for orders"
+            if after >= 0
+            else f"On hand would be {after}, below zero",
+            {"quantity_delta": [f"At least {level.reserved - level.on_hand}."]},
+        )
 
-    order_id: str
-    allocations: list[Allocation]
-    shortages: list[Shortage]
-    pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
-    @property
-    def outcome(self) -> str:
-        return "rejected" if self.shortages else "reserved"
-
-    @property
-    def reason(self) -> str | None:
-        return shortage_reason(self.shortages) if self.shortages else None
-
-    @classmethod
-    def decide(
-        cls, order_id: str, requested: dict[str, int], available: dict[str, dict[str, int]]
-    ) -> Reservation:
-        allocations, shortages = plan_reservation(requested, available)
-        reservation = cls(order_id, allocations, shortages)
-        if shortages:
-            reservation.pending_events.append(
-                (
-                    "stock.reservation_rejected",
-                    {
-                        "order_id": order_id,
-                        "reason": reservation.reason,
-                        "lines": [
-                            {"sku": s.sku, "requested": s.requested, "available": s.available}
-                            for s in shortages
-                        ],
-                    },
-                )
-            )
-        else:
-            reservation.pending_events.append(
-                (
-                    "stock.reserved",
-                    {
-                        "order_id": order_id,
-                        "lines": [
-                            {"sku": a.sku, "quantity": a.quantity, "warehouse": a.warehouse}
-                            for a in allocations
-                        ],
-                    },
-                )
-            )
-        return reservation
+def check_transfer(source: str, destination: str, level: StockLevel, quantity: int) -> None:
+    """Only stock no order holds may move to another warehouse."""
+    if source == destination:
+        raise Invalid(
+            "A transfer goes to another warehouse.", {"to_warehouse": ["Same as from_warehouse."]}
+        )
+    if quantity > level.available:
+        raise Insufficient(
+            f"{level.available} available in {source}; {quantity} asked to move.",
+            {"quantity": [f"At most {level.available}."]},
+        )

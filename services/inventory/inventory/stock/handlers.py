@@ -1,4 +1,4 @@
-"""Events that move stock: an order placed asks for its lines to be reserved."""
+"""Events that bring goods back: a return received restocks what is resellable."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from erp_shared.uow import UnitOfWork
 from inventory.stock import service
 
 
-def on_order_placed(uow: UnitOfWork, event: Event) -> None:
-    service.reserve_stock(uow, event.data["order_id"], event.data["lines"])
+def on_return_received(uow: UnitOfWork, event: Event) -> None:
+    data = event.data
+    service.restock_return(uow, data["return_id"], data["order_id"], data["lines"])
 
 
-HANDLERS = {"order.placed": on_order_placed}
+HANDLERS = {"return.received": on_return_received}

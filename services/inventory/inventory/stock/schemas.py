@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import SKU, Money
-from inventory.stock.domain import DEFAULT_WAREHOUSE
+from erp_shared.schemas import SKU, Money, PageQuery, page_of
+from inventory.stock.domain import DEFAULT_WAREHOUSE, MOVEMENT_KINDS
+
+WAREHOUSE_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9_\-]{0,31}$")
 
 
 class ReceiptLineIn(Schema):
@@ -17,9 +19,11 @@ class ReceiptLineIn(Schema):
 
 class ReceiptIn(Schema):
     warehouse = fields.Str(load_default=DEFAULT_WAREHOUSE, validate=validate.Length(min=1, max=32))
+    # Backdated receipts slot into FIFO order by this date.
     received_at = fields.AwareDateTime()
+    reason = fields.Str(validate=validate.Length(min=1, max=200))
     lines = fields.List(
-        fields.Nested(ReceiptLineIn), required=True, validate=validate.Length(min=1)
+        fields.Nested(ReceiptLineIn), required=True, validate=validate.Length(min=1, max=500)
     )
 
 
@@ -52,3 +56,100 @@ class StockOut(Schema):
     available = fields.Int()
     warehouses = fields.List(fields.Nested(WarehouseStock))
     lots = fields.List(fields.Nested(LotOut))
+
+
+class WarehouseIn(Schema):
+    code = fields.Str(required=True, validate=WAREHOUSE_CODE)
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class WarehouseOut(Schema):
+    code = fields.Str()
+    name = fields.Str()
+    created_at = fields.AwareDateTime()
+
+
+class WarehouseList(Schema):
+    items = fields.List(fields.Nested(WarehouseOut))
+
+
+class AdjustmentIn(Schema):
+    warehouse = fields.Str(load_default=DEFAULT_WAREHOUSE, validate=validate.Length(min=1, max=32))
+    sku = SKU()
+    quantity_delta = fields.Int(
+        required=True, validate=validate.Range(min=-1_000_000_000, max=1_000_000_000)
+    )
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    # The cost of counted surplus; the newest lot's cost when left out.
+    unit_cost = Money()
+
+
+class AdjustmentOut(Schema):
+    id = fields.Str()
+    sku = fields.Str()
+    warehouse = fields.Str()
+    quantity_delta = fields.Int()
+    value = fields.Decimal(as_string=True)
+    reason = fields.Str()
+    at = fields.AwareDateTime()
+    level = fields.Nested(lambda: StockLevelOut())
+
+
+class TransferIn(Schema):
+    sku = SKU()
+    from_warehouse = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    to_warehouse = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    quantity = fields.Int(required=True, validate=validate.Range(min=1, max=1_000_000_000))
+    reason = fields.Str(validate=validate.Length(min=1, max=200))
+
+
+class TransferOut(Schema):
+    id = fields.Str()
+    sku = fields.Str()
+    from_warehouse = fields.Str()
+    to_warehouse = fields.Str()
+    quantity = fields.Int()
+    value = Money()
+    reason = fields.Str(allow_none=True)
+    at = fields.AwareDateTime()
+
+
+class StockQuery(PageQuery):
+    warehouse = fields.Str(validate=validate.Length(min=1, max=32))
+    below_reorder = fields.Bool(load_default=False)
+
+
+class StockLevelOut(Schema):
+    sku = fields.Str()
+    warehouse = fields.Str()
+    on_hand = fields.Int()
+    reserved = fields.Int()
+    available = fields.Int()
+
+
+class MovementQuery(PageQuery):
+    sku = fields.Str(validate=validate.Length(min=1, max=64))
+    warehouse = fields.Str(validate=validate.Length(min=1, max=32))
+    kind = fields.Str(validate=validate.OneOf(MOVEMENT_KINDS))
+    order_id = fields.Str(validate=validate.Length(min=1, max=36))
+
+
+class MovementOut(Schema):
+    id = fields.Int()
+    sku = fields.Str()
+    warehouse = fields.Str()
+    kind = fields.Str()
+    quantity = fields.Int()
+    unit_cost = Money(allow_none=True)
+    value = fields.Decimal(as_string=True, allow_none=True)
+    reference = fields.Str(allow_none=True)
+    order_id = fields.Str(allow_none=True)
+    return_id = fields.Str(allow_none=True)
+    reason = fields.Str(allow_none=True)
+    actor = fields.Str(allow_none=True)
+    request_id = fields.Str(allow_none=True)
+    occurred_at = fields.AwareDateTime()
+
+
+StockLevelPage = page_of(StockLevelOut)
+MovementPage = page_of(MovementOut)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from erp_testing import bearer, service_app
 from sqlalchemy import select
 
 from erp_shared.messaging import outbox
+from erp_testing import bearer, service_app
 from inventory.stock import db
 
 pytestmark = pytest.mark.integration

@@ -1,10 +1,13 @@
-"""Reserving an order: every line or none, never more than is available."""
+"""Reserving an order: every line or none, never more than is available, split by the rule;
+its hold through partial shipments, releases and expiry."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from erp_shared.errors import Insufficient
 from erp_shared.events import quantities_by_sku
-from inventory.stock.domain import Allocation, plan_reservation
+from inventory.reservations.domain import Allocation, Reservation, plan_reservation
 
 
 def test_each_line_comes_from_the_warehouse_with_most_available():
@@ -21,6 +24,48 @@ def test_one_short_line_rejects_the_whole_order_and_reports_what_is_available():
     )
     assert allocations == []
     assert [(s.sku, s.requested, s.available) for s in shortages] == [("B", 4, 3)]
+
+
+def test_a_line_no_single_warehouse_can_supply_is_split_most_available_first():
+    allocations, shortages = plan_reservation({"A": 10}, {"A": {"MAIN": 4, "EAST": 5, "WEST": 3}})
+    assert shortages == []
+    assert allocations == [
+        Allocation("A", "EAST", 5),
+        Allocation("A", "MAIN", 4),
+        Allocation("A", "WEST", 1),
+    ]
+
+
+def test_ties_go_to_main_then_by_warehouse_code():
+    allocations, _ = plan_reservation({"A": 2}, {"A": {"WEST": 5, "MAIN": 5, "EAST": 5}})
+    assert allocations == [Allocation("A", "MAIN", 2)]
+
+
+def test_a_partial_shipment_leaves_the_rest_held_and_shipping_more_is_refused():
+    reservation = Reservation.decide("o-1", {"A": 5}, {"A": {"MAIN": 3, "EAST": 3}})
+    assert [(line.warehouse, line.quantity) for line in reservation.lines] == [
+        ("MAIN", 3),
+        ("EAST", 2),
+    ]
+    shipped = reservation.ship("A", 4)
+    assert [(line.warehouse, units) for line, units in shipped] == [("MAIN", 3), ("EAST", 1)]
+    assert [(line.status, line.open) for line in reservation.lines] == [
+        ("shipped", 0),
+        ("held", 1),
+    ]
+    with pytest.raises(Insufficient):
+        reservation.ship("A", 2)
+
+
+def test_only_an_unconfirmed_hold_expires_and_a_release_is_announced_once():
+    confirmed = Reservation.decide("o-1", {"A": 1}, {"A": {"MAIN": 1}})
+    confirmed.confirm()
+    assert confirmed.expire_if_unconfirmed() == []
+    pending = Reservation.decide("o-2", {"A": 1}, {"A": {"MAIN": 1}})
+    pending.pending_events.clear()
+    assert [units for _, units in pending.expire_if_unconfirmed()] == [1]
+    assert pending.release("released") == []
+    assert pending.pending_events == [("stock.released", {"order_id": "o-2", "reason": "expired"})]
 
 
 def test_an_unknown_sku_is_short_of_everything():
@@ -43,8 +88,11 @@ warehouses = st.sampled_from(["MAIN", "EAST"])
 def test_a_plan_is_all_or_nothing_and_never_exceeds_availability(requested, available):
     allocations, shortages = plan_reservation(requested, available)
     assert bool(allocations) != bool(shortages)
-    for allocation in allocations:
-        assert allocation.quantity == requested[allocation.sku]
-        assert allocation.quantity <= available[allocation.sku][allocation.warehouse]
-    if allocations:
-        assert {a.sku for a in allocations} == set(requested)
+    for sku in requested:
+        taken = [a for a in allocations if a.sku == sku]
+        assert not allocations or sum(a.quantity for a in taken) == requested[sku]
+        for allocation in taken:
+            assert 0 < allocation.quantity <= available[sku][allocation.warehouse]
+        # A line is split only when no single warehouse could supply it.
+        if len(taken) > 1:
+            assert max(available[sku].values()) < requested[sku]

@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from erp_testing import bearer, service_app
 from sqlalchemy import select
 
-from erp_shared.events import new_event, parse_event
 from erp_shared.messaging import outbox
-from erp_shared.uow import UnitOfWork
-from orders.handlers import HANDLERS
+from erp_testing import bearer, deliver, service_app
 
 pytestmark = pytest.mark.integration
 
@@ -41,13 +38,6 @@ def app(backend, databases):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def deliver(app, event_type, data, producer="test"):
-    """Hand an event to the orders handler the way the consumer does, in one unit of work."""
-    event = parse_event(new_event(event_type, data, producer=producer))
-    with UnitOfWork(app.extensions["erp_engine"], "orders") as uow:
-        HANDLERS[event_type](uow, event)
 
 
 def place(client, headers=None, **overrides):
