@@ -45,6 +45,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/place_orders.py
 	$(PY) bench/stock_ledger.py
+	$(PY) bench/order_import.py
 
 clean: down
 	rm -rf var

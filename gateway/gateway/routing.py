@@ -9,7 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from flask import Response, g, request
+from flask import Response, g, request, stream_with_context
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -54,6 +54,13 @@ STALE_CONNECTION_RETRY = Retry(
 )
 
 
+def _relay(upstream):
+    try:
+        yield from upstream.iter_content(chunk_size=None)
+    finally:
+        upstream.close()
+
+
 class Upstreams:
     """One pooled HTTP session per gateway process, built after gunicorn forks."""
 
@@ -96,12 +103,18 @@ class Upstreams:
                 headers=headers,
                 timeout=(CONNECT_TIMEOUT, self.read_timeout),
                 allow_redirects=False,
+                stream=True,
             )
         except requests.Timeout:
             return problem(504, f"The {service} service did not answer in time.")
         except requests.ConnectionError:
             return problem(503, f"The {service} service is unavailable.")
-        response = Response(upstream.content, status=upstream.status_code)
+        if upstream.headers.get("Content-Type", "").startswith("text/event-stream"):
+            # A live feed is passed on as it comes, not after it ends.
+            response = Response(stream_with_context(_relay(upstream)), status=upstream.status_code)
+            response.headers["Cache-Control"] = "no-cache"
+        else:
+            response = Response(upstream.content, status=upstream.status_code)
         for name in FORWARDED_RESPONSE_HEADERS:
             if name in upstream.headers:
                 response.headers[name] = upstream.headers[name]

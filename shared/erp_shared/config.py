@@ -17,6 +17,12 @@ APPS = ("gateway", *SERVICES)
 DEFAULT_PORTS = {"gateway": 8080, "crm": 8081, "orders": 8082, "inventory": 8083, "analytics": 8084}
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 WORKER_BASE_PORT = 9180
+# Who invoices name as the seller, unless ORDERS_SELLER_NAME/_ADDRESS/_TAX_ID say otherwise.
+DEFAULT_SELLER = {
+    "name": "ERP Trading Company",
+    "address": "1 Market Street, Springfield",
+    "tax_id": "not set",
+}
 
 
 def worker_port(base: int, service: str, copy: int = 0) -> int:
@@ -37,6 +43,18 @@ def _typed(name: str, default, kind):
         return kind(raw)
     except (ValueError, InvalidOperation):
         raise RuntimeError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+
+
+def _rates(name: str) -> dict[str, Decimal]:
+    """`category=rate` pairs separated by commas."""
+    rates = {}
+    for pair in filter(None, (_env(name) or "").split(",")):
+        category, _, rate = pair.partition("=")
+        try:
+            rates[category.strip()] = Decimal(rate.strip())
+        except InvalidOperation:
+            raise RuntimeError(f"{name}: {pair!r} is not category=rate") from None
+    return rates
 
 
 def app_port(app: str) -> int:
@@ -68,8 +86,12 @@ class Settings:
     relay_idle_seconds: float = 0.05
     # The worker's status endpoint (metrics, health); none when unset.
     worker_port: int | None = None
-    # orders: the tax rate applied to an order's subtotal.
+    # orders: the tax rate of a product category (ORDERS_TAX_RATES="books=0.05,food=0.07"),
+    # else ORDERS_TAX_RATE; the seller an invoice names; days after shipment a return is taken.
     tax_rate: Decimal = Decimal("0")
+    tax_rates: dict[str, Decimal] = field(default_factory=dict)
+    seller: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SELLER))
+    return_days: int = 30
     # inventory: how long stock stays held for an order that is not confirmed, and the
     # service level (chance of no stock-out in a lead time) safety stocks are computed for.
     hold_minutes: int = 30
@@ -125,6 +147,12 @@ class Settings:
             delivery_limit=_typed("ERP_DELIVERY_LIMIT", 5, int),
             worker_port=_typed("WORKER_PORT", None, int),
             tax_rate=_typed("ORDERS_TAX_RATE", Decimal("0"), Decimal),
+            tax_rates=_rates("ORDERS_TAX_RATES"),
+            seller={
+                name: _env(f"ORDERS_SELLER_{name.upper()}", default)
+                for name, default in DEFAULT_SELLER.items()
+            },
+            return_days=_typed("ORDERS_RETURN_DAYS", 30, int),
             hold_minutes=_typed("INVENTORY_HOLD_MINUTES", 30, int),
             service_level=_typed("INVENTORY_SERVICE_LEVEL", 0.95, float),
             admin_password=_env("ERP_ADMIN_PASSWORD"),

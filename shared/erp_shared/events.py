@@ -27,6 +27,8 @@ class CustomerData(Payload):
     email = fields.Str(required=True)
     credit_limit = fields.Decimal(as_string=True, allow_none=True)
     tags = fields.List(fields.Str(), load_default=list)
+    # A blocked customer can place no orders.
+    blocked = fields.Bool(load_default=False)
 
 
 class SegmentChanged(Payload):

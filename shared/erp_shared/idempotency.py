@@ -17,8 +17,9 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Column, Index, MetaData, String, Table, select, update
+from sqlalchemy import Column, Index, MetaData, String, Table, delete, select, update
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import UtcDateTime, dialect_insert, utcnow
@@ -101,3 +102,13 @@ def remember(conn: Connection, scope: str, key: str, result: str) -> None:
         .where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
         .values(result=result)
     )
+
+
+def forget(conn: Connection, scope_prefix: str, before: datetime) -> int:
+    """Drop the keys of scopes starting with `scope_prefix` claimed before `before`."""
+    return conn.execute(
+        delete(idempotency_keys).where(
+            idempotency_keys.c.scope.startswith(scope_prefix, autoescape=True),
+            idempotency_keys.c.created_at < before,
+        )
+    ).rowcount

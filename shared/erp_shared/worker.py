@@ -12,18 +12,21 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlalchemy.engine import Engine
 
-from erp_shared import metrics
-from erp_shared.bus import Consumer, Handler, OutboxRelay
+from erp_shared import idempotency, metrics
+from erp_shared.bus import EVENT_SCOPE, Consumer, Handler, OutboxRelay
 from erp_shared.config import Settings
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
 from erp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+REQUEST_KEYS_KEPT = timedelta(hours=24)
+EVENT_KEYS_KEPT = timedelta(days=7)
 
 
 def _status_server(port: int, consumer: Consumer) -> ThreadingHTTPServer:
@@ -70,6 +73,16 @@ class Chore:
                 log.exception("chore %s failed; trying again in %.0fs", self.name, self.every)
 
 
+def forget_old_keys(uow: UnitOfWork, settings: Settings) -> None:
+    """A client's Idempotency-Key is honoured for 24 hours; a consumed event's id is kept a
+    week, far longer than the broker ever redelivers. Import references are kept for good."""
+    idempotency.forget(uow.conn, "POST ", uow.now - REQUEST_KEYS_KEPT)
+    idempotency.forget(uow.conn, EVENT_SCOPE, uow.now - EVENT_KEYS_KEPT)
+
+
+FORGET_OLD_KEYS = Chore("forget old keys", 3600.0, forget_old_keys)
+
+
 def run_worker(service: str, handlers: dict[str, Handler], chores: tuple[Chore, ...] = ()) -> None:
     settings = Settings.from_env(service)
     configure_logging(f"{service}-worker", settings.log_level)
@@ -87,7 +100,7 @@ def run_worker(service: str, handlers: dict[str, Handler], chores: tuple[Chore, 
         threading.Thread(target=relay.run, args=(stop,), name="relay"),
         *(
             threading.Thread(target=chore.loop, args=(engine, settings, stop), name=chore.name)
-            for chore in chores
+            for chore in (FORGET_OLD_KEYS, *chores)
         ),
     ]
     for thread in threads:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 
-from erp_shared.db import make_engine
+from erp_shared.db import make_engine, utcnow
 from erp_shared.errors import Conflict
-from erp_shared.idempotency import Replay, claim, first_time, idempotency_metadata, remember
+from erp_shared.idempotency import (
+    Replay,
+    claim,
+    first_time,
+    forget,
+    idempotency_keys,
+    idempotency_metadata,
+    remember,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -73,3 +82,20 @@ def test_of_two_racing_requests_with_one_key_one_works_and_the_other_replays(eng
     for thread in threads:
         thread.join(10)
     assert outcomes == {"first": None, "second": Replay("thing-3")}
+
+
+def test_old_request_keys_are_forgotten_and_recent_ones_and_other_scopes_kept(engine):
+    with engine.begin() as conn:
+        claim(conn, SCOPE, ["old", "new"])
+        claim(conn, "orders.import", ["web:M-1"])
+        conn.execute(
+            idempotency_keys.update()
+            .where(idempotency_keys.c.key.in_(["old", "web:M-1"]))
+            .values(created_at=utcnow() - timedelta(hours=25))
+        )
+    with engine.begin() as conn:
+        assert forget(conn, "POST ", utcnow() - timedelta(hours=24)) == 1
+    with engine.begin() as conn:
+        assert first_time(conn, SCOPE, "old", {}) is None  # usable again
+        assert claim(conn, SCOPE, ["new"]) == set()
+        assert claim(conn, "orders.import", ["web:M-1"]) == set()

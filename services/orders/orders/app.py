@@ -1,8 +1,16 @@
 """The orders HTTP app (gunicorn: `orders.app:create_app()`)."""
 
 from erp_shared.web import create_service_app
+from orders.channel_import.api import blp as channel_import
+from orders.invoicing.api import blp as invoicing
+from orders.returns.api import blp as returns
 from orders.sales.api import blp as sales
 
 
 def create_app(settings=None):
-    return create_service_app("orders", title="Orders", blueprints=[sales], settings=settings)
+    return create_service_app(
+        "orders",
+        title="Orders",
+        blueprints=[channel_import, sales, invoicing, returns],
+        settings=settings,
+    )

@@ -6,7 +6,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import dialect_insert
-from orders.replicas.domain import CataloguePrice
+from orders.replicas.domain import CataloguePrice, CustomerAccount
 from orders.tables import customers, products
 
 
@@ -30,17 +30,23 @@ def upsert_product(conn: Connection, values: dict) -> None:
     _upsert(conn, products, "sku", values)
 
 
-def customer_exists(conn: Connection, customer_id: str) -> bool:
-    query = select(customers.c.id).where(customers.c.id == customer_id)
-    return conn.execute(query).first() is not None
+def customer(conn: Connection, customer_id: str) -> CustomerAccount | None:
+    row = conn.execute(
+        select(customers.c.id, customers.c.credit_limit, customers.c.blocked).where(
+            customers.c.id == customer_id
+        )
+    ).first()
+    return None if row is None else CustomerAccount(*row)
 
 
 def prices(conn: Connection, skus) -> dict[str, CataloguePrice]:
     rows = conn.execute(
         select(
-            products.c.sku, products.c.unit_price, products.c.currency, products.c.category
+            products.c.sku,
+            products.c.unit_price,
+            products.c.currency,
+            products.c.category,
+            products.c.active,
         ).where(products.c.sku.in_(list(skus)))
     )
-    return {
-        row.sku: CataloguePrice(row.sku, row.unit_price, row.currency, row.category) for row in rows
-    }
+    return {row.sku: CataloguePrice(*row) for row in rows}

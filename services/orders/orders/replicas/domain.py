@@ -16,3 +16,13 @@ class CataloguePrice:
     unit_price: Decimal
     currency: str
     category: str | None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class CustomerAccount:
+    """What intake checks of a customer: that it exists, is not blocked, and its credit."""
+
+    id: str
+    credit_limit: Decimal | None
+    blocked: bool

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from erp_shared.uow import UnitOfWork
 from orders.replicas import db
-from orders.replicas.domain import CataloguePrice
+from orders.replicas.domain import CataloguePrice, CustomerAccount
 
 
 def replicate_customer(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
@@ -19,6 +19,7 @@ def replicate_customer(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
             "email": data["email"],
             "credit_limit": data.get("credit_limit"),
             "tags": data.get("tags") or [],
+            "blocked": data.get("blocked", False),
             "source_updated_at": as_of,
         },
     )
@@ -34,13 +35,15 @@ def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
             "unit_price": data["unit_price"],
             "currency": data["currency"],
             "category": data.get("category"),
+            "active": data.get("active", True),
             "source_updated_at": as_of,
         },
     )
 
 
-def knows_customer(uow: UnitOfWork, customer_id: str) -> bool:
-    return db.customer_exists(uow.conn, customer_id)
+def customer(uow: UnitOfWork, customer_id: str) -> CustomerAccount | None:
+    """What orders knows of a CRM customer; None when it has not heard of it."""
+    return db.customer(uow.conn, customer_id)
 
 
 def catalogue_prices(uow: UnitOfWork, skus) -> dict[str, CataloguePrice]:

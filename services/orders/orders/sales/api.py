@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import json
+import time
+
+from flask import Response, g, request, stream_with_context
 from flask_smorest import Blueprint
 
-from erp_shared.web import IDEMPOTENCY_KEY_DOC, caller, create_once, reading, settings
+from erp_shared.web import (
+    IDEMPOTENCY_KEY_DOC,
+    caller,
+    create_once,
+    listed,
+    reading,
+    settings,
+    unit_of_work,
+)
 from orders.sales import schemas, service
+from orders.sales.domain import TaxRates
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="Sales orders")
+# A live feed ends after this long (clients reconnect with Last-Event-ID), so it never holds a
+# server thread for good.
+FEED_SECONDS = 25.0
+FEED_POLL_SECONDS = 0.5
+FINAL = {"delivered", "rejected", "cancelled"}
+
+
+def tax_rates() -> TaxRates:
+    return TaxRates(settings().tax_rate, settings().tax_rates)
 
 
 @blp.route("/orders", methods=["POST"])
@@ -17,13 +39,83 @@ blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="Sales ord
 def place_order(data):
     return create_once(
         data,
-        lambda uow, order: service.place_order(uow, order, caller(), settings().tax_rate),
+        lambda uow, order: service.place_order(uow, order, caller(), tax_rates()),
         service.get_order,
     )
 
 
+@blp.route("/orders", methods=["GET"])
+@blp.arguments(schemas.OrderQuery, location="query")
+@blp.response(200, schemas.OrderPage)
+def list_orders(query):
+    with reading() as uow:
+        return listed(query, lambda offset, limit: service.list_orders(uow, query, offset, limit))
+
+
 @blp.route("/orders/<order_id>", methods=["GET"])
-@blp.response(200, schemas.OrderOut)
+@blp.response(200, schemas.OrderTrackingOut)
 def get_order(order_id):
     with reading() as uow:
-        return service.get_order(uow, order_id)
+        return service.track_order(uow, order_id)
+
+
+@blp.route("/orders/<order_id>/events", methods=["GET"])
+@blp.doc(
+    summary="The order's status changes as Server-Sent Events",
+    responses={"200": {"description": "text/event-stream of `status` events"}},
+)
+def order_events(order_id):
+    """Every status move as an SSE `status` event with id = its place in the history, from
+    after Last-Event-ID; ends when the order is final or after FEED_SECONDS."""
+    seen = int(request.headers.get("Last-Event-ID", "0") or 0)
+    with reading() as uow:
+        service.get_order(uow, order_id)
+
+    def feed():
+        nonlocal seen
+        yield "retry: 2000\n\n"
+        deadline = time.monotonic() + FEED_SECONDS
+        while time.monotonic() < deadline:
+            with reading() as uow:
+                changes = service.history_since(uow, order_id, seen)
+            for change in changes:
+                seen += 1
+                data = {"status": change.status, "at": change.at.isoformat()}
+                data |= {"reason": change.reason, "actor": change.actor}
+                yield f"id: {seen}\nevent: status\ndata: {json.dumps(data)}\n\n"
+            if changes and changes[-1].status in FINAL:
+                return
+            time.sleep(FEED_POLL_SECONDS)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return Response(stream_with_context(feed()), mimetype="text/event-stream", headers=headers)
+
+
+@blp.route("/orders/<order_id>/cancel", methods=["POST"])
+@blp.arguments(schemas.CancelIn)
+@blp.response(200, schemas.OrderOut)
+def cancel_order(data, order_id):
+    with unit_of_work() as uow:
+        return service.cancel_order(uow, order_id, data.get("reason"))
+
+
+@blp.route("/orders/<order_id>/approve", methods=["POST"])
+@blp.response(200, schemas.OrderOut)
+def approve_order(order_id):
+    with unit_of_work() as uow:
+        return service.approve_order(uow, order_id, g.principal)
+
+
+@blp.route("/orders/<order_id>/ship", methods=["POST"])
+@blp.arguments(schemas.ShipIn)
+@blp.response(200, schemas.ShipOut)
+def ship_order(data, order_id):
+    with unit_of_work() as uow:
+        return service.ship_order(uow, order_id, data)
+
+
+@blp.route("/orders/<order_id>/deliver", methods=["POST"])
+@blp.response(200, schemas.OrderOut)
+def deliver_order(order_id):
+    with unit_of_work() as uow:
+        return service.deliver_order(uow, order_id)

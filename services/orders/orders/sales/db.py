@@ -1,4 +1,4 @@
-"""Loading and saving sales orders: the only SQL of the sales package.
+"""Loading and saving sales orders and their shipments: the only SQL of the sales package.
 
 An order is read and written whole (row, lines, history) as the `Order` aggregate, so no
 database row travels beyond this module.
@@ -6,12 +6,13 @@ database row travels beyond this module.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from datetime import datetime
+
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from erp_shared.db import dialect_insert
-from orders.sales.domain import Order, OrderLine, StatusChange
-from orders.tables import order_history, order_lines, orders, sequences
+from orders.sales.domain import OPEN_STATUSES, Order, OrderLine, StatusChange
+from orders.tables import order_history, order_lines, orders, shipments
 
 _ORDER_FIELDS = (
     "id",
@@ -22,23 +23,31 @@ _ORDER_FIELDS = (
     "campaign_code",
     "shipping_address",
     "note",
-    "tax",
     "currency",
     "rejection_reason",
+    "rejected_for",
+    "approved_by",
+    "external_ref",
+    "replaces_return_id",
     "placed_by",
     "created_at",
     "updated_at",
 )
-
-
-def next_in_sequence(conn: Connection, name: str) -> int:
-    """Gap-free numbering: the counter row stays locked until the order commits."""
-    statement = dialect_insert(conn)(sequences).values(name=name, value=1)
-    return conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[sequences.c.name], set_={"value": sequences.c.value + 1}
-        ).returning(sequences.c.value)
-    ).scalar_one()
+_CHANGING = ("status", "rejection_reason", "rejected_for", "approved_by", "updated_at")
+_LINE_FIELDS = ("sku", "quantity", "unit_price", "tax_rate", "shipped", "returned")
+SUMMARY_FIELDS = (
+    "id",
+    "number",
+    "status",
+    "customer_id",
+    "channel",
+    "subtotal",
+    "tax",
+    "total",
+    "currency",
+    "created_at",
+    "updated_at",
+)
 
 
 def add(conn: Connection, order: Order) -> None:
@@ -46,6 +55,7 @@ def add(conn: Connection, order: Order) -> None:
         orders.insert().values(
             **{name: getattr(order, name) for name in _ORDER_FIELDS},
             subtotal=order.subtotal,
+            tax=order.tax,
             total=order.total,
         )
     )
@@ -55,10 +65,9 @@ def add(conn: Connection, order: Order) -> None:
             {
                 "order_id": order.id,
                 "line_no": number,
-                "sku": line.sku,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
+                **{name: getattr(line, name) for name in _LINE_FIELDS},
                 "line_total": line.line_total,
+                "tax": line.tax,
             }
             for number, line in enumerate(order.lines, start=1)
         ],
@@ -71,12 +80,14 @@ def save(conn: Connection, order: Order, history_before: int) -> None:
     conn.execute(
         update(orders)
         .where(orders.c.id == order.id)
-        .values(
-            status=order.status,
-            rejection_reason=order.rejection_reason,
-            updated_at=order.updated_at,
-        )
+        .values({name: getattr(order, name) for name in _CHANGING})
     )
+    for number, line in enumerate(order.lines, start=1):
+        conn.execute(
+            update(order_lines)
+            .where(order_lines.c.order_id == order.id, order_lines.c.line_no == number)
+            .values(shipped=line.shipped, returned=line.returned)
+        )
     _add_history(conn, order, order.history[history_before:])
 
 
@@ -86,6 +97,7 @@ def _add_history(conn: Connection, order: Order, changes: list[StatusChange]) ->
             order_history.insert(),
             [
                 {"order_id": order.id, "status": c.status, "at": c.at, "reason": c.reason}
+                | {"actor": c.actor}
                 for c in changes
             ],
         )
@@ -93,22 +105,84 @@ def _add_history(conn: Connection, order: Order, changes: list[StatusChange]) ->
 
 def get(conn: Connection, order_id: str, *, for_update: bool = False) -> Order | None:
     """The whole order; `for_update` locks its row (PostgreSQL) until the transaction ends."""
-    query = select(orders).where(orders.c.id == order_id)
+    query = select(*(orders.c[name] for name in _ORDER_FIELDS)).where(orders.c.id == order_id)
     row = conn.execute(query.with_for_update() if for_update else query).first()
     if row is None:
         return None
     lines = conn.execute(
-        select(order_lines.c.sku, order_lines.c.quantity, order_lines.c.unit_price)
+        select(*(order_lines.c[name] for name in _LINE_FIELDS))
         .where(order_lines.c.order_id == order_id)
         .order_by(order_lines.c.line_no)
     )
-    history = conn.execute(
-        select(order_history.c.status, order_history.c.at, order_history.c.reason)
+    return Order(
+        **row._asdict(),
+        lines=[OrderLine(**line._asdict()) for line in lines],
+        history=history_of(conn, order_id),
+    )
+
+
+def history_of(conn: Connection, order_id: str, after: int = 0) -> list[StatusChange]:
+    """An order's status moves in order; `after` skips the first ones (for a live feed)."""
+    rows = conn.execute(
+        select(
+            order_history.c.status,
+            order_history.c.at,
+            order_history.c.reason,
+            order_history.c.actor,
+        )
         .where(order_history.c.order_id == order_id)
         .order_by(order_history.c.id)
+        .offset(after)
     )
-    return Order(
-        **{name: getattr(row, name) for name in _ORDER_FIELDS},
-        lines=[OrderLine(line.sku, line.quantity, line.unit_price) for line in lines],
-        history=[StatusChange(entry.status, entry.at, entry.reason) for entry in history],
+    return [StatusChange(*row) for row in rows]
+
+
+def page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list[dict], int]:
+    query = select(*(orders.c[name] for name in SUMMARY_FIELDS))
+    for name in ("customer_id", "status", "channel"):
+        if filters.get(name):
+            query = query.where(orders.c[name] == filters[name])
+    if filters.get("from_"):
+        query = query.where(orders.c.created_at >= filters["from_"])
+    if filters.get("to"):
+        query = query.where(orders.c.created_at < filters["to"])
+    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = conn.execute(
+        query.order_by(orders.c.created_at.desc(), orders.c.id).offset(offset).limit(limit)
     )
+    return [row._asdict() for row in rows], total
+
+
+def open_amount(conn: Connection, customer_id: str) -> object:
+    """What the customer's orders that still owe money add up to."""
+    return conn.execute(
+        select(func.coalesce(func.sum(orders.c.total), 0)).where(
+            orders.c.customer_id == customer_id, orders.c.status.in_(OPEN_STATUSES)
+        )
+    ).scalar_one()
+
+
+def add_shipment(conn: Connection, **values) -> None:
+    conn.execute(shipments.insert().values(**values))
+
+
+def shipments_of(conn: Connection, order_id: str) -> list[dict]:
+    rows = conn.execute(
+        select(
+            shipments.c.id,
+            shipments.c.carrier,
+            shipments.c.tracking_number,
+            shipments.c.lines,
+            shipments.c.invoice_id,
+            shipments.c.shipped_at,
+        )
+        .where(shipments.c.order_id == order_id)
+        .order_by(shipments.c.shipped_at, shipments.c.id)
+    )
+    return [row._asdict() for row in rows]
+
+
+def last_shipped_at(conn: Connection, order_id: str) -> datetime | None:
+    return conn.execute(
+        select(func.max(shipments.c.shipped_at)).where(shipments.c.order_id == order_id)
+    ).scalar_one()

@@ -1,10 +1,12 @@
-"""The sales order and its rules, free of Flask and SQL: pricing, totals and the status machine.
+"""The sales order and its rules, free of Flask and SQL: pricing, tax, credit and the status
+machine.
 
-Prices come from the catalogue replica, never from the client. The `Order` aggregate owns its
-status: every move goes through it, is written to its history and records the event it
-causes, which the unit of work sends on commit. A move the machine does not allow is refused
-when a person asks for it and ignored when an event asks for it, so a stale or repeated event
-cannot undo a decision.
+Prices come from the catalogue replica, never from the client. Tax is a rate per product
+category, computed per line and rounded half-even to cents, so an order's tax is the sum of
+its lines' and subtotal + tax = total exactly. The `Order` aggregate owns its status: every
+move goes through it, is written to its history (with who and why) and records the event it
+causes. A move the machine does not allow is refused when a person asks for it (409) and
+ignored when an event asks for it, so a stale or repeated event cannot undo a decision.
 """
 
 from __future__ import annotations
@@ -14,21 +16,26 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from erp_shared.errors import Invalid, refuse_unknown_skus
+from erp_shared.errors import Invalid, NotAllowed, refuse_unknown_skus
 from erp_shared.events import quantities_by_sku
 from erp_shared.money import money
+from orders.pricing import TaxedLines, tax_on
 
 CHANNELS = ("web", "phone", "email", "store", "marketplace", "api")
 
 TRANSITIONS = {
     "pending": {"confirmed", "rejected", "cancelled"},
-    "confirmed": {"shipped", "cancelled"},
+    "confirmed": {"partially_shipped", "shipped", "cancelled"},
+    "partially_shipped": {"partially_shipped", "shipped"},
     "shipped": {"delivered"},
     "delivered": set(),
     "rejected": set(),
     "cancelled": set(),
 }
 STATUSES = tuple(TRANSITIONS)
+# Orders that still owe money or goods: what counts against a customer's credit limit.
+OPEN_STATUSES = ("pending", "confirmed", "partially_shipped", "shipped", "delivered")
+SHIPPED_STATUSES = ("partially_shipped", "shipped", "delivered")
 
 
 class Priced(Protocol):
@@ -36,17 +43,45 @@ class Priced(Protocol):
 
     unit_price: Decimal
     currency: str
+    category: str | None
+    active: bool
 
 
 @dataclass(frozen=True)
+class TaxRates:
+    """A rate per product category, and the rate for everything else."""
+
+    default: Decimal
+    by_category: dict[str, Decimal] = field(default_factory=dict)
+
+    def rate_for(self, category: str | None) -> Decimal:
+        return self.by_category.get(category or "", self.default)
+
+
+@dataclass
 class OrderLine:
     sku: str
     quantity: int
     unit_price: Decimal
+    tax_rate: Decimal = Decimal("0")
+    shipped: int = 0
+    returned: int = 0
 
     @property
     def line_total(self) -> Decimal:
         return money(self.unit_price * self.quantity)
+
+    @property
+    def tax(self) -> Decimal:
+        return tax_on(self.line_total, self.tax_rate)
+
+    @property
+    def to_ship(self) -> int:
+        return self.quantity - self.shipped
+
+    @property
+    def returnable(self) -> int:
+        return self.shipped - self.returned
 
 
 @dataclass(frozen=True)
@@ -54,25 +89,50 @@ class StatusChange:
     status: str
     at: datetime
     reason: str | None = None
+    actor: str | None = None
 
 
-def price_lines(requested: list[dict], catalogue: dict[str, Priced]) -> tuple[list[OrderLine], str]:
+def price_lines(
+    requested: list[dict],
+    catalogue: dict[str, Priced],
+    taxes: TaxRates,
+    free_of_charge: bool = False,
+) -> tuple[list[OrderLine], str]:
     """One priced line per SKU (lines naming the same SKU are merged), in the order named,
-    and the one currency they are priced in."""
+    and the one currency they are priced in. A replacement for an exchange is free."""
     refuse_unknown_skus(
         requested, catalogue, "The order names products that are not in the catalogue."
     )
+    discontinued = {
+        str(index): {"sku": [f"{line['sku']} is discontinued."]}
+        for index, line in enumerate(requested)
+        if not catalogue[line["sku"]].active
+    }
+    if discontinued:
+        raise Invalid("The order names discontinued products.", {"lines": discontinued})
     currencies = {catalogue[line["sku"]].currency for line in requested}
     if len(currencies) > 1:
         raise Invalid(
             "An order is priced in one currency.",
             {"lines": [f"Products are priced in {', '.join(sorted(currencies))}."]},
         )
-    lines = [
-        OrderLine(sku, quantity, catalogue[sku].unit_price)
-        for sku, quantity in quantities_by_sku(requested).items()
-    ]
+    lines = []
+    for sku, quantity in quantities_by_sku(requested).items():
+        entry = catalogue[sku]
+        price = Decimal("0") if free_of_charge else entry.unit_price
+        rate = Decimal("0") if free_of_charge else taxes.rate_for(entry.category)
+        lines.append(OrderLine(sku, quantity, price, rate))
     return lines, currencies.pop()
+
+
+def credit_refusal(limit: Decimal | None, open_amount: Decimal, total: Decimal) -> str | None:
+    """Why an order does not fit the customer's credit, or None when it does."""
+    if limit is None or open_amount + total <= limit:
+        return None
+    return (
+        f"credit limit exceeded: {money(open_amount)} open + {money(total)} this order > "
+        f"{money(limit)} allowed"
+    )
 
 
 def order_number(year: int, sequence: int) -> str:
@@ -84,13 +144,12 @@ def can_move(current: str, target: str) -> bool:
 
 
 @dataclass
-class Order:
+class Order(TaxedLines):
     id: str
     number: str
     customer_id: str
     channel: str
     lines: list[OrderLine]
-    tax: Decimal
     currency: str
     placed_by: str
     created_at: datetime
@@ -100,53 +159,36 @@ class Order:
     shipping_address: dict | None = None
     note: str | None = None
     rejection_reason: str | None = None
+    rejected_for: str | None = None
+    approved_by: str | None = None
+    external_ref: str | None = None
+    replaces_return_id: str | None = None
     history: list[StatusChange] = field(default_factory=list)
     pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
-    @property
-    def subtotal(self) -> Decimal:
-        return money(sum((line.line_total for line in self.lines), Decimal("0")))
-
-    @property
-    def total(self) -> Decimal:
-        return money(self.subtotal + self.tax)
+    def line(self, sku: str) -> OrderLine | None:
+        return next((line for line in self.lines if line.sku == sku), None)
 
     @classmethod
     def place(
         cls,
         *,
-        id: str,
-        number: str,
-        customer_id: str,
-        channel: str,
-        lines: list[OrderLine],
-        currency: str,
-        tax_rate: Decimal,
-        placed_by: str,
         at: datetime,
-        campaign_code: str | None = None,
-        shipping_address: dict | None = None,
-        note: str | None = None,
+        credit_limit: Decimal | None = None,
+        open_amount: Decimal = Decimal("0"),
+        **details,
     ) -> Order:
-        """A new pending order, waiting for inventory to reserve its lines."""
-        order = cls(
-            id=id,
-            number=number,
-            customer_id=customer_id,
-            channel=channel,
-            lines=lines,
-            tax=Decimal("0"),
-            currency=currency,
-            placed_by=placed_by,
-            created_at=at,
-            updated_at=at,
-            campaign_code=campaign_code,
-            shipping_address=shipping_address,
-            note=note,
-            history=[StatusChange("pending", at)],
-        )
-        order.tax = money(order.subtotal * tax_rate)
-        order.pending_events.append(("order.placed", order._placed_event()))
+        """A new order: pending until inventory reserves its lines, or rejected at once when it
+        does not fit the customer's credit (a user may approve it later)."""
+        order = cls(**details, created_at=at, updated_at=at)
+        order.history.append(StatusChange("pending", at, actor=order.placed_by))
+        credit_refused = credit_refusal(credit_limit, open_amount, order.total)
+        if credit_refused:
+            # Never announced: the order did not go out, and an approval sends it as new.
+            order.rejection_reason, order.rejected_for = credit_refused, "credit"
+            order._move("rejected", at, credit_refused, order.placed_by)
+        else:
+            order.pending_events.append(("order.placed", order._placed_event()))
         return order
 
     def _placed_event(self) -> dict:
@@ -165,22 +207,83 @@ class Order:
             "currency": self.currency,
         }
 
-    def confirm(self, at: datetime) -> None:
-        """Inventory reserved every line. Ignored unless the order still waits for that."""
-        self._settle("confirmed", at)
-
-    def reject(self, reason: str, at: datetime) -> None:
-        """Inventory could not reserve the lines. Ignored unless the order still waits."""
-        if self._settle("rejected", at, reason):
-            self.rejection_reason = reason
-
-    def _settle(self, status: str, at: datetime, reason: str | None = None) -> bool:
-        """An answer from another service: one the machine does not allow is stale or
-        repeated, and changes nothing."""
-        if not can_move(self.status, status):
-            return False
+    def _move(self, status: str, at: datetime, reason: str | None, actor: str | None) -> None:
         self.status = status
         self.updated_at = at
-        self.history.append(StatusChange(status, at, reason))
-        self.pending_events.append((f"order.{status}", {"order_id": self.id, "reason": reason}))
-        return True
+        self.history.append(StatusChange(status, at, reason, actor))
+        if status != "rejected" or self.rejected_for != "credit":
+            self.pending_events.append((f"order.{status}", {"order_id": self.id, "reason": reason}))
+
+    def _refuse_unless(self, target: str, what: str) -> None:
+        if not can_move(self.status, target):
+            raise NotAllowed(f"A {self.status} order cannot be {what}.")
+
+    # --- answers from inventory: ignored when stale or repeated ---------------------------
+
+    def confirm(self, at: datetime, actor: str | None = None) -> None:
+        if self.status == "pending":
+            self._move("confirmed", at, None, actor)
+
+    def reject(self, reason: str, at: datetime, actor: str | None = None) -> None:
+        if self.status == "pending":
+            self.rejection_reason, self.rejected_for = reason, "stock"
+            self._move("rejected", at, reason, actor)
+
+    def expire(self, at: datetime, actor: str | None = None) -> None:
+        """Inventory let the hold go: an order still pending cannot be confirmed any more."""
+        if self.status == "pending":
+            self._move("cancelled", at, "stock hold expired", actor)
+
+    # --- what people ask: refused when not allowed ----------------------------------------
+
+    def approve(self, at: datetime, actor: str) -> None:
+        """A user with the credit_override permission lets an order over the limit through;
+        it then goes to inventory like any new order."""
+        if self.status != "rejected" or self.rejected_for != "credit":
+            raise NotAllowed("Only an order rejected for its credit limit can be approved.")
+        self.approved_by, self.rejection_reason, self.rejected_for = actor, None, None
+        self.status, self.updated_at = "pending", at
+        self.history.append(StatusChange("pending", at, "credit override", actor))
+        self.pending_events.append(("order.placed", self._placed_event()))
+
+    def cancel(self, at: datetime, actor: str, reason: str | None = None) -> None:
+        self._refuse_unless("cancelled", "cancelled")
+        self._move("cancelled", at, reason, actor)
+
+    def ship(self, quantities: dict[str, int] | None, at: datetime, actor: str) -> list[OrderLine]:
+        """Ship what is asked (everything still to ship when None); the lines shipped now."""
+        self._refuse_unless("shipped", "shipped")
+        wanted = quantities or {line.sku: line.to_ship for line in self.lines if line.to_ship}
+        problems = {
+            sku: [f"{quantity} asked, {self.line(sku).to_ship if self.line(sku) else 0} to ship."]
+            for sku, quantity in wanted.items()
+            if quantity <= 0 or self.line(sku) is None or quantity > self.line(sku).to_ship
+        }
+        if problems:
+            raise Invalid("The shipment does not match what the order has to ship.", problems)
+        shipped = []
+        for sku, quantity in wanted.items():
+            line = self.line(sku)
+            line.shipped += quantity
+            shipped.append(OrderLine(sku, quantity, line.unit_price, line.tax_rate))
+        done = all(line.to_ship == 0 for line in self.lines)
+        status = "shipped" if done else "partially_shipped"
+        self.status, self.updated_at = status, at
+        self.history.append(StatusChange(status, at, None, actor))
+        lines = [{"sku": line.sku, "quantity": line.quantity} for line in shipped]
+        self.pending_events.append(("order.shipped", {"order_id": self.id, "lines": lines}))
+        return shipped
+
+    def deliver(self, at: datetime, actor: str) -> None:
+        self._refuse_unless("delivered", "delivered")
+        self._move("delivered", at, None, actor)
+
+    def take_back(self, returned: dict[str, int]) -> None:
+        """Goods of a return arrived: they can no longer be returned again."""
+        for sku, quantity in returned.items():
+            line = self.line(sku)
+            if line is None or quantity > line.returnable:
+                raise Invalid(
+                    f"More {sku} returned than shipped.", {"lines": [f"{sku}: too many."]}
+                )
+            line.returned += quantity

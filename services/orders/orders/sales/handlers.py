@@ -1,4 +1,4 @@
-"""Events that move a sales order: inventory's answer to its reservation."""
+"""Events that move a sales order: inventory's answers about its stock."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ def on_reservation_rejected(uow: UnitOfWork, event: Event) -> None:
     service.reject_order(uow, event.data["order_id"], event.data["reason"])
 
 
+def on_stock_released(uow: UnitOfWork, event: Event) -> None:
+    """Inventory let an unconfirmed order's hold expire: that order can no longer go out."""
+    if event.data.get("reason") == "expired":
+        service.hold_expired(uow, event.data["order_id"])
+
+
 HANDLERS = {
     "stock.reserved": on_stock_reserved,
     "stock.reservation_rejected": on_reservation_rejected,
+    "stock.released": on_stock_released,
 }

@@ -5,10 +5,10 @@ An order line carries only sku and quantity: a client-sent price is an unknown f
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
-from erp_shared.schemas import SKU, Money, PostalAddress
-from orders.sales.domain import CHANNELS
+from erp_shared.schemas import SKU, Money, PageQuery, PostalAddress, page_of
+from orders.sales.domain import CHANNELS, STATUSES
 
 
 class OrderLineIn(Schema):
@@ -32,12 +32,17 @@ class OrderLineOut(Schema):
     quantity = fields.Int()
     unit_price = Money()
     line_total = Money()
+    tax_rate = fields.Decimal(as_string=True, places=4)
+    tax = Money()
+    shipped = fields.Int()
+    returned = fields.Int()
 
 
 class HistoryOut(Schema):
     status = fields.Str()
     at = fields.AwareDateTime()
     reason = fields.Str(allow_none=True)
+    actor = fields.Str(allow_none=True)
 
 
 class OrderOut(Schema):
@@ -55,7 +60,87 @@ class OrderOut(Schema):
     total = Money()
     currency = fields.Str()
     rejection_reason = fields.Str(allow_none=True)
+    rejected_for = fields.Str(allow_none=True)
+    approved_by = fields.Str(allow_none=True)
+    external_ref = fields.Str(allow_none=True)
+    replaces_return_id = fields.Str(allow_none=True)
     placed_by = fields.Str()
     history = fields.List(fields.Nested(HistoryOut))
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+
+
+class ShipmentOut(Schema):
+    id = fields.Str()
+    carrier = fields.Str(allow_none=True)
+    tracking_number = fields.Str(allow_none=True)
+    lines = fields.List(fields.Dict())
+    invoice_id = fields.Str(allow_none=True)
+    shipped_at = fields.AwareDateTime()
+
+
+class InvoiceRef(Schema):
+    id = fields.Str()
+    number = fields.Str()
+    kind = fields.Str()
+    total = Money()
+    issued_at = fields.AwareDateTime()
+
+
+class OrderTrackingOut(OrderOut):
+    """An order as its customer follows it: with shipments and invoices."""
+
+    shipments = fields.List(fields.Nested(ShipmentOut))
+    invoices = fields.List(fields.Nested(InvoiceRef))
+    invoice_id = fields.Str(allow_none=True)
+
+    @pre_dump
+    def flatten(self, tracking, **_kwargs):
+        order = tracking["order"]
+        invoices = [i for i in tracking["invoices"] if i["kind"] == "invoice"]
+        return {name: getattr(order, name) for name in OrderOut._declared_fields} | {
+            "shipments": tracking["shipments"],
+            "invoices": tracking["invoices"],
+            "invoice_id": invoices[-1]["id"] if invoices else None,
+        }
+
+
+class OrderQuery(PageQuery):
+    customer_id = fields.Str(validate=validate.Length(min=1, max=36))
+    status = fields.Str(validate=validate.OneOf(STATUSES))
+    channel = fields.Str(validate=validate.OneOf(CHANNELS))
+    from_ = fields.AwareDateTime(data_key="from")
+    to = fields.AwareDateTime()
+
+
+class OrderSummary(Schema):
+    id = fields.Str()
+    number = fields.Str()
+    status = fields.Str()
+    customer_id = fields.Str()
+    channel = fields.Str()
+    subtotal = Money()
+    tax = Money()
+    total = Money()
+    currency = fields.Str()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class CancelIn(Schema):
+    reason = fields.Str(validate=validate.Length(min=1, max=500))
+
+
+class ShipIn(Schema):
+    carrier = fields.Str(validate=validate.Length(min=1, max=80))
+    tracking_number = fields.Str(validate=validate.Length(min=1, max=120))
+    # What leaves now; everything still to ship when left out.
+    lines = fields.List(fields.Nested(OrderLineIn), validate=validate.Length(min=1, max=500))
+
+
+class ShipOut(Schema):
+    shipment_id = fields.Str()
+    invoice_id = fields.Str()
+
+
+OrderPage = page_of(OrderSummary)

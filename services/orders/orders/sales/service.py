@@ -1,44 +1,81 @@
 """Sales use cases: place an order and move it through its life. Each takes the caller's unit
-of work and is load, call the aggregate, save."""
+of work and is load, call the aggregate, save; every write is audited."""
 
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
+from datetime import datetime
 
-from erp_shared.errors import Invalid, Unknown
+from erp_shared.errors import Forbidden, Invalid, Unknown
 from erp_shared.uow import UnitOfWork
+from orders import audit, numbering
+from orders.invoicing import service as invoicing
 from orders.replicas import service as replicas
 from orders.sales import db
-from orders.sales.domain import Order, order_number, price_lines
+from orders.sales.domain import (
+    Order,
+    TaxRates,
+    order_number,
+    price_lines,
+)
+
+CREDIT_OVERRIDE = "credit_override"
+# Roles that hold a permission without it being granted one by one.
+PERMISSIONS_OF_ROLES = {"admin": {CREDIT_OVERRIDE}}
 
 
-def place_order(uow: UnitOfWork, request: dict, caller: str, tax_rate: Decimal) -> Order:
-    """Store a pending order, priced from the catalogue replica, and announce it."""
-    if not replicas.knows_customer(uow, request["customer_id"]):
+def _state(order: Order) -> dict:
+    """What the audit trail keeps of an order before and after a change."""
+    return {
+        "status": order.status,
+        "total": order.total,
+        "lines": {line.sku: [line.quantity, line.shipped, line.returned] for line in order.lines},
+    }
+
+
+def place_order(
+    uow: UnitOfWork,
+    request: dict,
+    caller: str,
+    taxes: TaxRates,
+    *,
+    free_of_charge: bool = False,
+    replaces_return_id: str | None = None,
+) -> Order:
+    """Store a new order priced from the catalogue replica and announce it, or reject it at
+    once when it does not fit the customer's credit limit."""
+    customer = replicas.customer(uow, request["customer_id"])
+    if customer is None:
         raise Invalid(
             "The order is for an unknown customer.",
             {"customer_id": [f"Unknown customer {request['customer_id']}."]},
         )
+    if customer.blocked:
+        raise Invalid("The customer is blocked.", {"customer_id": [f"{customer.id} is blocked."]})
     catalogue = replicas.catalogue_prices(uow, {line["sku"] for line in request["lines"]})
-    lines, currency = price_lines(request["lines"], catalogue)
+    lines, currency = price_lines(request["lines"], catalogue, taxes, free_of_charge)
     year = uow.now.year
+    owed = db.open_amount(uow.conn, customer.id) - invoicing.settled_total(uow, customer.id)
     order = Order.place(
+        at=uow.now,
+        credit_limit=customer.credit_limit,
+        open_amount=max(owed, 0),
         id=str(uuid.uuid4()),
-        number=order_number(year, db.next_in_sequence(uow.conn, f"order-{year}")),
-        customer_id=request["customer_id"],
+        number=order_number(year, numbering.next_number(uow.conn, "order", year)),
+        customer_id=customer.id,
         channel=request["channel"],
         lines=lines,
         currency=currency,
-        tax_rate=tax_rate,
         placed_by=caller,
-        at=uow.now,
         campaign_code=request.get("campaign_code"),
         shipping_address=request.get("shipping_address"),
         note=request.get("note"),
+        external_ref=request.get("external_ref"),
+        replaces_return_id=replaces_return_id,
     )
     db.add(uow.conn, order)
     uow.collect([order])
+    audit.record(uow, "order", order.id, "place", None, _state(order))
     return order
 
 
@@ -49,21 +86,119 @@ def get_order(uow: UnitOfWork, order_id: str) -> Order:
     return order
 
 
+def track_order(uow: UnitOfWork, order_id: str) -> dict:
+    """What a customer follows: the order, its history, shipments and invoices."""
+    order = get_order(uow, order_id)
+    invoices, _ = invoicing.list_invoices(uow, {"order_id": order_id}, 0, 200)
+    return {
+        "order": order,
+        "shipments": db.shipments_of(uow.conn, order_id),
+        "invoices": invoices,
+    }
+
+
+def history_since(uow: UnitOfWork, order_id: str, seen: int):
+    get_order(uow, order_id)
+    return db.history_of(uow.conn, order_id, after=seen)
+
+
+def list_orders(uow: UnitOfWork, filters: dict, offset: int, limit: int):
+    return db.page(uow.conn, filters, offset, limit)
+
+
+def _change(uow: UnitOfWork, order_id: str, action: str, move, *, quiet_if_unknown=False):
+    """Load the order locked, apply `move`, save what changed, send its events, audit it."""
+    order = db.get(uow.conn, order_id, for_update=True)
+    if order is None:
+        if quiet_if_unknown:
+            return None
+        raise Unknown(f"No order {order_id}.")
+    before, history_before = _state(order), len(order.history)
+    result = move(order)
+    if len(order.history) == history_before:
+        return result  # a stale or repeated answer: nothing moved
+    db.save(uow.conn, order, history_before)
+    uow.collect([order])
+    audit.record(uow, "order", order.id, action, before, _state(order))
+    return result
+
+
+# --- answers from inventory (events): stale or repeated ones change nothing ---------------
+
+
 def confirm_order(uow: UnitOfWork, order_id: str) -> None:
-    _answer_from_inventory(uow, order_id, lambda order: order.confirm(uow.now))
+    _change(
+        uow, order_id, "confirm", lambda o: o.confirm(uow.now, uow.actor), quiet_if_unknown=True
+    )
 
 
 def reject_order(uow: UnitOfWork, order_id: str, reason: str) -> None:
-    _answer_from_inventory(uow, order_id, lambda order: order.reject(reason, uow.now))
+    _change(
+        uow,
+        order_id,
+        "reject",
+        lambda o: o.reject(reason, uow.now, uow.actor),
+        quiet_if_unknown=True,
+    )
 
 
-def _answer_from_inventory(uow: UnitOfWork, order_id: str, move) -> None:
-    """An answer about an order this service never stored (another system's, or one rolled
-    back) has nothing to move: it is ignored like a stale one."""
+def hold_expired(uow: UnitOfWork, order_id: str) -> None:
+    _change(uow, order_id, "expire", lambda o: o.expire(uow.now, uow.actor), quiet_if_unknown=True)
+
+
+# --- what people ask ----------------------------------------------------------------------
+
+
+def cancel_order(uow: UnitOfWork, order_id: str, reason: str | None = None) -> Order:
+    return _change(uow, order_id, "cancel", lambda o: o.cancel(uow.now, uow.actor, reason) or o)
+
+
+def approve_order(uow: UnitOfWork, order_id: str, principal: dict) -> Order:
+    """Let an order over the credit limit through: only with the credit_override permission."""
+    granted = set(principal.get("permissions", []))
+    for role in principal.get("roles", []):
+        granted |= PERMISSIONS_OF_ROLES.get(role, set())
+    if CREDIT_OVERRIDE not in granted:
+        raise Forbidden("Approving an order over its credit limit needs credit_override.")
+    return _change(uow, order_id, "approve", lambda o: o.approve(uow.now, uow.actor) or o)
+
+
+def ship_order(uow: UnitOfWork, order_id: str, shipment: dict) -> dict:
+    """Ship what is asked (all that is left by default) and bill it on one invoice."""
+
+    def ship(order: Order) -> dict:
+        quantities = {line["sku"]: line["quantity"] for line in shipment.get("lines") or []}
+        shipped = order.ship(quantities or None, uow.now, uow.actor)
+        invoice = invoicing.invoice_shipment(uow, order, shipped)
+        shipment_id = str(uuid.uuid4())
+        db.add_shipment(
+            uow.conn,
+            id=shipment_id,
+            order_id=order.id,
+            carrier=shipment.get("carrier"),
+            tracking_number=shipment.get("tracking_number"),
+            lines=[{"sku": line.sku, "quantity": line.quantity} for line in shipped],
+            invoice_id=invoice.id,
+            shipped_at=uow.now,
+        )
+        return {"shipment_id": shipment_id, "invoice_id": invoice.id}
+
+    return _change(uow, order_id, "ship", ship)
+
+
+def deliver_order(uow: UnitOfWork, order_id: str) -> Order:
+    return _change(uow, order_id, "deliver", lambda o: o.deliver(uow.now, uow.actor) or o)
+
+
+def take_back(uow: UnitOfWork, order_id: str, returned: dict[str, int]) -> Order:
+    """Returned goods arrived: note them on the order's lines."""
     order = db.get(uow.conn, order_id, for_update=True)
-    if order is None:
-        return
-    history_before = len(order.history)
-    move(order)
-    db.save(uow.conn, order, history_before)
-    uow.collect([order])
+    before = _state(order)
+    order.take_back(returned)
+    db.save(uow.conn, order, len(order.history))
+    audit.record(uow, "order", order.id, "take_back", before, _state(order))
+    return order
+
+
+def last_shipped_at(uow: UnitOfWork, order_id: str) -> datetime | None:
+    return db.last_shipped_at(uow.conn, order_id)

@@ -6,20 +6,21 @@ from decimal import Decimal
 
 import pytest
 
-from erp_shared.errors import Invalid
+from erp_shared.errors import Invalid, NotAllowed
 from orders.replicas.domain import CataloguePrice
-from orders.sales.domain import Order, can_move, order_number, price_lines
+from orders.sales.domain import Order, TaxRates, can_move, order_number, price_lines
 
 CATALOGUE = {
     "A": CataloguePrice("A", Decimal("19.99"), "EUR", None),
     "B": CataloguePrice("B", Decimal("5.00"), "EUR", None),
     "USD-ONLY": CataloguePrice("USD-ONLY", Decimal("1.00"), "USD", None),
+    "OLD": CataloguePrice("OLD", Decimal("1.00"), "EUR", None, active=False),
 }
 NOON = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
 
-def placed(lines=({"sku": "A", "quantity": 3}, {"sku": "B", "quantity": 1}), tax="0.2"):
-    priced, currency = price_lines(list(lines), CATALOGUE)
+def placed(lines=({"sku": "A", "quantity": 3}, {"sku": "B", "quantity": 1}), tax="0.2", **kw):
+    priced, currency = price_lines(list(lines), CATALOGUE, TaxRates(Decimal(tax)))
     return Order.place(
         id="o-1",
         number="SO-2026-000001",
@@ -27,9 +28,9 @@ def placed(lines=({"sku": "A", "quantity": 3}, {"sku": "B", "quantity": 1}), tax
         channel="web",
         lines=priced,
         currency=currency,
-        tax_rate=Decimal(tax),
         placed_by="ada",
         at=NOON,
+        **kw,
     )
 
 
@@ -39,6 +40,7 @@ def test_totals_come_from_catalogue_prices_and_the_tax_rate():
         ("A", Decimal("59.97")),
         ("B", Decimal("5.00")),
     ]
+    # Tax per line, half-even: 59.97 x 0.2 = 11.994 -> 11.99; 5.00 x 0.2 = 1.00.
     assert (order.subtotal, order.tax, order.total, order.currency) == (
         Decimal("64.97"),
         Decimal("12.99"),
@@ -50,7 +52,9 @@ def test_totals_come_from_catalogue_prices_and_the_tax_rate():
 def test_a_placed_order_is_pending_since_it_was_created_and_announces_itself():
     order = placed()
     assert order.status == "pending"
-    assert [(h.status, h.at) for h in order.history] == [("pending", order.created_at)]
+    assert [(h.status, h.at, h.actor) for h in order.history] == [
+        ("pending", order.created_at, "ada")
+    ]
     [(event_type, data)] = order.pending_events
     assert event_type == "order.placed"
     assert data["lines"] == [
@@ -74,6 +78,37 @@ def test_an_unknown_sku_is_reported_by_line():
 def test_an_order_is_in_one_currency():
     with pytest.raises(Invalid):
         placed([{"sku": "A", "quantity": 1}, {"sku": "USD-ONLY", "quantity": 1}])
+
+
+def test_a_discontinued_product_cannot_be_ordered():
+    with pytest.raises(Invalid) as error:
+        placed([{"sku": "OLD", "quantity": 1}])
+    assert error.value.errors == {"lines": {"0": {"sku": ["OLD is discontinued."]}}}
+
+
+def test_an_order_over_the_credit_limit_is_rejected_unannounced_until_approved():
+    order = placed(credit_limit=Decimal("100.00"), open_amount=Decimal("30.00"))
+    assert (order.status, order.rejected_for) == ("rejected", "credit")
+    assert "credit limit exceeded: 30.00 open + 77.96 this order > 100.00" in order.rejection_reason
+    assert order.pending_events == []
+    order.approve(NOON, "boss")
+    assert (order.status, order.approved_by) == ("pending", "boss")
+    assert [event for event, _ in order.pending_events] == ["order.placed"]
+
+
+def test_a_partial_shipment_then_the_rest():
+    order = placed()
+    order.confirm(NOON)
+    first = order.ship({"A": 1}, NOON, "picker")
+    assert [(line.sku, line.quantity) for line in first] == [("A", 1)]
+    assert order.status == "partially_shipped"
+    with pytest.raises(Invalid):
+        order.ship({"A": 3}, NOON, "picker")
+    order.ship(None, NOON, "picker")
+    assert order.status == "shipped"
+    assert [(line.shipped, line.to_ship) for line in order.lines] == [(3, 0), (1, 0)]
+    with pytest.raises(NotAllowed):
+        order.cancel(NOON, "ada")
 
 
 def test_confirming_moves_a_pending_order_and_records_order_confirmed():
@@ -104,6 +139,8 @@ def test_a_stale_or_repeated_answer_from_inventory_changes_nothing():
         ("pending", "rejected", True),
         ("pending", "cancelled", True),
         ("confirmed", "shipped", True),
+        ("confirmed", "partially_shipped", True),
+        ("partially_shipped", "cancelled", False),
         ("confirmed", "rejected", False),
         ("rejected", "confirmed", False),
         ("shipped", "cancelled", False),

@@ -1,0 +1,82 @@
+"""Invoicing use cases: bill a shipment, credit a return, record a payment, and show them.
+Each takes the caller's unit of work."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from erp_shared.errors import NotAllowed, Unknown
+from erp_shared.uow import UnitOfWork
+from orders import audit, numbering
+from orders.invoicing import db, pdf
+from orders.invoicing.domain import Invoice, InvoiceLine, credit_lines, invoice_number
+
+
+def _issue(uow: UnitOfWork, kind: str, order, lines: list[InvoiceLine], **details) -> Invoice:
+    """Number, store and announce an invoice or credit note for `order`."""
+    year = uow.now.year
+    invoice = Invoice.issue(
+        id=str(uuid.uuid4()),
+        number=invoice_number(kind, year, numbering.next_number(uow.conn, kind, year)),
+        kind=kind,
+        order_id=order.id,
+        customer_id=order.customer_id,
+        currency=order.currency,
+        lines=lines,
+        issued_at=uow.now,
+        **details,
+    )
+    db.add(uow.conn, invoice)
+    uow.collect([invoice])
+    after = {"number": invoice.number, "kind": invoice.kind, "total": invoice.total}
+    audit.record(uow, "invoice", invoice.id, f"issue_{invoice.kind}", None, after)
+    return invoice
+
+
+def invoice_shipment(uow: UnitOfWork, order, shipped_lines) -> Invoice:
+    """Bill what one shipment took: its lines at the order's prices and tax rates."""
+    lines = [
+        InvoiceLine(number, line.sku, line.quantity, line.unit_price, line.tax_rate)
+        for number, line in enumerate(shipped_lines, start=1)
+    ]
+    return _issue(uow, "invoice", order, lines)
+
+
+def credit_return(uow: UnitOfWork, order, return_id: str, returned: dict[str, int]) -> Invoice:
+    """A credit note for the returned units, against the invoice lines that billed them."""
+    lines = credit_lines(returned, db.creditable(uow.conn, order.id))
+    if sum(line.quantity for line in lines) != sum(returned.values()):
+        raise NotAllowed(f"Order {order.number} has no invoice for all the returned units.")
+    original = lines[0].original_invoice_id
+    return _issue(
+        uow, "credit_note", order, lines, return_id=return_id, original_invoice_id=original
+    )
+
+
+def get_invoice(uow: UnitOfWork, invoice_id: str) -> Invoice:
+    invoice = db.get(uow.conn, invoice_id)
+    if invoice is None:
+        raise Unknown(f"No invoice {invoice_id}.")
+    return invoice
+
+
+def invoice_pdf(uow: UnitOfWork, invoice_id: str, seller: dict, order_number: str) -> bytes:
+    return pdf.render(get_invoice(uow, invoice_id), seller, order_number)
+
+
+def list_invoices(uow: UnitOfWork, filters: dict, offset: int, limit: int):
+    return db.page(uow.conn, filters, offset, limit)
+
+
+def pay_invoice(uow: UnitOfWork, invoice_id: str) -> Invoice:
+    invoice = get_invoice(uow, invoice_id)
+    if invoice.kind != "invoice" or invoice.paid_at is not None:
+        raise NotAllowed(f"{invoice.number} is not an unpaid invoice.")
+    db.mark_paid(uow.conn, invoice_id, uow.now)
+    audit.record(uow, "invoice", invoice_id, "pay", {"paid_at": None}, {"paid_at": uow.now})
+    return get_invoice(uow, invoice_id)
+
+
+def settled_total(uow: UnitOfWork, customer_id: str) -> Decimal:
+    return db.settled_total(uow.conn, customer_id)
