@@ -46,6 +46,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/place_orders.py
 	$(PY) bench/stock_ledger.py
 	$(PY) bench/order_import.py
+	$(PY) bench/customer_search.py
 
 clean: down
 	rm -rf var

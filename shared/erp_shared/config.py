@@ -17,6 +17,8 @@ APPS = ("gateway", *SERVICES)
 DEFAULT_PORTS = {"gateway": 8080, "crm": 8081, "orders": 8082, "inventory": 8083, "analytics": 8084}
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 WORKER_BASE_PORT = 9180
+# Hours to a ticket's first response and to its resolution, per priority.
+DEFAULT_SLA = {"urgent": (1, 4), "high": (4, 24), "normal": (8, 72), "low": (24, 168)}
 # Who invoices name as the seller, unless ORDERS_SELLER_NAME/_ADDRESS/_TAX_ID say otherwise.
 DEFAULT_SELLER = {
     "name": "ERP Trading Company",
@@ -55,6 +57,19 @@ def _rates(name: str) -> dict[str, Decimal]:
         except InvalidOperation:
             raise RuntimeError(f"{name}: {pair!r} is not category=rate") from None
     return rates
+
+
+def _sla(name: str) -> dict[str, tuple[int, int]]:
+    """`priority=first/resolution` hours, separated by commas, over the defaults."""
+    sla = dict(DEFAULT_SLA)
+    for pair in filter(None, (_env(name) or "").split(",")):
+        priority, _, hours = pair.partition("=")
+        first, _, resolution = hours.partition("/")
+        try:
+            sla[priority.strip()] = (int(first), int(resolution))
+        except ValueError:
+            raise RuntimeError(f"{name}: {pair!r} is not priority=first/resolution") from None
+    return sla
 
 
 def app_port(app: str) -> int:
@@ -96,6 +111,9 @@ class Settings:
     # service level (chance of no stock-out in a lead time) safety stocks are computed for.
     hold_minutes: int = 30
     service_level: float = 0.95
+    # crm: hours to the first response and to the resolution of a ticket, per priority
+    # (CRM_TICKET_SLA="urgent=1/4,high=4/24,normal=8/72,low=24/168").
+    ticket_sla: dict[str, tuple[int, int]] = field(default_factory=lambda: dict(DEFAULT_SLA))
     # gateway: the first admin's password, the services behind it and how long to wait for one.
     admin_password: str | None = None
     service_urls: dict[str, str] = field(default_factory=dict)
@@ -153,6 +171,7 @@ class Settings:
                 for name, default in DEFAULT_SELLER.items()
             },
             return_days=_typed("ORDERS_RETURN_DAYS", 30, int),
+            ticket_sla=_sla("CRM_TICKET_SLA"),
             hold_minutes=_typed("INVENTORY_HOLD_MINUTES", 30, int),
             service_level=_typed("INVENTORY_SERVICE_LEVEL", 0.95, float),
             admin_password=_env("ERP_ADMIN_PASSWORD"),

@@ -31,6 +31,23 @@ class CustomerData(Payload):
     blocked = fields.Bool(load_default=False)
 
 
+class CustomerErased(Payload):
+    customer_id = fields.Str(required=True)
+
+
+class CustomerMerged(Payload):
+    customer_id = fields.Str(required=True)
+    survivor_id = fields.Str(required=True)
+
+
+class TicketChanged(Payload):
+    ticket_id = fields.Str(required=True)
+    customer_id = fields.Str(required=True)
+    order_id = fields.Str(allow_none=True)
+    status = fields.Str(required=True)
+    priority = fields.Str(required=True)
+
+
 class SegmentChanged(Payload):
     customer_id = fields.Str(required=True)
     segment = fields.Str(required=True)
@@ -155,6 +172,10 @@ PAYLOADS: dict[str, type[Payload]] = {
     "customer.registered": CustomerData,
     "customer.updated": CustomerData,
     "customer.segment_changed": SegmentChanged,
+    "customer.erased": CustomerErased,
+    "customer.merged": CustomerMerged,
+    "ticket.opened": TicketChanged,
+    "ticket.changed": TicketChanged,
     "product.created": ProductData,
     "product.updated": ProductData,
     "order.placed": OrderPlaced,
@@ -256,3 +277,17 @@ def quantities_by_sku(lines) -> dict[str, int]:
     for line in lines:
         totals[line["sku"]] = totals.get(line["sku"], 0) + line["quantity"]
     return totals
+
+
+# How far along its life an order is, for consumers of order.* events. Events carry no global
+# order, so a consumer's copy of a status only ever moves to one further along; a late or
+# repeated event changes nothing.
+ORDER_STATUS_PROGRESS = {
+    "pending": 0,
+    "confirmed": 1,
+    "rejected": 1,
+    "partially_shipped": 2,
+    "cancelled": 2,
+    "shipped": 3,
+    "delivered": 4,
+}

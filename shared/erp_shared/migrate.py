@@ -29,8 +29,18 @@ def upgrade(package: str, url: str) -> None:
     command.upgrade(alembic_config(package, url), "head")
 
 
-def run_migrations(target_metadata) -> None:
-    """Called from a service's migrations/env.py with its tables and the messaging tables."""
+def managed(unmanaged: tuple[str, ...]):
+    """Alembic's include_name hook: leave alone what a service builds by hand (full-text
+    indexes SQLAlchemy cannot declare, and the tables such an index keeps for itself)."""
+
+    def include_name(name, type_, _parents) -> bool:
+        return not (name and type_ in ("table", "index") and name.startswith(unmanaged))
+
+    return include_name
+
+
+def run_migrations(target_metadata, unmanaged: tuple[str, ...] = ()) -> None:
+    """Called from a service's migrations/env.py with its schema (tables.schema)."""
     from alembic import context
 
     engine = make_engine(context.config.attributes["url"])
@@ -39,6 +49,7 @@ def run_migrations(target_metadata) -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_name=managed(unmanaged),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.engine import Connection
 
-from analytics.domain import COUNTED_STATUSES, STATUS_PROGRESS, Figures, Period
+from analytics.domain import COUNTED_STATUSES, Figures, Period
 from analytics.tables import sales_lines, sales_orders
 from erp_shared.db import dialect_insert
+from erp_shared.events import ORDER_STATUS_PROGRESS
 
 
 def record_placed(conn: Connection, values: dict, lines: list[dict], placed_at) -> None:
@@ -37,12 +38,12 @@ def record_status(conn: Connection, order_id: str, status: str, at) -> None:
     statement = dialect_insert(conn)(sales_orders).values(
         order_id=order_id, status=status, status_changed_at=at
     )
-    progress = case(STATUS_PROGRESS, value=sales_orders.c.status, else_=-1)
+    progress = case(ORDER_STATUS_PROGRESS, value=sales_orders.c.status, else_=-1)
     conn.execute(
         statement.on_conflict_do_update(
             index_elements=[sales_orders.c.order_id],
             set_={"status": status, "status_changed_at": at},
-            where=progress < STATUS_PROGRESS[status],
+            where=progress < ORDER_STATUS_PROGRESS[status],
         )
     )
 
@@ -67,3 +68,9 @@ def sales_totals(conn: Connection, period: Period) -> Figures:
         )
     ).one()
     return Figures(row.revenue, row.orders, row.units, row.returned_units)
+
+
+def reassign_customer(conn: Connection, from_id: str, to_id: str) -> None:
+    conn.execute(
+        update(sales_orders).where(sales_orders.c.customer_id == from_id).values(customer_id=to_id)
+    )

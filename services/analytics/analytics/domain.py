@@ -13,18 +13,8 @@ from decimal import Decimal
 from erp_shared.errors import Invalid
 from erp_shared.money import money
 
-COUNTED_STATUSES = ("confirmed", "shipped", "delivered")
+COUNTED_STATUSES = ("confirmed", "partially_shipped", "shipped", "delivered")
 
-# How far along its life an order is. Events carry no global order, so a status only ever
-# replaces one that is earlier in the order's life; a late or repeated event changes nothing.
-STATUS_PROGRESS = {
-    "pending": 0,
-    "confirmed": 1,
-    "rejected": 1,
-    "cancelled": 2,
-    "shipped": 2,
-    "delivered": 3,
-}
 DEFAULT_PERIOD_DAYS = 30
 
 

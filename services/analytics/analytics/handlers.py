@@ -16,7 +16,12 @@ def on_order_status_changed(uow: UnitOfWork, event: Event) -> None:
     service.record_order_status(uow, event.data["order_id"], status, event.occurred_at)
 
 
+def on_customer_merged(uow: UnitOfWork, event: Event) -> None:
+    service.move_customer(uow, event.data["customer_id"], event.data["survivor_id"])
+
+
 HANDLERS = {
+    "customer.merged": on_customer_merged,
     "order.placed": on_order_placed,
     "order.confirmed": on_order_status_changed,
     "order.rejected": on_order_status_changed,

@@ -34,6 +34,11 @@ def record_order_status(uow: UnitOfWork, order_id: str, status: str, at: datetim
     db.record_status(uow.conn, order_id, status, at)
 
 
+def move_customer(uow: UnitOfWork, merged_id: str, survivor_id: str) -> None:
+    """Two CRM records were one customer: their sales count as the survivor's."""
+    db.reassign_customer(uow.conn, merged_id, survivor_id)
+
+
 def sales_summary(uow: UnitOfWork, start: date | None, end: date | None) -> dict:
     """The period's figures beside those of the period of the same length before it."""
     current = domain.period(start, end, uow.now.date())

@@ -1,14 +1,6 @@
-"""Event entry points of the CRM: one small function per consumed type."""
+"""Every event the CRM worker consumes, from each package's own handler map."""
 
-from __future__ import annotations
+from crm.customers.handlers import HANDLERS as CUSTOMER_HANDLERS
+from crm.purchases.handlers import HANDLERS as PURCHASE_HANDLERS
 
-from crm import service
-from erp_shared.events import Event
-from erp_shared.uow import UnitOfWork
-
-
-def on_segment_changed(uow: UnitOfWork, event: Event) -> None:
-    service.assign_segment(uow, event.data["customer_id"], event.data["segment"])
-
-
-HANDLERS = {"customer.segment_changed": on_segment_changed}
+HANDLERS = {**CUSTOMER_HANDLERS, **PURCHASE_HANDLERS}

@@ -1,4 +1,4 @@
-from crm.tables import schema
+from crm.tables import schema, unmanaged
 from erp_shared.migrate import run_migrations
 
-run_migrations(schema)
+run_migrations(schema, unmanaged)

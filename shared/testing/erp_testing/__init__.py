@@ -72,10 +72,10 @@ def service_app(
     return app
 
 
-def deliver(app, event_type: str, data: dict, producer: str = "test") -> dict:
+def deliver(app, event_type: str, data: dict, producer: str = "test", occurred_at=None) -> dict:
     """Hand an event to a service's handler the way its consumer does: parsed, in one unit of
     work, with its id claimed. Returns the envelope."""
-    envelope = new_event(event_type, data, producer=producer)
+    envelope = new_event(event_type, data, producer=producer, occurred_at=occurred_at)
     service = app.extensions["erp_settings"].service
     handlers = importlib.import_module(f"{service}.handlers").HANDLERS
     Consumer(app.extensions["erp_engine"], app.extensions["erp_settings"], handlers).apply(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import dialect_insert
@@ -28,6 +28,14 @@ def upsert_customer(conn: Connection, values: dict) -> None:
 
 def upsert_product(conn: Connection, values: dict) -> None:
     _upsert(conn, products, "sku", values)
+
+
+def anonymise_customer(conn: Connection, customer_id: str) -> None:
+    conn.execute(
+        update(customers)
+        .where(customers.c.id == customer_id)
+        .values(name="erased", email=f"erased-{customer_id}@invalid", tags=[], blocked=True)
+    )
 
 
 def customer(conn: Connection, customer_id: str) -> CustomerAccount | None:

@@ -41,6 +41,11 @@ def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
     )
 
 
+def erase_customer(uow: UnitOfWork, customer_id: str) -> None:
+    """GDPR erasure in the CRM: the copy keeps the id (orders point to it), nothing personal."""
+    db.anonymise_customer(uow.conn, customer_id)
+
+
 def customer(uow: UnitOfWork, customer_id: str) -> CustomerAccount | None:
     """What orders knows of a CRM customer; None when it has not heard of it."""
     return db.customer(uow.conn, customer_id)

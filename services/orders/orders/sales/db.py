@@ -162,6 +162,18 @@ def open_amount(conn: Connection, customer_id: str) -> object:
     ).scalar_one()
 
 
+def forget_personal_details(conn: Connection, customer_id: str) -> None:
+    conn.execute(
+        update(orders)
+        .where(orders.c.customer_id == customer_id)
+        .values(shipping_address=None, note=None)
+    )
+
+
+def reassign_customer(conn: Connection, from_id: str, to_id: str) -> None:
+    conn.execute(update(orders).where(orders.c.customer_id == from_id).values(customer_id=to_id))
+
+
 def add_shipment(conn: Connection, **values) -> None:
     conn.execute(shipments.insert().values(**values))
 

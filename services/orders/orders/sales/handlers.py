@@ -21,7 +21,17 @@ def on_stock_released(uow: UnitOfWork, event: Event) -> None:
         service.hold_expired(uow, event.data["order_id"])
 
 
+def on_customer_erased(uow: UnitOfWork, event: Event) -> None:
+    service.forget_customer(uow, event.data["customer_id"])
+
+
+def on_customer_merged(uow: UnitOfWork, event: Event) -> None:
+    service.move_customer(uow, event.data["customer_id"], event.data["survivor_id"])
+
+
 HANDLERS = {
+    "customer.erased": on_customer_erased,
+    "customer.merged": on_customer_merged,
     "stock.reserved": on_stock_reserved,
     "stock.reservation_rejected": on_reservation_rejected,
     "stock.released": on_stock_released,

@@ -200,5 +200,17 @@ def take_back(uow: UnitOfWork, order_id: str, returned: dict[str, int]) -> Order
     return order
 
 
+def forget_customer(uow: UnitOfWork, customer_id: str) -> None:
+    """The customer was erased: their copy and the addresses and notes on their orders go;
+    what they bought and for how much stays."""
+    replicas.erase_customer(uow, customer_id)
+    db.forget_personal_details(uow.conn, customer_id)
+
+
+def move_customer(uow: UnitOfWork, merged_id: str, survivor_id: str) -> None:
+    """Two CRM records were one customer: the survivor's orders now include the other's."""
+    db.reassign_customer(uow.conn, merged_id, survivor_id)
+
+
 def last_shipped_at(uow: UnitOfWork, order_id: str) -> datetime | None:
     return db.last_shipped_at(uow.conn, order_id)

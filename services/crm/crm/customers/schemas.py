@@ -1,0 +1,112 @@
+"""Request and response bodies of the customers API (unknown fields are rejected)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from erp_shared.schemas import Money, PageQuery, PostalAddress, page_of
+
+TAG = fields.Str(validate=validate.Length(min=1, max=40))
+CHANNELS = ("call", "email", "meeting", "chat", "visit")
+
+
+class AddressIn(PostalAddress):
+    kind = fields.Str(required=True, validate=validate.OneOf(["billing", "shipping"]))
+
+
+class ContactIn(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email()
+    phone = fields.Str(validate=validate.Length(max=40))
+    role = fields.Str(validate=validate.Length(max=80))
+
+
+class CustomerIn(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True)
+    phone = fields.Str(validate=validate.Length(max=40))
+    company = fields.Str(validate=validate.Length(max=200))
+    addresses = fields.List(fields.Nested(AddressIn), load_default=list)
+    contacts = fields.List(fields.Nested(ContactIn), load_default=list)
+    credit_limit = Money()
+    tags = fields.List(TAG, load_default=list)
+    blocked = fields.Bool(load_default=False)
+
+
+class CustomerPatch(Schema):
+    name = fields.Str(validate=validate.Length(min=1, max=200))
+    email = fields.Email()
+    phone = fields.Str(allow_none=True, validate=validate.Length(max=40))
+    company = fields.Str(allow_none=True, validate=validate.Length(max=200))
+    addresses = fields.List(fields.Nested(AddressIn))
+    contacts = fields.List(fields.Nested(ContactIn))
+    credit_limit = Money(allow_none=True)
+    tags = fields.List(TAG)
+    blocked = fields.Bool()
+
+    @validates_schema
+    def says_something(self, data, **_kwargs):
+        if not data:
+            raise ValidationError("Name at least one field to change.", "_schema")
+
+
+class ContactOut(Schema):
+    name = fields.Str()
+    email = fields.Str(allow_none=True)
+    phone = fields.Str(allow_none=True)
+    role = fields.Str(allow_none=True)
+
+
+class CustomerOut(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    email = fields.Str()
+    phone = fields.Str(allow_none=True)
+    company = fields.Str(allow_none=True)
+    addresses = fields.List(fields.Nested(AddressIn))
+    contacts = fields.List(fields.Nested(ContactOut))
+    credit_limit = Money(allow_none=True)
+    tags = fields.List(fields.Str())
+    segment = fields.Str(allow_none=True)
+    blocked = fields.Bool()
+    merged_into = fields.Str(allow_none=True)
+    erased_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class CustomerQuery(PageQuery):
+    q = fields.Str(validate=validate.Length(min=1, max=100))
+    tag = TAG
+    segment = fields.Str(validate=validate.Length(min=1, max=80))
+    blocked = fields.Bool()
+
+
+class CustomerSummary(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    email = fields.Str()
+    phone = fields.Str(allow_none=True)
+    company = fields.Str(allow_none=True)
+    tags = fields.List(fields.Str())
+    segment = fields.Str(allow_none=True)
+    blocked = fields.Bool()
+    created_at = fields.AwareDateTime()
+
+
+class InteractionIn(Schema):
+    channel = fields.Str(required=True, validate=validate.OneOf(CHANNELS))
+    summary = fields.Str(required=True, validate=validate.Length(min=1, max=5000))
+    occurred_at = fields.AwareDateTime()
+
+
+class InteractionOut(Schema):
+    id = fields.Str()
+    channel = fields.Str()
+    summary = fields.Str()
+    occurred_at = fields.AwareDateTime()
+    recorded_by = fields.Str(allow_none=True)
+
+
+CustomerPage = page_of(CustomerSummary)
+InteractionPage = page_of(InteractionOut)

@@ -1,0 +1,124 @@
+"""The CRM's copy of orders and returns, fed by their events: the only SQL of purchases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.engine import Connection
+
+from crm.tables import purchases, returns_seen
+from erp_shared.db import dialect_insert
+from erp_shared.events import ORDER_STATUS_PROGRESS
+
+_FIELDS = ("order_id", "customer_id", "number", "status", "campaign_code", "revenue")
+
+
+def record_placed(conn: Connection, values: dict, at: datetime) -> None:
+    """Fill in the order's figures; a status that arrived first is kept."""
+    statement = dialect_insert(conn)(purchases).values(
+        status="pending", changed_at=at, placed_at=at, **values
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[purchases.c.order_id],
+            set_={
+                name: statement.excluded[name]
+                for name in [*values, "placed_at"]
+                if name != "order_id"
+            },
+        )
+    )
+
+
+def record_status(conn: Connection, order_id: str, status: str, at: datetime) -> None:
+    """Move the copy on, never back (events carry no global order)."""
+    statement = dialect_insert(conn)(purchases).values(
+        order_id=order_id, status=status, changed_at=at
+    )
+    progress = case(ORDER_STATUS_PROGRESS, value=purchases.c.status, else_=-1)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[purchases.c.order_id],
+            set_={"status": status, "changed_at": at},
+            where=progress < ORDER_STATUS_PROGRESS[status],
+        )
+    )
+
+
+def record_return(conn: Connection, values: dict) -> None:
+    statement = dialect_insert(conn)(returns_seen).values(**values)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[returns_seen.c.return_id],
+            set_={"status": statement.excluded.status, "changed_at": statement.excluded.changed_at},
+            where=returns_seen.c.status == "requested",
+        )
+    )
+
+
+def orders_of(conn: Connection, customer_id: str) -> list[dict]:
+    rows = conn.execute(
+        select(
+            *(purchases.c[n] for n in _FIELDS), purchases.c.placed_at, purchases.c.changed_at
+        ).where(purchases.c.customer_id == customer_id)
+    )
+    return [row._asdict() for row in rows]
+
+
+def returns_of(conn: Connection, customer_id: str) -> list[dict]:
+    rows = conn.execute(
+        select(
+            returns_seen.c.return_id,
+            returns_seen.c.order_id,
+            returns_seen.c.resolution,
+            returns_seen.c.status,
+            returns_seen.c.changed_at,
+        )
+        .join(purchases, purchases.c.order_id == returns_seen.c.order_id)
+        .where(purchases.c.customer_id == customer_id)
+    )
+    return [row._asdict() for row in rows]
+
+
+def with_code(conn: Connection, code: str) -> list[dict]:
+    rows = conn.execute(
+        select(*(purchases.c[n] for n in _FIELDS), purchases.c.placed_at).where(
+            purchases.c.campaign_code == code
+        )
+    )
+    return [row._asdict() for row in rows]
+
+
+def first_orders(conn: Connection, customer_ids) -> dict[str, datetime]:
+    """When each customer placed their first order that went through (not rejected)."""
+    rows = conn.execute(
+        select(purchases.c.customer_id, func.min(purchases.c.placed_at))
+        .where(
+            purchases.c.customer_id.in_(list(customer_ids)),
+            purchases.c.status.notin_(["rejected"]),
+            purchases.c.placed_at.is_not(None),
+        )
+        .group_by(purchases.c.customer_id)
+    )
+    return dict(rows.all())
+
+
+def spending(conn: Connection, counted: tuple[str, ...]) -> dict[str, tuple]:
+    """Per customer: total spent and last order date, over orders in `counted` statuses."""
+    rows = conn.execute(
+        select(
+            purchases.c.customer_id,
+            func.coalesce(func.sum(purchases.c.revenue), 0),
+            func.max(purchases.c.placed_at),
+        )
+        .where(purchases.c.status.in_(counted), purchases.c.customer_id.is_not(None))
+        .group_by(purchases.c.customer_id)
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def reassign(conn: Connection, from_id: str, to_id: str) -> None:
+    conn.execute(
+        update(purchases).where(purchases.c.customer_id == from_id).values(customer_id=to_id)
+    )

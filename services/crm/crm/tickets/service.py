@@ -1,0 +1,83 @@
+"""Ticket use cases: open, move, comment, assign, list by due time. Each takes the caller's
+unit of work and is load, call the aggregate, save."""
+
+from __future__ import annotations
+
+import uuid
+
+from prometheus_client import Gauge
+
+from crm.customers import service as customers
+from crm.tickets import db
+from crm.tickets.domain import Ticket
+from erp_shared.errors import Unknown
+from erp_shared.uow import UnitOfWork
+
+OVERDUE = Gauge(
+    "erp_tickets_overdue",
+    "Unresolved tickets past a service-level due time",
+    multiprocess_mode="livemax",
+)
+
+
+def open_ticket(uow: UnitOfWork, request: dict, sla) -> Ticket:
+    customers.get_customer(uow, request["customer_id"])
+    ticket = Ticket.open(
+        at=uow.now,
+        sla=sla,
+        actor=uow.actor,
+        id=str(uuid.uuid4()),
+        customer_id=request["customer_id"],
+        subject=request["subject"],
+        description=request["description"],
+        priority=request["priority"],
+        order_id=request.get("order_id"),
+        assignee=request.get("assignee"),
+    )
+    db.add(uow.conn, ticket)
+    uow.collect([ticket])
+    return ticket
+
+
+def get_ticket(uow: UnitOfWork, ticket_id: str, *, for_update: bool = False) -> Ticket:
+    ticket = db.get(uow.conn, ticket_id, for_update=for_update)
+    if ticket is None:
+        raise Unknown(f"No ticket {ticket_id}.")
+    return ticket
+
+
+def change_ticket(uow: UnitOfWork, ticket_id: str, change: dict, sla) -> Ticket:
+    ticket = get_ticket(uow, ticket_id, for_update=True)
+    if change.get("assignee"):
+        ticket.assign(change["assignee"], uow.now, uow.actor)
+    if change.get("status"):
+        ticket.move(change["status"], uow.now, uow.actor, sla, change.get("resolution"))
+    db.save(uow.conn, ticket)
+    uow.collect([ticket])
+    return ticket
+
+
+def comment_on(uow: UnitOfWork, ticket_id: str, body: str) -> Ticket:
+    ticket = get_ticket(uow, ticket_id, for_update=True)
+    ticket.comment(body, uow.now, uow.actor)
+    db.save(uow.conn, ticket)
+    return ticket
+
+
+def list_tickets(uow: UnitOfWork, filters: dict, offset: int, limit: int):
+    return db.page(uow.conn, filters, uow.now, offset, limit)
+
+
+def count_overdue(uow: UnitOfWork, _settings=None) -> int:
+    """For the worker's chore: keeps the erp_tickets_overdue gauge current."""
+    overdue = db.count_overdue(uow.conn, uow.now)
+    OVERDUE.set(overdue)
+    return overdue
+
+
+def tickets_of(uow: UnitOfWork, customer_id: str) -> list[dict]:
+    return db.of_customer(uow.conn, customer_id)
+
+
+def reassign(uow: UnitOfWork, from_id: str, to_id: str) -> None:
+    db.reassign(uow.conn, from_id, to_id)
