@@ -1,8 +1,10 @@
 """The analytics HTTP app (gunicorn: `analytics.app:create_app()`)."""
 
-from analytics.api import blp
+from analytics.reports.api import blp as reports
 from erp_shared.web import create_service_app
 
 
 def create_app(settings=None):
-    return create_service_app("analytics", title="Analytics", blueprints=[blp], settings=settings)
+    return create_service_app(
+        "analytics", title="Analytics", blueprints=[reports], settings=settings
+    )

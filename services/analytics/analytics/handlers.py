@@ -1,29 +1,5 @@
-"""Event entry points of analytics: one small function per consumed type."""
+"""Every event the analytics worker consumes, from each package's own handler map."""
 
-from __future__ import annotations
+from analytics.sales_replica.handlers import HANDLERS as SALES_HANDLERS
 
-from analytics import service
-from erp_shared.events import Event
-from erp_shared.uow import UnitOfWork
-
-
-def on_order_placed(uow: UnitOfWork, event: Event) -> None:
-    service.record_order_placed(uow, event.data, event.occurred_at)
-
-
-def on_order_status_changed(uow: UnitOfWork, event: Event) -> None:
-    status = event.type.removeprefix("order.")
-    service.record_order_status(uow, event.data["order_id"], status, event.occurred_at)
-
-
-def on_customer_merged(uow: UnitOfWork, event: Event) -> None:
-    service.move_customer(uow, event.data["customer_id"], event.data["survivor_id"])
-
-
-HANDLERS = {
-    "customer.merged": on_customer_merged,
-    "order.placed": on_order_placed,
-    "order.confirmed": on_order_status_changed,
-    "order.rejected": on_order_status_changed,
-    "order.cancelled": on_order_status_changed,
-}
+HANDLERS = {**SALES_HANDLERS}

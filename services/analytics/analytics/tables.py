@@ -3,7 +3,7 @@ history. Queries live in db.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table
 
 from erp_shared.db import Money, UtcDateTime
 from erp_shared.idempotency import idempotency_metadata
@@ -28,6 +28,9 @@ sales_orders = Table(
     Column("status", String(20), nullable=False),
     Column("placed_at", UtcDateTime, index=True),
     Column("status_changed_at", UtcDateTime, nullable=False),
+    # Whether the order's lines are in the daily sales figures: they are while it counts
+    # (confirmed or further) and its lines are known, whatever order its events came in.
+    Column("aggregated", Boolean, nullable=False, default=False),
 )
 
 sales_lines = Table(
@@ -38,3 +41,30 @@ sales_lines = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_price", Money, nullable=False),
 )
+
+# What analytics knows of the catalogue, from product events: categories for the reports.
+products = Table(
+    "products",
+    metadata,
+    Column("sku", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("category", String(100)),
+    Column("source_updated_at", UtcDateTime, nullable=False),
+)
+
+# Sales per day by product, customer and channel, kept by the event handlers as orders come
+# to count or stop counting, so a report sums days instead of scanning order lines. `week`
+# (its Monday) and `month` (its first day) let a report group without date functions.
+sales_daily = Table(
+    "sales_daily",
+    metadata,
+    Column("dimension", String(10), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("week", Date, nullable=False),
+    Column("month", Date, nullable=False),
+    Column("orders", Integer, nullable=False),
+    Column("units", Integer, nullable=False),
+    Column("revenue", Money, nullable=False),
+)
+Index("ix_sales_daily_period", sales_daily.c.dimension, sales_daily.c.day)

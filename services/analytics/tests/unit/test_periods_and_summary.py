@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.domain import Figures, Period, period, summary
+from analytics.reports.domain import Figures, Period, period, summary
 from erp_shared.errors import Invalid
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from analytics import schemas, service
+from analytics.reports import schemas, service
 from erp_shared.web import reading
 
 blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", description="Sales reports")
@@ -16,3 +16,13 @@ blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", descripti
 def summary(query):
     with reading() as uow:
         return service.sales_summary(uow, query.get("from_"), query.get("to"))
+
+
+@blp.route("/sales", methods=["GET"])
+@blp.arguments(schemas.SalesQuery, location="query")
+@blp.response(200, schemas.SalesOut)
+def sales(query):
+    """Orders, units and revenue (net of tax) per day, week or month, by product, customer,
+    channel or category, summed from figures the event handlers keep."""
+    with reading() as uow:
+        return service.sales_report(uow, query)

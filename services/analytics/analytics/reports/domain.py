@@ -60,3 +60,16 @@ def summary(figures: Figures) -> dict:
         "average_order_value": money(revenue / orders) if orders else money(Decimal(0)),
         "returns_rate": round(figures.returned_units / units, 4) if units else 0.0,
     }
+
+
+GRANULARITIES = ("day", "week", "month")
+GROUPS = ("product", "customer", "channel", "category")
+
+
+def week_of(day: date) -> date:
+    """The Monday a day's week starts on."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)

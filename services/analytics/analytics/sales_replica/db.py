@@ -1,0 +1,119 @@
+"""Analytics' copy of orders and products, and the daily figures kept with it: the only SQL
+of the sales replica."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, select, update
+from sqlalchemy.engine import Connection
+
+from analytics.tables import products, sales_daily, sales_lines, sales_orders
+from erp_shared.db import dialect_insert
+from erp_shared.events import ORDER_STATUS_PROGRESS
+
+
+def record_placed(conn: Connection, values: dict, lines: list[dict], placed_at) -> None:
+    """Fill in the order's figures; a status that arrived first is kept."""
+    statement = dialect_insert(conn)(sales_orders).values(
+        status="pending", status_changed_at=placed_at, placed_at=placed_at, **values
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[sales_orders.c.order_id],
+            set_={
+                name: statement.excluded[name]
+                for name in [*values, "placed_at"]
+                if name != "order_id"
+            },
+        )
+    )
+    conn.execute(sales_lines.delete().where(sales_lines.c.order_id == values["order_id"]))
+    conn.execute(sales_lines.insert(), [{"order_id": values["order_id"], **line} for line in lines])
+
+
+def record_status(conn: Connection, order_id: str, status: str, at) -> None:
+    """Move the order on, never back; an order.confirmed that overtook order.placed leaves a
+    stub that order.placed fills in."""
+    statement = dialect_insert(conn)(sales_orders).values(
+        order_id=order_id, status=status, status_changed_at=at
+    )
+    progress = case(ORDER_STATUS_PROGRESS, value=sales_orders.c.status, else_=-1)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[sales_orders.c.order_id],
+            set_={"status": status, "status_changed_at": at},
+            where=progress < ORDER_STATUS_PROGRESS[status],
+        )
+    )
+
+
+def order_for_figures(conn: Connection, order_id: str):
+    """The order as the daily figures need it, locked; and its lines."""
+    order = conn.execute(
+        select(
+            sales_orders.c.order_id,
+            sales_orders.c.customer_id,
+            sales_orders.c.channel,
+            sales_orders.c.status,
+            sales_orders.c.placed_at,
+            sales_orders.c.aggregated,
+        )
+        .where(sales_orders.c.order_id == order_id)
+        .with_for_update()
+    ).first()
+    lines = conn.execute(
+        select(sales_lines.c.sku, sales_lines.c.quantity, sales_lines.c.unit_price).where(
+            sales_lines.c.order_id == order_id
+        )
+    ).all()
+    return order, lines
+
+
+def mark_aggregated(conn: Connection, order_id: str, aggregated: bool) -> None:
+    conn.execute(
+        update(sales_orders)
+        .where(sales_orders.c.order_id == order_id)
+        .values(aggregated=aggregated)
+    )
+
+
+def add_to_day(conn: Connection, row: dict) -> None:
+    """Add (or, with negative figures, take away) an order's share of a day's figures."""
+    statement = dialect_insert(conn)(sales_daily).values(**row)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[sales_daily.c.dimension, sales_daily.c.key, sales_daily.c.day],
+            set_={
+                name: sales_daily.c[name] + statement.excluded[name]
+                for name in ("orders", "units", "revenue")
+            },
+        )
+    )
+
+
+def upsert_product(conn: Connection, values: dict) -> None:
+    statement = dialect_insert(conn)(products).values(**values)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[products.c.sku],
+            set_={name: statement.excluded[name] for name in values if name != "sku"},
+            where=products.c.source_updated_at <= statement.excluded.source_updated_at,
+        )
+    )
+
+
+def reassign_customer(conn: Connection, from_id: str, to_id: str) -> None:
+    conn.execute(
+        update(sales_orders).where(sales_orders.c.customer_id == from_id).values(customer_id=to_id)
+    )
+    moved = conn.execute(
+        select(sales_daily).where(
+            sales_daily.c.dimension == "customer", sales_daily.c.key == from_id
+        )
+    ).all()
+    for row in moved:
+        add_to_day(conn, row._asdict() | {"key": to_id})
+    conn.execute(
+        sales_daily.delete().where(
+            sales_daily.c.dimension == "customer", sales_daily.c.key == from_id
+        )
+    )

@@ -1,0 +1,36 @@
+"""Events analytics keeps its copy of sales and products from."""
+
+from __future__ import annotations
+
+from analytics.sales_replica import service
+from erp_shared.events import Event
+from erp_shared.uow import UnitOfWork
+
+
+def on_order_placed(uow: UnitOfWork, event: Event) -> None:
+    service.record_order_placed(uow, event.data, event.occurred_at)
+
+
+def on_order_status_changed(uow: UnitOfWork, event: Event) -> None:
+    status = event.type.removeprefix("order.")
+    service.record_order_status(uow, event.data["order_id"], status, event.occurred_at)
+
+
+def on_product_changed(uow: UnitOfWork, event: Event) -> None:
+    service.replicate_product(uow, event.data, event.occurred_at)
+
+
+def on_customer_merged(uow: UnitOfWork, event: Event) -> None:
+    service.move_customer(uow, event.data["customer_id"], event.data["survivor_id"])
+
+
+HANDLERS = {
+    "customer.merged": on_customer_merged,
+    "product.created": on_product_changed,
+    "product.updated": on_product_changed,
+    "order.placed": on_order_placed,
+    **{
+        f"order.{status}": on_order_status_changed
+        for status in ("confirmed", "rejected", "cancelled", "shipped", "delivered")
+    },
+}

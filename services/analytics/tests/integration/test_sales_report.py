@@ -1,0 +1,155 @@
+"""The sales report equals a plain computation over the same generated orders, whatever order
+their events arrive in, with cancellations and rejections."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from analytics.reports.domain import month_of, week_of
+from erp_testing import bearer, deliver, service_app
+
+pytestmark = pytest.mark.integration
+
+SKUS = {"A": "tools", "B": "tools", "C": "toys", "D": None}
+START = date(2026, 6, 1)
+
+
+@pytest.fixture
+def app(backend, databases):
+    return service_app("analytics", databases.new(backend))
+
+
+def generated_orders(rng: random.Random, count: int) -> list[dict]:
+    orders = []
+    for n in range(count):
+        skus = rng.sample(sorted(SKUS), rng.randint(1, 3))
+        lines = [
+            {"sku": sku, "quantity": rng.randint(1, 5), "unit_price": f"{rng.randint(1, 99)}.50"}
+            for sku in skus
+        ]
+        day = START + timedelta(days=rng.randrange(90))
+        orders.append(
+            {
+                "order_id": f"o-{n}",
+                "customer_id": f"c-{rng.randrange(6)}",
+                "channel": rng.choice(["web", "phone", "store"]),
+                "lines": lines,
+                "placed_at": datetime(day.year, day.month, day.day, 10, tzinfo=UTC),
+                # How its life went: what the orders service said after placing it.
+                "statuses": rng.choice(
+                    [
+                        ["confirmed"],
+                        ["confirmed", "cancelled"],
+                        ["rejected"],
+                        [],
+                        ["confirmed", "shipped"],
+                        ["cancelled"],
+                    ]
+                ),
+            }
+        )
+    return orders
+
+
+def events_of(order: dict) -> list[tuple[str, dict, datetime]]:
+    subtotal = sum(Decimal(line["unit_price"]) * line["quantity"] for line in order["lines"])
+    placed = {
+        "order_id": order["order_id"],
+        "number": f"SO-{order['order_id']}",
+        "customer_id": order["customer_id"],
+        "channel": order["channel"],
+        "lines": order["lines"],
+        "subtotal": str(subtotal),
+        "total": str(subtotal),
+        "currency": "EUR",
+    }
+    at = order["placed_at"]
+    happened = [("order.placed", placed, at)]
+    for step, status in enumerate(order["statuses"], start=1):
+        data = {"order_id": order["order_id"]}
+        if status == "shipped":
+            data["lines"] = [
+                {"sku": line["sku"], "quantity": line["quantity"]} for line in order["lines"]
+            ]
+        happened.append((f"order.{status}", data, at + timedelta(minutes=step)))
+    return happened
+
+
+def expected(orders, granularity, group_by):
+    period_of = {"day": lambda d: d, "week": week_of, "month": month_of}[granularity]
+    figures = defaultdict(lambda: [set(), 0, Decimal(0)])
+    for order in orders:
+        if order["statuses"][-1:] not in (["confirmed"], ["shipped"]):
+            continue
+        period = period_of(order["placed_at"].date())
+        for line in order["lines"]:
+            if group_by == "product":
+                key = line["sku"]
+            elif group_by == "category":
+                key = SKUS[line["sku"]] or "uncategorised"
+            else:
+                key = order[{"customer": "customer_id", "channel": "channel"}[group_by]]
+            cell = figures[(period.isoformat(), key)]
+            order_key = (
+                (order["order_id"], line["sku"]) if group_by == "category" else order["order_id"]
+            )
+            cell[0].add(order_key)
+            cell[1] += line["quantity"]
+            cell[2] += Decimal(line["unit_price"]) * line["quantity"]
+    return [
+        {
+            "period": period,
+            "key": key,
+            "orders": len(ids),
+            "units": units,
+            "revenue": f"{revenue:.2f}",
+        }
+        for (period, key), (ids, units, revenue) in sorted(figures.items())
+    ]
+
+
+def test_sales_by_every_period_and_key_match_a_plain_computation(app):
+    rng = random.Random(42)
+    for sku, category in SKUS.items():
+        deliver(
+            app,
+            "product.created",
+            {
+                "sku": sku,
+                "name": sku,
+                "unit_price": "1.00",
+                "currency": "EUR",
+                "category": category,
+            },
+        )
+    orders = generated_orders(rng, 80)
+    events = [event for order in orders for event in events_of(order)]
+    rng.shuffle(events)  # no global order: a status may come before its order.placed
+    for event_type, data, at in events:
+        deliver(app, event_type, data, "orders", occurred_at=at)
+
+    client = app.test_client()
+    for granularity in ("day", "week", "month"):
+        for group_by in ("product", "customer", "channel", "category"):
+            answer = client.get(
+                f"/api/v1/analytics/sales?from=2026-06-01&to=2026-09-30"
+                f"&granularity={granularity}&group_by={group_by}",
+                headers=bearer(),
+            )
+            assert answer.status_code == 200, answer.json
+            assert answer.json["items"] == expected(orders, granularity, group_by), (
+                granularity,
+                group_by,
+            )
+
+
+def test_bad_report_queries_are_422(app):
+    client = app.test_client()
+    for query in ("granularity=year", "group_by=colour", "from=2026-02-01&to=2026-01-01"):
+        answer = client.get(f"/api/v1/analytics/sales?{query}", headers=bearer())
+        assert answer.status_code == 422, query
