@@ -1,10 +1,11 @@
 """The analytics HTTP app (gunicorn: `analytics.app:create_app()`)."""
 
 from analytics.reports.api import blp as reports
+from analytics.rfm.api import blp as rfm
 from erp_shared.web import create_service_app
 
 
 def create_app(settings=None):
     return create_service_app(
-        "analytics", title="Analytics", blueprints=[reports], settings=settings
+        "analytics", title="Analytics", blueprints=[reports, rfm], settings=settings
     )

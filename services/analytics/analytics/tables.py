@@ -68,3 +68,12 @@ sales_daily = Table(
     Column("revenue", Money, nullable=False),
 )
 Index("ix_sales_daily_period", sales_daily.c.dimension, sales_daily.c.day)
+
+# The segment each customer was last given, so a change is announced once.
+customer_segments = Table(
+    "customer_segments",
+    metadata,
+    Column("customer_id", String(36), primary_key=True),
+    Column("segment", String(20), nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+)

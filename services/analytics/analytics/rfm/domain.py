@@ -1,0 +1,76 @@
+"""RFM: how recently, how often and for how much each customer buys, free of Flask and SQL.
+
+Each measure is scored 1 to 5 by where the customer stands among all customers who bought:
+the share of them with a worse value, in fifths (a tie shares the score). Fewer days since
+the last order is better. The named segment comes from recency (R) and frequency (F):
+
+    champions          R >= 4 and F >= 4
+    loyal              R >= 3 and F >= 3
+    new                R >= 4 and F <= 2
+    at_risk            R <= 2 and F >= 3
+    hibernating        R <= 2 and F <= 2
+    needs_attention    anything else
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Purchases:
+    customer_id: str
+    last_order: date
+    orders: int
+    spent: Decimal
+
+
+@dataclass(frozen=True)
+class RfmScore:
+    customer_id: str
+    recency_days: int
+    frequency: int
+    monetary: Decimal
+    r: int
+    f: int
+    m: int
+
+    @property
+    def segment(self) -> str:
+        r, f = self.r, self.f
+        if r >= 4 and f >= 4:
+            return "champions"
+        if r >= 3 and f >= 3:
+            return "loyal"
+        if r >= 4:
+            return "new"
+        if r <= 2 and f >= 3:
+            return "at_risk"
+        if r <= 2:
+            return "hibernating"
+        return "needs_attention"
+
+
+def _scores(values: list, better_when_higher: bool = True) -> list[int]:
+    count = len(values)
+    scores = []
+    for value in values:
+        worse = sum(
+            1 for other in values if (other < value if better_when_higher else other > value)
+        )
+        scores.append(min(5, 1 + math.floor(5 * worse / count)))
+    return scores
+
+
+def score(purchases: list[Purchases], today: date) -> list[RfmScore]:
+    recency = [(today - p.last_order).days for p in purchases]
+    r = _scores(recency, better_when_higher=False)
+    f = _scores([p.orders for p in purchases])
+    m = _scores([p.spent for p in purchases])
+    return [
+        RfmScore(p.customer_id, days, p.orders, p.spent, r[i], f[i], m[i])
+        for i, (p, days) in enumerate(zip(purchases, recency, strict=True))
+    ]
