@@ -1,5 +1,6 @@
 """The analytics HTTP app (gunicorn: `analytics.app:create_app()`)."""
 
+from analytics.basket.api import blp as basket
 from analytics.reports.api import blp as reports
 from analytics.rfm.api import blp as rfm
 from erp_shared.web import create_service_app
@@ -7,5 +8,5 @@ from erp_shared.web import create_service_app
 
 def create_app(settings=None):
     return create_service_app(
-        "analytics", title="Analytics", blueprints=[reports, rfm], settings=settings
+        "analytics", title="Analytics", blueprints=[reports, rfm, basket], settings=settings
     )
