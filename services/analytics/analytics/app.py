@@ -3,10 +3,14 @@
 from analytics.basket.api import blp as basket
 from analytics.reports.api import blp as reports
 from analytics.rfm.api import blp as rfm
+from analytics.sales_replica.api import blp as history
 from erp_shared.web import create_service_app
 
 
 def create_app(settings=None):
     return create_service_app(
-        "analytics", title="Analytics", blueprints=[reports, rfm, basket], settings=settings
+        "analytics",
+        title="Analytics",
+        blueprints=[reports, rfm, basket, history],
+        settings=settings,
     )

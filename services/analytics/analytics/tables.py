@@ -77,3 +77,16 @@ customer_segments = Table(
     Column("segment", String(20), nullable=False),
     Column("changed_at", UtcDateTime, nullable=False),
 )
+
+# Sales from before the system, loaded in batches; they count in the product and channel
+# figures (channel "history") like any order.
+history_sales = Table(
+    "history_sales",
+    metadata,
+    Column("batch_id", String(64), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("revenue", Money, nullable=False),
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import case, select, update
 from sqlalchemy.engine import Connection
 
-from analytics.tables import products, sales_daily, sales_lines, sales_orders
+from analytics.tables import history_sales, products, sales_daily, sales_lines, sales_orders
 from erp_shared.db import dialect_insert
 from erp_shared.events import ORDER_STATUS_PROGRESS
 
@@ -116,4 +116,11 @@ def reassign_customer(conn: Connection, from_id: str, to_id: str) -> None:
         sales_daily.delete().where(
             sales_daily.c.dimension == "customer", sales_daily.c.key == from_id
         )
+    )
+
+
+def add_history(conn: Connection, batch_id: str, lines: list[dict]) -> None:
+    conn.execute(
+        history_sales.insert(),
+        [{"batch_id": batch_id, "line_no": n} | line for n, line in enumerate(lines, start=1)],
     )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from analytics.reports.domain import COUNTED_STATUSES, month_of, week_of
-from analytics.sales_replica import db
+from analytics.sales_replica import db, history
+from erp_shared import idempotency
 from erp_shared.uow import UnitOfWork
 
 DIMENSIONS = ("product", "customer", "channel")
+HISTORY_SCOPE = "analytics.history"
 
 
 def record_order_placed(uow: UnitOfWork, data: dict, placed_at: datetime) -> None:
@@ -71,6 +73,33 @@ def _settle_figures(uow: UnitOfWork, order_id: str) -> None:
                 },
             )
     db.mark_aggregated(uow.conn, order_id, counts)
+
+
+def load_history(uow: UnitOfWork, batch_id: str, lines: list[dict]) -> dict:
+    """A batch of past sales into the daily figures, once per batch id."""
+    good = history.checked(lines)
+    replay = idempotency.first_time(uow.conn, HISTORY_SCOPE, batch_id, good)
+    if replay is not None:
+        return {"batch_id": batch_id, "lines": int(replay.result), "replayed": True}
+    db.add_history(uow.conn, batch_id, good)
+    for line in good:
+        day = line["day"]
+        for dimension, key in (("product", line["sku"]), ("channel", "history")):
+            db.add_to_day(
+                uow.conn,
+                {
+                    "dimension": dimension,
+                    "key": key,
+                    "day": day,
+                    "week": week_of(day),
+                    "month": month_of(day),
+                    "orders": 1,
+                    "units": line["quantity"],
+                    "revenue": line["revenue"],
+                },
+            )
+    idempotency.remember(uow.conn, HISTORY_SCOPE, batch_id, str(len(good)))
+    return {"batch_id": batch_id, "lines": len(good), "replayed": False}
 
 
 def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:

@@ -1,0 +1,64 @@
+"""HTTP entry point of history imports: past sales as JSON or CSV."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate
+
+from analytics.sales_replica import history, service
+from erp_shared.errors import Invalid
+from erp_shared.web import unit_of_work
+
+blp = Blueprint("history", __name__, url_prefix="/api/v1/analytics", description="Past sales")
+BATCH_ID = validate.Regexp(r"^[A-Za-z0-9._:\-]{1,64}$")
+
+
+class HistoryLine(Schema):
+    date = fields.Raw(required=True)
+    sku = fields.Raw(required=True)
+    quantity = fields.Raw(required=True)
+    revenue = fields.Raw()
+
+
+class HistoryIn(Schema):
+    batch_id = fields.Str(required=True, validate=BATCH_ID)
+    lines = fields.List(fields.Nested(HistoryLine), required=True)
+
+
+class HistoryOut(Schema):
+    batch_id = fields.Str()
+    lines = fields.Int()
+    replayed = fields.Bool()
+
+
+@blp.route("/history", methods=["POST"])
+@blp.response(200, HistoryOut)
+@blp.doc(
+    requestBody={
+        "required": True,
+        "content": {
+            "application/json": {"schema": HistoryIn},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+        "description": "JSON {batch_id, lines: [{date, sku, quantity, revenue?}]}, or CSV "
+        "date,sku,quantity[,revenue] with ?batch_id=.",
+    }
+)
+def load_history():
+    """Sales from before the system, for reports and forecasts; a batch id loads once."""
+    if request.mimetype == "text/csv":
+        batch_id = request.args.get("batch_id", "")
+        if BATCH_ID.regex.match(batch_id) is None:
+            raise Invalid(
+                "Name the batch: ?batch_id=.", {"batch_id": ["1-64 letters, digits, ._:-"]}
+            )
+        lines = history.lines_from_csv(request.get_data())
+    else:
+        try:
+            batch = HistoryIn().load(request.get_json(silent=True) or {})
+        except ValidationError as error:
+            raise Invalid("The batch is not valid.", error.messages) from None
+        batch_id, lines = batch["batch_id"], batch["lines"]
+    with unit_of_work() as uow:
+        return service.load_history(uow, batch_id, lines)
