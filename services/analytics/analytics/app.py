@@ -1,6 +1,7 @@
 """The analytics HTTP app (gunicorn: `analytics.app:create_app()`)."""
 
 from analytics.basket.api import blp as basket
+from analytics.competitors.api import blp as competitors
 from analytics.reports.api import blp as reports
 from analytics.rfm.api import blp as rfm
 from analytics.sales_replica.api import blp as history
@@ -11,6 +12,6 @@ def create_app(settings=None):
     return create_service_app(
         "analytics",
         title="Analytics",
-        blueprints=[reports, rfm, basket, history],
+        blueprints=[reports, rfm, basket, history, competitors],
         settings=settings,
     )

@@ -49,6 +49,8 @@ products = Table(
     Column("sku", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("category", String(100)),
+    Column("unit_price", Money),
+    Column("currency", String(3)),
     Column("source_updated_at", UtcDateTime, nullable=False),
 )
 
@@ -89,4 +91,24 @@ history_sales = Table(
     Column("sku", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("revenue", Money, nullable=False),
+)
+
+competitor_observations = Table(
+    "competitor_observations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("competitor", String(120), nullable=False),
+    Column("sku", String(64)),
+    Column("category", String(100)),
+    Column("price", Money, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("observed_at", UtcDateTime, nullable=False),
+    Column("units_sold", Integer),
+    Column("recorded_by", String(80)),
+)
+Index("ix_competitor_sku", competitor_observations.c.sku, competitor_observations.c.observed_at)
+Index(
+    "ix_competitor_category",
+    competitor_observations.c.category,
+    competitor_observations.c.observed_at,
 )

@@ -109,6 +109,8 @@ def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
             "sku": data["sku"],
             "name": data["name"],
             "category": data.get("category"),
+            "unit_price": data["unit_price"],
+            "currency": data["currency"],
             "source_updated_at": as_of,
         },
     )
