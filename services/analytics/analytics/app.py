@@ -2,6 +2,7 @@
 
 from analytics.basket.api import blp as basket
 from analytics.competitors.api import blp as competitors
+from analytics.forecast.api import blp as forecast
 from analytics.reports.api import blp as reports
 from analytics.rfm.api import blp as rfm
 from analytics.sales_replica.api import blp as history
@@ -12,6 +13,6 @@ def create_app(settings=None):
     return create_service_app(
         "analytics",
         title="Analytics",
-        blueprints=[reports, rfm, basket, history, competitors],
+        blueprints=[reports, rfm, basket, history, competitors, forecast],
         settings=settings,
     )
