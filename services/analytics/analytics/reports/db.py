@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from analytics.reports.domain import COUNTED_STATUSES, Figures, Period
+from analytics.reports.domain import COUNTED_STATUSES, Figures
 from analytics.tables import products, sales_daily, sales_orders
+from erp_shared.periods import Period
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:

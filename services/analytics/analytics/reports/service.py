@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from analytics.reports import db, domain
+from erp_shared.periods import period
 from erp_shared.uow import UnitOfWork
 
 
 def sales_summary(uow: UnitOfWork, start: date | None, end: date | None) -> dict:
     """The period's figures beside those of the period of the same length before it."""
-    current = domain.period(start, end, uow.now.date())
+    current = period(start, end, uow.now.date())
     previous = current.previous()
     return {
         "from_": current.start,
@@ -26,7 +27,7 @@ def sales_summary(uow: UnitOfWork, start: date | None, end: date | None) -> dict
 
 
 def sales_report(uow: UnitOfWork, query: dict) -> dict:
-    chosen = domain.period(query.get("from_"), query.get("to"), uow.now.date())
+    chosen = period(query.get("from_"), query.get("to"), uow.now.date())
     rows = db.sales(uow.conn, chosen.start, chosen.end, query["granularity"], query["group_by"])
     return {
         "from_": chosen.start,

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.reports.domain import Figures, Period, period, summary
+from analytics.reports.domain import Figures, summary
 from erp_shared.errors import Invalid
+from erp_shared.periods import Period, period
 
 
 def test_the_default_period_is_the_last_thirty_days():

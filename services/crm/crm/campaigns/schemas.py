@@ -28,28 +28,6 @@ class PerformanceOut(Schema):
     roi = fields.Decimal(as_string=True, allow_none=True)
 
 
-class CampaignOut(Schema):
-    id = fields.Str()
-    name = fields.Str()
-    code = fields.Str()
-    channel = fields.Str()
-    budget = Money()
-    starts_on = fields.Date()
-    ends_on = fields.Date()
-    segment = fields.Str(allow_none=True)
-    created_at = fields.AwareDateTime()
-    performance = fields.Nested(PerformanceOut)
-
-    @pre_dump
-    def flatten(self, measured, **_kwargs):
-        if isinstance(measured, dict) and "campaign" in measured:
-            campaign = measured["campaign"]
-            return {
-                name: getattr(campaign, name) for name in self.fields if name != "performance"
-            } | {"performance": measured["performance"]}
-        return measured
-
-
 class CampaignSummary(Schema):
     id = fields.Str()
     name = fields.Str()
@@ -58,6 +36,20 @@ class CampaignSummary(Schema):
     budget = Money()
     starts_on = fields.Date()
     ends_on = fields.Date()
+
+
+class CampaignOut(CampaignSummary):
+    segment = fields.Str(allow_none=True)
+    created_at = fields.AwareDateTime()
+    performance = fields.Nested(PerformanceOut)
+
+    @pre_dump
+    def flatten(self, measured, **_kwargs):
+        if isinstance(measured, dict) and "campaign" in measured:
+            campaign = measured["campaign"]
+            own = {name: getattr(campaign, name) for name in self.fields if name != "performance"}
+            return own | {"performance": measured["performance"]}
+        return measured
 
 
 CampaignPage = page_of(CampaignSummary)

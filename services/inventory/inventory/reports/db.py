@@ -8,7 +8,8 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import Money
-from inventory.reports.domain import Period, SkuValues
+from erp_shared.periods import Period
+from inventory.reports.domain import SkuValues
 from inventory.tables import products, stock_days
 
 

@@ -10,32 +10,11 @@ than 95%, C the rest (and every SKU that sold nothing).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 
-from erp_shared.errors import Invalid
 from erp_shared.money import money
 
-DEFAULT_PERIOD_DAYS = 30
 A_SHARE, B_SHARE = Decimal("0.80"), Decimal("0.95")
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # inclusive
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-
-def period(start: date | None, end: date | None, today: date) -> Period:
-    end = end or today
-    start = start or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-    if start > end:
-        raise Invalid("from must not be after to", {"from": ["from must not be after to"]})
-    return Period(start, end)
 
 
 @dataclass(frozen=True)

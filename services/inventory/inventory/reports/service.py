@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from erp_shared.periods import period
 from erp_shared.uow import UnitOfWork
 from inventory.reports import db
-from inventory.reports.domain import period, turnover
+from inventory.reports.domain import turnover
 
 
 def inventory_turnover(uow: UnitOfWork, start: date | None, end: date | None) -> dict:
