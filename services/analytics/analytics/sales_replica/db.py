@@ -68,6 +68,19 @@ def order_for_figures(conn: Connection, order_id: str):
     return order, lines
 
 
+def add_returned_units(conn: Connection, order_id: str, units: int, at) -> None:
+    """A return that overtook its order leaves a stub that order.placed fills in."""
+    statement = dialect_insert(conn)(sales_orders).values(
+        order_id=order_id, status="pending", status_changed_at=at, returned_units=units
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[sales_orders.c.order_id],
+            set_={"returned_units": sales_orders.c.returned_units + units},
+        )
+    )
+
+
 def mark_aggregated(conn: Connection, order_id: str, aggregated: bool) -> None:
     conn.execute(
         update(sales_orders)

@@ -20,6 +20,10 @@ def on_product_changed(uow: UnitOfWork, event: Event) -> None:
     service.replicate_product(uow, event.data, event.occurred_at)
 
 
+def on_return_received(uow: UnitOfWork, event: Event) -> None:
+    service.record_return(uow, event.data["order_id"], event.data["lines"], event.occurred_at)
+
+
 def on_customer_merged(uow: UnitOfWork, event: Event) -> None:
     service.move_customer(uow, event.data["customer_id"], event.data["survivor_id"])
 
@@ -29,6 +33,7 @@ HANDLERS = {
     "product.created": on_product_changed,
     "product.updated": on_product_changed,
     "order.placed": on_order_placed,
+    "return.received": on_return_received,
     **{
         f"order.{status}": on_order_status_changed
         for status in ("confirmed", "rejected", "cancelled", "shipped", "delivered")

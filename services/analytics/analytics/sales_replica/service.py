@@ -102,6 +102,11 @@ def load_history(uow: UnitOfWork, batch_id: str, lines: list[dict]) -> dict:
     return {"batch_id": batch_id, "lines": len(good), "replayed": False}
 
 
+def record_return(uow: UnitOfWork, order_id: str, lines: list[dict], at: datetime) -> None:
+    """Goods came back: they count against the order's units in the returns rate."""
+    db.add_returned_units(uow.conn, order_id, sum(line["quantity"] for line in lines), at)
+
+
 def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
     db.upsert_product(
         uow.conn,
