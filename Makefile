@@ -47,6 +47,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/stock_ledger.py
 	$(PY) bench/order_import.py
 	$(PY) bench/customer_search.py
+	$(PY) bench/analytics_reports.py
 
 clean: down
 	rm -rf var
