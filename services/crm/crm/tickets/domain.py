@@ -4,7 +4,8 @@ A ticket's priority sets two due times (first response, resolution) from its ser
 Status flow: open -> in_progress -> resolved -> closed, and back to in_progress when reopened:
 a reopened ticket loses its resolution and gets a new resolution due time, but its history
 keeps every move. A ticket is overdue while unresolved past its resolution due time, or still
-unanswered past its first-response due time.
+unanswered past its first-response due time; lists apply that rule in SQL (db.py's _overdue),
+since they sort and count by it.
 """
 
 from __future__ import annotations
@@ -69,12 +70,6 @@ class Ticket:
         ticket._note(TicketEvent("status", at, actor, status="open"))
         ticket._announce("ticket.opened")
         return ticket
-
-    def is_overdue(self, now: datetime) -> bool:
-        if self.status not in UNRESOLVED:
-            return False
-        unanswered = self.first_responded_at is None and now > self.first_response_due
-        return unanswered or now > self.resolution_due
 
     def move(self, status: str, at: datetime, actor, sla, resolution: str | None = None) -> None:
         if status not in FLOW[self.status]:
