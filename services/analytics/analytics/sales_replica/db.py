@@ -3,47 +3,23 @@ of the sales replica."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from analytics.tables import history_sales, products, sales_daily, sales_lines, sales_orders
+from erp_shared.copies import advance_order, fill_in_order, upsert_unless_newer
 from erp_shared.db import dialect_insert
-from erp_shared.events import ORDER_STATUS_PROGRESS
 
 
 def record_placed(conn: Connection, values: dict, lines: list[dict], placed_at) -> None:
-    """Fill in the order's figures; a status that arrived first is kept."""
-    statement = dialect_insert(conn)(sales_orders).values(
-        status="pending", status_changed_at=placed_at, placed_at=placed_at, **values
-    )
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[sales_orders.c.order_id],
-            set_={
-                name: statement.excluded[name]
-                for name in [*values, "placed_at"]
-                if name != "order_id"
-            },
-        )
-    )
+    """The order's figures and lines; a status that arrived first is kept."""
+    fill_in_order(conn, sales_orders, values, placed_at, changed="status_changed_at")
     conn.execute(sales_lines.delete().where(sales_lines.c.order_id == values["order_id"]))
     conn.execute(sales_lines.insert(), [{"order_id": values["order_id"], **line} for line in lines])
 
 
 def record_status(conn: Connection, order_id: str, status: str, at) -> None:
-    """Move the order on, never back; an order.confirmed that overtook order.placed leaves a
-    stub that order.placed fills in."""
-    statement = dialect_insert(conn)(sales_orders).values(
-        order_id=order_id, status=status, status_changed_at=at
-    )
-    progress = case(ORDER_STATUS_PROGRESS, value=sales_orders.c.status, else_=-1)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[sales_orders.c.order_id],
-            set_={"status": status, "status_changed_at": at},
-            where=progress < ORDER_STATUS_PROGRESS[status],
-        )
-    )
+    advance_order(conn, sales_orders, order_id, status, at, changed="status_changed_at")
 
 
 def order_for_figures(conn: Connection, order_id: str):
@@ -104,14 +80,7 @@ def add_to_day(conn: Connection, row: dict) -> None:
 
 
 def upsert_product(conn: Connection, values: dict) -> None:
-    statement = dialect_insert(conn)(products).values(**values)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[products.c.sku],
-            set_={name: statement.excluded[name] for name in values if name != "sku"},
-            where=products.c.source_updated_at <= statement.excluded.source_updated_at,
-        )
-    )
+    upsert_unless_newer(conn, products, "sku", values)
 
 
 def reassign_customer(conn: Connection, from_id: str, to_id: str) -> None:

@@ -4,46 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from crm.tables import purchases, returns_seen
+from erp_shared.copies import advance_order, fill_in_order
 from erp_shared.db import dialect_insert
-from erp_shared.events import ORDER_STATUS_PROGRESS
 
 _FIELDS = ("order_id", "customer_id", "number", "status", "campaign_code", "revenue")
 
 
 def record_placed(conn: Connection, values: dict, at: datetime) -> None:
-    """Fill in the order's figures; a status that arrived first is kept."""
-    statement = dialect_insert(conn)(purchases).values(
-        status="pending", changed_at=at, placed_at=at, **values
-    )
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[purchases.c.order_id],
-            set_={
-                name: statement.excluded[name]
-                for name in [*values, "placed_at"]
-                if name != "order_id"
-            },
-        )
-    )
+    fill_in_order(conn, purchases, values, at, changed="changed_at")
 
 
 def record_status(conn: Connection, order_id: str, status: str, at: datetime) -> None:
-    """Move the copy on, never back (events carry no global order)."""
-    statement = dialect_insert(conn)(purchases).values(
-        order_id=order_id, status=status, changed_at=at
-    )
-    progress = case(ORDER_STATUS_PROGRESS, value=purchases.c.status, else_=-1)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[purchases.c.order_id],
-            set_={"status": status, "changed_at": at},
-            where=progress < ORDER_STATUS_PROGRESS[status],
-        )
-    )
+    advance_order(conn, purchases, order_id, status, at, changed="changed_at")
 
 
 def record_return(conn: Connection, values: dict) -> None:

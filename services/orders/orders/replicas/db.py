@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from erp_shared.db import dialect_insert
+from erp_shared.copies import upsert_unless_newer
 from orders.replicas.domain import CataloguePrice, CustomerAccount
 from orders.tables import customers, products
 
 
-def _upsert(conn: Connection, table: Table, key: str, values: dict) -> None:
-    """Write a copy unless one from a newer event is already there."""
-    statement = dialect_insert(conn)(table).values(**values)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c[key]],
-            set_={name: statement.excluded[name] for name in values if name != key},
-            where=table.c.source_updated_at <= statement.excluded.source_updated_at,
-        )
-    )
-
-
 def upsert_customer(conn: Connection, values: dict) -> None:
-    _upsert(conn, customers, "id", values)
+    upsert_unless_newer(conn, customers, "id", values)
 
 
 def upsert_product(conn: Connection, values: dict) -> None:
-    _upsert(conn, products, "sku", values)
+    upsert_unless_newer(conn, products, "sku", values)
 
 
 def anonymise_customer(conn: Connection, customer_id: str) -> None:
