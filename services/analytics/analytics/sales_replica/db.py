@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from analytics.reports.domain import month_of, week_of
 from analytics.tables import history_sales, products, sales_daily, sales_lines, sales_orders
 from erp_shared.copies import advance_order, fill_in_order, upsert_unless_newer
 from erp_shared.db import dialect_insert
@@ -66,8 +67,12 @@ def mark_aggregated(conn: Connection, order_id: str, aggregated: bool) -> None:
 
 
 def add_to_day(conn: Connection, row: dict) -> None:
-    """Add (or, with negative figures, take away) an order's share of a day's figures."""
-    statement = dialect_insert(conn)(sales_daily).values(**row)
+    """Add (or, with negative figures, take away) an order's share of a day's figures; the
+    day's week and month are filled in here."""
+    day = row["day"]
+    statement = dialect_insert(conn)(sales_daily).values(
+        **row, week=week_of(day), month=month_of(day)
+    )
     conn.execute(
         statement.on_conflict_do_update(
             index_elements=[sales_daily.c.dimension, sales_daily.c.key, sales_daily.c.day],
@@ -87,8 +92,9 @@ def reassign_customer(conn: Connection, from_id: str, to_id: str) -> None:
     conn.execute(
         update(sales_orders).where(sales_orders.c.customer_id == from_id).values(customer_id=to_id)
     )
+    figures = ("dimension", "day", "orders", "units", "revenue")
     moved = conn.execute(
-        select(sales_daily).where(
+        select(*(sales_daily.c[name] for name in figures)).where(
             sales_daily.c.dimension == "customer", sales_daily.c.key == from_id
         )
     ).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from analytics.reports.domain import COUNTED_STATUSES, month_of, week_of
+from analytics.reports.domain import COUNTED_STATUSES
 from analytics.sales_replica import db, history
 from erp_shared import idempotency
 from erp_shared.uow import UnitOfWork
@@ -65,8 +65,6 @@ def _settle_figures(uow: UnitOfWork, order_id: str) -> None:
                     "dimension": dimension,
                     "key": key,
                     "day": day,
-                    "week": week_of(day),
-                    "month": month_of(day),
                     "orders": sign,
                     "units": sign * sum(line.quantity for line in share),
                     "revenue": sign * sum(line.quantity * line.unit_price for line in share),
@@ -91,8 +89,6 @@ def load_history(uow: UnitOfWork, batch_id: str, lines: list[dict]) -> dict:
                     "dimension": dimension,
                     "key": key,
                     "day": day,
-                    "week": week_of(day),
-                    "month": month_of(day),
                     "orders": 1,
                     "units": line["quantity"],
                     "revenue": line["revenue"],

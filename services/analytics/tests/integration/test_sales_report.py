@@ -213,3 +213,28 @@ def test_bad_report_queries_are_422(app):
     for query in ("granularity=year", "group_by=colour", "from=2026-02-01&to=2026-01-01"):
         answer = client.get(f"/api/v1/analytics/sales?{query}", headers=bearer())
         assert answer.status_code == 422, query
+
+
+def test_a_merged_customer_s_sales_count_as_the_survivor_s(app):
+    at = datetime(2026, 7, 1, 10, tzinfo=UTC)
+    for order_id, customer in (("m-1", "twin"), ("m-2", "ada"), ("m-3", "twin")):
+        placed = {
+            "order_id": order_id,
+            "number": order_id,
+            "customer_id": customer,
+            "channel": "web",
+            "lines": [{"sku": "A", "quantity": 1, "unit_price": "5.00"}],
+            "subtotal": "5.00",
+            "total": "5.00",
+            "currency": "EUR",
+        }
+        deliver(app, "order.placed", placed, "orders", occurred_at=at)
+        deliver(app, "order.confirmed", {"order_id": order_id}, "orders", occurred_at=at)
+    deliver(app, "customer.merged", {"customer_id": "twin", "survivor_id": "ada"}, "crm")
+    answer = app.test_client().get(
+        "/api/v1/analytics/sales?from=2026-07-01&to=2026-07-31&group_by=customer",
+        headers=bearer(),
+    )
+    assert [(i["key"], i["orders"], i["revenue"]) for i in answer.json["items"]] == [
+        ("ada", 3, "15.00")
+    ]
