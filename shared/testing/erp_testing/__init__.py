@@ -125,16 +125,22 @@ def bearer(roles=("admin",), subject: str = "tester") -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def wait_until(condition, timeout: float = 10.0, interval: float = 0.05):
-    """Poll until `condition()` is truthy; returns its value or fails with the last one."""
+def wait_for(condition, timeout: float, interval: float = 0.05):
+    """Poll until `condition()` is truthy or `timeout` passes; its last value either way."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
-        if value:
+        if value or time.monotonic() > deadline:
             return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout}s (last value: {value!r})")
         time.sleep(interval)
+
+
+def wait_until(condition, timeout: float = 10.0, interval: float = 0.05):
+    """Poll until `condition()` is truthy; returns its value or fails with the last one."""
+    value = wait_for(condition, timeout, interval)
+    if not value:
+        pytest.fail(f"condition not met within {timeout}s (last value: {value!r})")
+    return value
 
 
 class RunningConsumer:

@@ -13,14 +13,13 @@ import random
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from erp_shared.config import APPS, SERVICES, worker_port
-from erp_testing import delete_topology, unique
+from erp_testing import delete_topology, unique, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 ERPCTL = ROOT / "deploy" / "local" / "erpctl.py"
@@ -51,15 +50,6 @@ def free_worker_base(copies: int = 3) -> int:
         except OSError:
             continue
     raise RuntimeError("no free block of worker ports")
-
-
-def wait_for(condition, timeout: float, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 class System:

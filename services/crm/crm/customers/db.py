@@ -147,11 +147,16 @@ def search(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[li
     return [row._asdict() for row in rows], total
 
 
+def _phrase(wanted: str) -> str:
+    """FTS5 takes the text as one quoted phrase, so nothing in it reads as query syntax."""
+    return '"' + wanted.replace('"', '""') + '"'
+
+
 def _text_search(conn: Connection, wanted: str, offset: int, limit: int):
     """Search alone on SQLite: the FTS index counts and pages the matches itself (in the order
     customers were registered), and only the page's rows are read. Merged and erased
     customers have no search text there, so they never match."""
-    phrase = {"q": '"' + wanted.replace('"', '""') + '"'}
+    phrase = {"q": _phrase(wanted)}
     total = conn.execute(
         text("SELECT count(*) FROM customer_search WHERE customer_search MATCH :q"), phrase
     ).scalar_one()
@@ -179,7 +184,7 @@ def _tagged(conn: Connection, tag: str):
 def _matches(conn: Connection, q: str):
     wanted = searchable(q).strip()
     if conn.dialect.name == "sqlite" and len(wanted) >= TRIGRAM:
-        phrase = '"' + wanted.replace('"', '""') + '"'
+        phrase = _phrase(wanted)
         hits = text("SELECT customer_id FROM customer_search WHERE customer_search MATCH :q")
         return customers.c.id.in_(hits.bindparams(q=phrase).columns(customer_id=String()))
     return customers.c.search_text.contains(wanted, autoescape=True)

@@ -38,13 +38,17 @@ def add_warehouse(conn: Connection, code: str, name: str, at: datetime) -> None:
     )
 
 
+_WAREHOUSE = (warehouses.c.code, warehouses.c.name, warehouses.c.created_at)
+
+
 def warehouse_list(conn: Connection) -> list[dict]:
-    rows = conn.execute(
-        select(warehouses.c.code, warehouses.c.name, warehouses.c.created_at).order_by(
-            warehouses.c.code
-        )
-    )
+    rows = conn.execute(select(*_WAREHOUSE).order_by(warehouses.c.code))
     return [row._asdict() for row in rows]
+
+
+def warehouse(conn: Connection, code: str) -> dict | None:
+    row = conn.execute(select(*_WAREHOUSE).where(warehouses.c.code == code)).first()
+    return None if row is None else row._asdict()
 
 
 def known_warehouses(conn: Connection, codes) -> set[str]:

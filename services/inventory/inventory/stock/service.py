@@ -37,10 +37,10 @@ def create_warehouse(uow: UnitOfWork, warehouse: dict) -> dict:
 
 
 def get_warehouse(uow: UnitOfWork, code: str) -> dict:
-    found = [w for w in db.warehouse_list(uow.conn) if w["code"] == code]
-    if not found:
+    warehouse = db.warehouse(uow.conn, code)
+    if warehouse is None:
         raise Unknown(f"No warehouse {code}.")
-    return found[0]
+    return warehouse
 
 
 def list_warehouses(uow: UnitOfWork) -> list[dict]:
