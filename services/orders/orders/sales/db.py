@@ -75,19 +75,23 @@ def add(conn: Connection, order: Order) -> None:
     _add_history(conn, order, order.history)
 
 
-def save(conn: Connection, order: Order, history_before: int) -> None:
-    """Write an order's moves since it was loaded (its history then had `history_before`)."""
+def save(
+    conn: Connection, order: Order, history_before: int, *, lines_changed: bool = False
+) -> None:
+    """Write an order's moves since it was loaded (its history then had `history_before`);
+    its lines' shipped and returned counts too when the change touched them."""
     conn.execute(
         update(orders)
         .where(orders.c.id == order.id)
         .values({name: getattr(order, name) for name in _CHANGING})
     )
-    for number, line in enumerate(order.lines, start=1):
-        conn.execute(
-            update(order_lines)
-            .where(order_lines.c.order_id == order.id, order_lines.c.line_no == number)
-            .values(shipped=line.shipped, returned=line.returned)
-        )
+    if lines_changed:
+        for number, line in enumerate(order.lines, start=1):
+            conn.execute(
+                update(order_lines)
+                .where(order_lines.c.order_id == order.id, order_lines.c.line_no == number)
+                .values(shipped=line.shipped, returned=line.returned)
+            )
     _add_history(conn, order, order.history[history_before:])
 
 

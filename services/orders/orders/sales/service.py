@@ -106,7 +106,9 @@ def list_orders(uow: UnitOfWork, filters: dict, offset: int, limit: int):
     return db.page(uow.conn, filters, offset, limit)
 
 
-def _change(uow: UnitOfWork, order_id: str, action: str, move, *, quiet_if_unknown=False):
+def _change(
+    uow: UnitOfWork, order_id: str, action: str, move, *, quiet_if_unknown=False, lines=False
+):
     """Load the order locked, apply `move`, save what changed, send its events, audit it."""
     order = db.get(uow.conn, order_id, for_update=True)
     if order is None:
@@ -117,7 +119,7 @@ def _change(uow: UnitOfWork, order_id: str, action: str, move, *, quiet_if_unkno
     result = move(order)
     if len(order.history) == history_before:
         return result  # a stale or repeated answer: nothing moved
-    db.save(uow.conn, order, history_before)
+    db.save(uow.conn, order, history_before, lines_changed=lines)
     uow.collect([order])
     audit.record(uow, "order", order.id, action, before, _state(order))
     return result
@@ -183,7 +185,7 @@ def ship_order(uow: UnitOfWork, order_id: str, shipment: dict) -> dict:
         )
         return {"shipment_id": shipment_id, "invoice_id": invoice.id}
 
-    return _change(uow, order_id, "ship", ship)
+    return _change(uow, order_id, "ship", ship, lines=True)
 
 
 def deliver_order(uow: UnitOfWork, order_id: str) -> Order:
@@ -195,7 +197,7 @@ def take_back(uow: UnitOfWork, order_id: str, returned: dict[str, int]) -> Order
     order = db.get(uow.conn, order_id, for_update=True)
     before = _state(order)
     order.take_back(returned)
-    db.save(uow.conn, order, len(order.history))
+    db.save(uow.conn, order, len(order.history), lines_changed=True)
     audit.record(uow, "order", order.id, "take_back", before, _state(order))
     return order
 
