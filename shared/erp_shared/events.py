@@ -134,6 +134,10 @@ class StockIssued(Payload):
     lines = fields.List(fields.Nested(CostedLine), required=True)
 
 
+class BilledLine(QuantityLine):
+    unit_price = fields.Decimal(as_string=True, required=True)
+
+
 class InvoiceIssued(Payload):
     invoice_id = fields.Str(required=True)
     number = fields.Str(required=True)
@@ -142,6 +146,9 @@ class InvoiceIssued(Payload):
     customer_id = fields.Str(required=True)
     total = fields.Decimal(as_string=True, required=True)
     currency = fields.Str(required=True)
+    # Beyond the contract: net of tax, line by line, so revenue can be counted net of credit.
+    subtotal = fields.Decimal(as_string=True)
+    lines = fields.List(fields.Nested(BilledLine))
 
 
 class ReturnLine(QuantityLine):

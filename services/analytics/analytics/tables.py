@@ -24,7 +24,6 @@ sales_orders = Table(
     Column("total", Money),
     Column("currency", String(3)),
     Column("units", Integer),
-    Column("returned_units", Integer, nullable=False, default=0),
     Column("status", String(20), nullable=False),
     Column("placed_at", UtcDateTime, index=True),
     Column("status_changed_at", UtcDateTime, nullable=False),
@@ -42,6 +41,19 @@ sales_lines = Table(
     Column("unit_price", Money, nullable=False),
 )
 
+# What happened to an order's goods after the sale, per SKU: units returned, revenue given
+# back by credit notes (net of tax) and the FIFO cost of goods issued. Kept apart from the
+# order so each event adds its share whatever order the events arrive in.
+sales_adjustments = Table(
+    "sales_adjustments",
+    metadata,
+    Column("order_id", String(36), primary_key=True),
+    Column("sku", String(64), primary_key=True),
+    Column("returned_units", Integer, nullable=False, default=0),
+    Column("credited", Money, nullable=False, default=0),
+    Column("cost", Money, nullable=False, default=0),
+)
+
 # What analytics knows of the catalogue, from product events: categories for the reports.
 products = Table(
     "products",
@@ -54,9 +66,24 @@ products = Table(
     Column("source_updated_at", UtcDateTime, nullable=False),
 )
 
+# The sums every sales figure row carries, by the day the orders were placed on.
+FIGURES = ("orders", "units", "revenue", "returned_units", "credited", "cost")
+
+
+def _figure_columns() -> list[Column]:
+    return [
+        Column("orders", Integer, nullable=False),
+        Column("units", Integer, nullable=False),
+        Column("revenue", Money, nullable=False),
+        Column("returned_units", Integer, nullable=False, default=0),
+        Column("credited", Money, nullable=False, default=0),
+        Column("cost", Money, nullable=False, default=0),
+    ]
+
+
 # Sales per day by product, customer and channel, kept by the event handlers as orders come
 # to count or stop counting, so a report sums days instead of scanning order lines. `week`
-# (its Monday) and `month` (its first day) let a report group without date functions.
+# (its Monday) and `month` (its first day) let a report group a part period's days.
 sales_daily = Table(
     "sales_daily",
     metadata,
@@ -65,11 +92,23 @@ sales_daily = Table(
     Column("day", Date, primary_key=True),
     Column("week", Date, nullable=False),
     Column("month", Date, nullable=False),
-    Column("orders", Integer, nullable=False),
-    Column("units", Integer, nullable=False),
-    Column("revenue", Money, nullable=False),
+    *_figure_columns(),
 )
 Index("ix_sales_daily_period", sales_daily.c.dimension, sales_daily.c.day)
+
+# The same figures per whole week and month, kept beside the days by the same handlers, so
+# a year's report sums twelve months instead of 365 days.
+sales_rollups = Table(
+    "sales_rollups",
+    metadata,
+    Column("grain", String(5), primary_key=True),
+    Column("dimension", String(10), primary_key=True),
+    Column("period", Date, primary_key=True),
+    Column("key", String(64), primary_key=True),
+    *_figure_columns(),
+    # Rows clustered by period and key: a report's whole periods are one range read in order.
+    sqlite_with_rowid=False,
+)
 
 # The segment each customer was last given, so a change is announced once.
 customer_segments = Table(

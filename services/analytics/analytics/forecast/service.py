@@ -3,25 +3,13 @@ interval and backtest figures. Each takes the caller's unit of work."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from analytics.forecast import db
 from analytics.forecast.domain import forecast
-from analytics.reports.domain import month_of, week_of
+from analytics.reports.domain import next_period, period_of
 from erp_shared.errors import Unknown
 from erp_shared.uow import UnitOfWork
-
-
-def _period_of(day: date, granularity: str) -> date:
-    return {"day": lambda d: d, "week": week_of, "month": month_of}[granularity](day)
-
-
-def _next(period: date, granularity: str) -> date:
-    if granularity == "day":
-        return period + timedelta(days=1)
-    if granularity == "week":
-        return period + timedelta(days=7)
-    return (period.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def demand_series(uow: UnitOfWork, sku, category, granularity) -> tuple[list[date], list[float]]:
@@ -29,13 +17,13 @@ def demand_series(uow: UnitOfWork, sku, category, granularity) -> tuple[list[dat
     still running would read as a drop), with zeros where nothing sold."""
     totals: dict[date, float] = {}
     for day, units in db.daily_units(uow.conn, sku, category):
-        period = _period_of(day, granularity)
+        period = period_of(day, granularity)
         totals[period] = totals.get(period, 0.0) + float(units)
-    current = _period_of(uow.now.date(), granularity)
+    current = period_of(uow.now.date(), granularity)
     periods, period = [], min(totals) if totals else current
     while period < current:
         periods.append(period)
-        period = _next(period, granularity)
+        period = next_period(period, granularity)
     return periods, [totals.get(p, 0.0) for p in periods]
 
 
@@ -45,10 +33,10 @@ def forecast_demand(uow: UnitOfWork, query: dict) -> dict:
         raise Unknown(f"No sales or product known for SKU {sku}.")
     periods, values = demand_series(uow, sku, category, granularity)
     answer = forecast(values, granularity, query["horizon"])
-    period, points = _period_of(uow.now.date(), granularity), []
+    period, points = period_of(uow.now.date(), granularity), []
     for value, lower, upper in answer.points:
         points.append({"period": period, "forecast": value, "lower": lower, "upper": upper})
-        period = _next(period, granularity)
+        period = next_period(period, granularity)
     return {
         "sku": sku,
         "category": category,

@@ -1,7 +1,8 @@
 """Reporting rules, free of Flask and SQL.
 
 Revenue is net of tax (the sum of line totals) and counts only orders that were confirmed:
-a rejected or cancelled order never earned anything.
+a rejected or cancelled order never earned anything. Net revenue takes away what credit
+notes gave back; margin is net revenue less the FIFO cost of the goods issued.
 """
 
 from __future__ import annotations
@@ -17,22 +18,40 @@ COUNTED_STATUSES = ("confirmed", "partially_shipped", "shipped", "delivered")
 
 @dataclass(frozen=True)
 class Figures:
-    """The sums a period's report is made from."""
+    """The sums a report row is made from."""
 
     revenue: Decimal
     orders: int
     units: int
-    returned_units: int
+    returned_units: int = 0
+    credited: Decimal = Decimal(0)
+    cost: Decimal = Decimal(0)
+
+    @classmethod
+    def total(cls, rows) -> Figures:
+        return cls(
+            **{name: sum((row[name] for row in rows), start=0) for name in cls.__annotations__}
+        )
+
+    def render(self) -> dict:
+        """Revenue net of credit notes; margin over the cost of the goods issued so far."""
+        net = money(self.revenue - self.credited)
+        return {
+            "orders": self.orders,
+            "units": self.units,
+            "revenue": money(self.revenue),
+            "returned_units": self.returned_units,
+            "net_revenue": net,
+            "cost": money(self.cost),
+            "margin": money(net - self.cost),
+            "returns_rate": round(self.returned_units / self.units, 4) if self.units else 0.0,
+        }
 
 
 def summary(figures: Figures) -> dict:
-    revenue, orders, units = figures.revenue, figures.orders, figures.units
-    return {
-        "revenue": money(revenue),
-        "orders": orders,
-        "units": units,
-        "average_order_value": money(revenue / orders) if orders else money(Decimal(0)),
-        "returns_rate": round(figures.returned_units / units, 4) if units else 0.0,
+    orders = figures.orders
+    return figures.render() | {
+        "average_order_value": money(figures.revenue / orders) if orders else money(Decimal(0)),
     }
 
 
@@ -47,3 +66,64 @@ def week_of(day: date) -> date:
 
 def month_of(day: date) -> date:
     return day.replace(day=1)
+
+
+def period_of(day: date, granularity: str) -> date:
+    return {"day": lambda d: d, "week": week_of, "month": month_of}[granularity](day)
+
+
+def next_period(period: date, granularity: str) -> date:
+    if granularity == "day":
+        return period + timedelta(days=1)
+    if granularity == "week":
+        return period + timedelta(days=7)
+    return (period.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A stretch of a report read one way, in period order with the others.
+
+    `days`: the daily figures from `first` to `last`, summed per period. `whole`: the rollups
+    of the periods from `first` up to (not including) `last`. `less`: the rollup of the
+    period starting `first`, less the daily figures of the `outside` day ranges.
+    """
+
+    how: str
+    first: date
+    last: date
+    outside: tuple[tuple[date, date], ...] = ()
+
+
+def reading_plan(start: date, end: date, granularity: str) -> list[Part]:
+    """How to read start..end by period from the figures kept: whole periods from their
+    rollups; a part period from its own days or, when fewer, its whole period less the days
+    outside the range (a month to date is its month less nothing)."""
+    if granularity == "day":
+        return [Part("days", start, end)]
+    parts: list[Part] = []
+    period = period_of(start, granularity)
+    while period <= end:
+        following = next_period(period, granularity)
+        first, last = max(period, start), min(following - timedelta(days=1), end)
+        if (first, last) == (period, following - timedelta(days=1)):
+            if parts and parts[-1].how == "whole" and parts[-1].last == period:
+                parts[-1] = Part("whole", parts[-1].first, following)
+            else:
+                parts.append(Part("whole", period, following))
+        else:
+            outside = tuple(
+                (a, b)
+                for a, b in (
+                    (period, first - timedelta(days=1)),
+                    (last + timedelta(days=1), following - timedelta(days=1)),
+                )
+                if a <= b
+            )
+            outside_days = sum((b - a).days + 1 for a, b in outside)
+            if outside_days < (last - first).days + 1:
+                parts.append(Part("less", period, period, outside))
+            else:
+                parts.append(Part("days", first, last))
+        period = following
+    return parts

@@ -13,31 +13,38 @@ class PeriodQuery(Schema):
     to = fields.Date()
 
 
-class Figures(Schema):
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
-    revenue = Money()
+class SalesFigures(Schema):
     orders = fields.Int()
     units = fields.Int()
-    average_order_value = Money()
+    revenue = Money(metadata={"description": "Net of tax, before credit notes."})
+    returned_units = fields.Int()
+    net_revenue = Money(metadata={"description": "Revenue less what credit notes gave back."})
+    cost = Money(metadata={"description": "FIFO cost of the goods issued so far."})
+    margin = Money(metadata={"description": "Net revenue less cost."})
     returns_rate = fields.Float()
 
 
-class SummaryOut(Figures):
-    previous_period = fields.Nested(Figures)
+class PeriodFigures(SalesFigures):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    average_order_value = Money()
+
+
+class SummaryOut(PeriodFigures):
+    previous_period = fields.Nested(PeriodFigures)
 
 
 class SalesQuery(PeriodQuery):
     granularity = fields.Str(load_default="month", validate=validate.OneOf(GRANULARITIES))
     group_by = fields.Str(load_default="product", validate=validate.OneOf(GROUPS))
+    # A report is read whole more often than a list, so its pages are larger.
+    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Int(load_default=1000, validate=validate.Range(min=1, max=10_000))
 
 
-class SalesItem(Schema):
+class SalesItem(SalesFigures):
     period = fields.Date()
     key = fields.Str()
-    orders = fields.Int()
-    units = fields.Int()
-    revenue = Money()
 
 
 class SalesOut(Schema):
@@ -46,3 +53,6 @@ class SalesOut(Schema):
     granularity = fields.Str()
     group_by = fields.Str()
     items = fields.List(fields.Nested(SalesItem))
+    page = fields.Int()
+    per_page = fields.Int()
+    total = fields.Int()

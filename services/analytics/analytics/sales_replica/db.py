@@ -3,11 +3,24 @@ of the sales replica."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from dataclasses import asdict
+from functools import cache
+
+from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Connection
 
 from analytics.reports.domain import month_of, week_of
-from analytics.tables import history_sales, products, sales_daily, sales_lines, sales_orders
+from analytics.sales_replica.domain import ADJUSTMENTS, Adjustment
+from analytics.tables import (
+    FIGURES,
+    history_sales,
+    products,
+    sales_adjustments,
+    sales_daily,
+    sales_lines,
+    sales_orders,
+    sales_rollups,
+)
 from erp_shared.copies import advance_order, fill_in_order, upsert_unless_newer
 from erp_shared.db import dialect_insert
 
@@ -24,7 +37,8 @@ def record_status(conn: Connection, order_id: str, status: str, at) -> None:
 
 
 def order_for_figures(conn: Connection, order_id: str):
-    """The order as the daily figures need it, locked; and its lines."""
+    """The order as the daily figures need it, locked (None before order.placed or a
+    status event made it known); its lines; and what happened to its goods since."""
     order = conn.execute(
         select(
             sales_orders.c.order_id,
@@ -42,19 +56,19 @@ def order_for_figures(conn: Connection, order_id: str):
             sales_lines.c.order_id == order_id
         )
     ).all()
-    return order, lines
+    adjustments = conn.execute(
+        select(
+            sales_adjustments.c.sku,
+            *(sales_adjustments.c[name] for name in ADJUSTMENTS),
+        ).where(sales_adjustments.c.order_id == order_id)
+    ).all()
+    return order, lines, [Adjustment(**row._asdict()) for row in adjustments]
 
 
-def add_returned_units(conn: Connection, order_id: str, units: int, at) -> None:
-    """A return that overtook its order leaves a stub that order.placed fills in."""
-    statement = dialect_insert(conn)(sales_orders).values(
-        order_id=order_id, status="pending", status_changed_at=at, returned_units=units
-    )
+def adjust(conn: Connection, order_id: str, changes: list[Adjustment]) -> None:
     conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[sales_orders.c.order_id],
-            set_={"returned_units": sales_orders.c.returned_units + units},
-        )
+        _adding(dialect_insert(conn), sales_adjustments, ADJUSTMENTS),
+        [{"order_id": order_id, **asdict(change)} for change in changes],
     )
 
 
@@ -66,22 +80,31 @@ def mark_aggregated(conn: Connection, order_id: str, aggregated: bool) -> None:
     )
 
 
-def add_to_day(conn: Connection, row: dict) -> None:
-    """Add (or, with negative figures, take away) an order's share of a day's figures; the
-    day's week and month are filled in here."""
-    day = row["day"]
-    statement = dialect_insert(conn)(sales_daily).values(
-        **row, week=week_of(day), month=month_of(day)
+@cache
+def _adding(insert, table: Table, sums: tuple[str, ...]):
+    """An upsert that adds the given columns onto an existing row, built once per table so
+    the handlers pay only for executing it."""
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(table.primary_key),
+        set_={name: table.c[name] + statement.excluded[name] for name in sums},
     )
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[sales_daily.c.dimension, sales_daily.c.key, sales_daily.c.day],
-            set_={
-                name: sales_daily.c[name] + statement.excluded[name]
-                for name in ("orders", "units", "revenue")
-            },
-        )
-    )
+
+
+def add_figures(conn: Connection, shares: list[tuple]) -> None:
+    """Add (or, with negative figures, take away) (dimension, key, day, figures) shares to
+    their days' figures and to those of the days' weeks and months."""
+    days, periods = [], []
+    for dimension, key, day, figures in shares:
+        values = {name: figures.get(name, 0) for name in FIGURES}
+        week, month = week_of(day), month_of(day)
+        place = {"dimension": dimension, "key": key, **values}
+        days.append({"day": day, "week": week, "month": month, **place})
+        periods += [{"grain": "week", "period": week, **place}]
+        periods += [{"grain": "month", "period": month, **place}]
+    if days:
+        conn.execute(_adding(dialect_insert(conn), sales_daily, FIGURES), days)
+        conn.execute(_adding(dialect_insert(conn), sales_rollups, FIGURES), periods)
 
 
 def upsert_product(conn: Connection, values: dict) -> None:
@@ -92,19 +115,14 @@ def reassign_customer(conn: Connection, from_id: str, to_id: str) -> None:
     conn.execute(
         update(sales_orders).where(sales_orders.c.customer_id == from_id).values(customer_id=to_id)
     )
-    figures = ("dimension", "day", "orders", "units", "revenue")
     moved = conn.execute(
-        select(*(sales_daily.c[name] for name in figures)).where(
+        select(sales_daily.c.day, *(sales_daily.c[name] for name in FIGURES)).where(
             sales_daily.c.dimension == "customer", sales_daily.c.key == from_id
         )
     ).all()
-    for row in moved:
-        add_to_day(conn, row._asdict() | {"key": to_id})
-    conn.execute(
-        sales_daily.delete().where(
-            sales_daily.c.dimension == "customer", sales_daily.c.key == from_id
-        )
-    )
+    add_figures(conn, [("customer", to_id, row.day, row._asdict()) for row in moved])
+    for table in (sales_daily, sales_rollups):
+        conn.execute(table.delete().where(table.c.dimension == "customer", table.c.key == from_id))
 
 
 def add_history(conn: Connection, batch_id: str, lines: list[dict]) -> None:

@@ -21,7 +21,17 @@ def on_product_changed(uow: UnitOfWork, event: Event) -> None:
 
 
 def on_return_received(uow: UnitOfWork, event: Event) -> None:
-    service.record_return(uow, event.data["order_id"], event.data["lines"], event.occurred_at)
+    service.record_return(uow, event.data["order_id"], event.data["lines"])
+
+
+def on_invoice_issued(uow: UnitOfWork, event: Event) -> None:
+    """Credit notes lower revenue; an invoice bills what the order already counted."""
+    if event.data["kind"] == "credit_note":
+        service.record_credit_note(uow, event.data["order_id"], event.data.get("lines", []))
+
+
+def on_stock_issued(uow: UnitOfWork, event: Event) -> None:
+    service.record_cost(uow, event.data["order_id"], event.data["lines"])
 
 
 def on_customer_merged(uow: UnitOfWork, event: Event) -> None:
@@ -34,6 +44,8 @@ HANDLERS = {
     "product.updated": on_product_changed,
     "order.placed": on_order_placed,
     "return.received": on_return_received,
+    "invoice.issued": on_invoice_issued,
+    "stock.issued": on_stock_issued,
     **{
         f"order.{status}": on_order_status_changed
         for status in ("confirmed", "rejected", "cancelled", "shipped", "delivered")

@@ -4,13 +4,14 @@ sales figures in step with it. Each takes the caller's unit of work."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from analytics.reports.domain import COUNTED_STATUSES
-from analytics.sales_replica import db, history
+from analytics.sales_replica import db, domain, history
 from erp_shared import idempotency
+from erp_shared.money import money
 from erp_shared.uow import UnitOfWork
 
-DIMENSIONS = ("product", "customer", "channel")
 HISTORY_SCOPE = "analytics.history"
 
 
@@ -45,32 +46,59 @@ def record_order_status(uow: UnitOfWork, order_id: str, status: str, at: datetim
 def _settle_figures(uow: UnitOfWork, order_id: str) -> None:
     """An order is in the daily figures exactly while it counts and its lines are known, so
     its events may come in any order and a cancelled order leaves them again."""
-    order, lines = db.order_for_figures(uow.conn, order_id)
+    order, lines, adjustments = db.order_for_figures(uow.conn, order_id)
     counts = order.status in COUNTED_STATUSES and order.placed_at is not None and bool(lines)
     if counts == order.aggregated:
         return
-    sign = 1 if counts else -1
-    day = order.placed_at.date()
-    keys = {"customer": order.customer_id, "channel": order.channel}
-    for dimension in DIMENSIONS:
-        shares = (
-            [(line.sku, [line]) for line in lines]
-            if dimension == "product"
-            else [(keys[dimension], lines)]
-        )
-        for key, share in shares:
-            db.add_to_day(
-                uow.conn,
-                {
-                    "dimension": dimension,
-                    "key": key,
-                    "day": day,
-                    "orders": sign,
-                    "units": sign * sum(line.quantity for line in share),
-                    "revenue": sign * sum(line.quantity * line.unit_price for line in share),
-                },
-            )
+    shares = domain.order_shares(order, lines, adjustments, 1 if counts else -1)
+    db.add_figures(uow.conn, [(d, k, order.placed_at.date(), f) for d, k, f in shares])
     db.mark_aggregated(uow.conn, order_id, counts)
+
+
+def _adjust(uow: UnitOfWork, order_id: str, changes: list[domain.Adjustment]) -> None:
+    """Keep what happened to the goods with the order; if the order is already in the
+    figures, its day's rows take the change now, otherwise when it comes to count."""
+    db.adjust(uow.conn, order_id, changes)
+    order, lines, _ = db.order_for_figures(uow.conn, order_id)
+    if order is None or not order.aggregated:
+        return
+    sold = {line.sku for line in lines}
+    day = order.placed_at.date()
+    db.add_figures(
+        uow.conn,
+        [
+            (dimension, key, day, figures)
+            for change in changes
+            if change.sku in sold
+            for dimension, key, figures in domain.adjustment_shares(order, change)
+        ],
+    )
+
+
+def record_return(uow: UnitOfWork, order_id: str, lines: list[dict]) -> None:
+    """Goods came back: they count against the order's units in the returns rate."""
+    changes = [domain.Adjustment(line["sku"], returned_units=line["quantity"]) for line in lines]
+    _adjust(uow, order_id, changes)
+
+
+def record_credit_note(uow: UnitOfWork, order_id: str, lines: list[dict]) -> None:
+    """Revenue given back, net of tax, so reports can show revenue net of credit."""
+    changes = [
+        domain.Adjustment(
+            line["sku"], credited=money(line["quantity"] * Decimal(line["unit_price"]))
+        )
+        for line in lines
+    ]
+    _adjust(uow, order_id, changes)
+
+
+def record_cost(uow: UnitOfWork, order_id: str, lines: list[dict]) -> None:
+    """The FIFO cost of the goods that left for the order: what its margin is taken from."""
+    _adjust(
+        uow,
+        order_id,
+        [domain.Adjustment(line["sku"], cost=Decimal(line["cost"])) for line in lines],
+    )
 
 
 def load_history(uow: UnitOfWork, batch_id: str, lines: list[dict]) -> dict:
@@ -80,27 +108,17 @@ def load_history(uow: UnitOfWork, batch_id: str, lines: list[dict]) -> dict:
     if replay is not None:
         return {"batch_id": batch_id, "lines": int(replay.result), "replayed": True}
     db.add_history(uow.conn, batch_id, good)
-    for line in good:
-        day = line["day"]
-        for dimension, key in (("product", line["sku"]), ("channel", "history")):
-            db.add_to_day(
-                uow.conn,
-                {
-                    "dimension": dimension,
-                    "key": key,
-                    "day": day,
-                    "orders": 1,
-                    "units": line["quantity"],
-                    "revenue": line["revenue"],
-                },
-            )
+    db.add_figures(
+        uow.conn,
+        [
+            (dimension, key, line["day"], {"orders": 1, **figures})
+            for line in good
+            for figures in ({"units": line["quantity"], "revenue": line["revenue"]},)
+            for dimension, key in (("product", line["sku"]), ("channel", "history"))
+        ],
+    )
     idempotency.remember(uow.conn, HISTORY_SCOPE, batch_id, str(len(good)))
     return {"batch_id": batch_id, "lines": len(good), "replayed": False}
-
-
-def record_return(uow: UnitOfWork, order_id: str, lines: list[dict], at: datetime) -> None:
-    """Goods came back: they count against the order's units in the returns rate."""
-    db.add_returned_units(uow.conn, order_id, sum(line["quantity"] for line in lines), at)
 
 
 def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:

@@ -1,5 +1,6 @@
 """The sales report equals a plain computation over the same generated orders, whatever order
-their events arrive in, with cancellations and rejections."""
+their events arrive in, with cancellations, rejections, returns, credit notes and the cost of
+the goods issued."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ import pytest
 
 from analytics.handlers import HANDLERS
 from analytics.reports.domain import month_of, week_of
-from analytics.tables import customer_segments, products, sales_daily, sales_lines, sales_orders
+from analytics.tables import (
+    customer_segments,
+    products,
+    sales_adjustments,
+    sales_daily,
+    sales_lines,
+    sales_orders,
+    sales_rollups,
+)
 from erp_shared.bus import Consumer
 from erp_shared.events import parse_event
 from erp_shared.idempotency import idempotency_keys
@@ -61,6 +70,20 @@ def generated_orders(rng: random.Random, count: int) -> list[dict]:
     return orders
 
 
+def aftermath(rng: random.Random, orders: list[dict]) -> None:
+    """Shipped orders' goods left at a cost; some came back for a refund of one unit."""
+    for order in orders:
+        if order["statuses"][-1:] != ["shipped"]:
+            continue
+        order["costs"] = {
+            line["sku"]: Decimal(rng.randint(100, 900)) / 100 * line["quantity"]
+            for line in order["lines"]
+        }
+        if rng.random() < 0.4:
+            line = order["lines"][0]
+            order["returned"] = {"sku": line["sku"], "unit_price": line["unit_price"]}
+
+
 def events_of(order: dict) -> list[tuple[str, dict, datetime]]:
     subtotal = sum(Decimal(line["unit_price"]) * line["quantity"] for line in order["lines"])
     placed = {
@@ -82,16 +105,45 @@ def events_of(order: dict) -> list[tuple[str, dict, datetime]]:
                 {"sku": line["sku"], "quantity": line["quantity"]} for line in order["lines"]
             ]
         happened.append((f"order.{status}", data, at + timedelta(minutes=step)))
+    later = at + timedelta(days=2)
+    if "costs" in order:
+        costs = [
+            {"sku": sku, "quantity": 1, "cost": str(cost)} for sku, cost in order["costs"].items()
+        ]
+        happened.append(("stock.issued", {"order_id": order["order_id"], "lines": costs}, later))
+    if "returned" in order:
+        sku, price = order["returned"]["sku"], order["returned"]["unit_price"]
+        back = {
+            "return_id": f"r-{order['order_id']}",
+            "order_id": order["order_id"],
+            "resolution": "refund",
+            "lines": [{"sku": sku, "quantity": 1, "condition": "resellable"}],
+        }
+        credit = {
+            "invoice_id": f"cn-{order['order_id']}",
+            "number": f"CN-{order['order_id']}",
+            "kind": "credit_note",
+            "order_id": order["order_id"],
+            "customer_id": order["customer_id"],
+            "total": price,
+            "subtotal": price,
+            "currency": "EUR",
+            "lines": [{"sku": sku, "quantity": 1, "unit_price": price}],
+        }
+        happened += [("return.received", back, later), ("invoice.issued", credit, later)]
     return happened
 
 
-def expected(orders, granularity, group_by):
+def expected(orders, start, end, granularity, group_by):
     period_of = {"day": lambda d: d, "week": week_of, "month": month_of}[granularity]
-    figures = defaultdict(lambda: [set(), 0, Decimal(0)])
+    figures = defaultdict(lambda: [set(), 0, Decimal(0), 0, Decimal(0), Decimal(0)])
     for order in orders:
-        if order["statuses"][-1:] not in (["confirmed"], ["shipped"]):
+        placed = order["placed_at"].date()
+        if order["statuses"][-1:] not in (["confirmed"], ["shipped"]) or not (
+            start <= placed <= end
+        ):
             continue
-        period = period_of(order["placed_at"].date())
+        returned = order.get("returned", {})
         for line in order["lines"]:
             if group_by == "product":
                 key = line["sku"]
@@ -99,13 +151,17 @@ def expected(orders, granularity, group_by):
                 key = SKUS[line["sku"]] or "uncategorised"
             else:
                 key = order[{"customer": "customer_id", "channel": "channel"}[group_by]]
-            cell = figures[(period.isoformat(), key)]
+            cell = figures[(period_of(placed).isoformat(), key)]
             order_key = (
                 (order["order_id"], line["sku"]) if group_by == "category" else order["order_id"]
             )
             cell[0].add(order_key)
             cell[1] += line["quantity"]
             cell[2] += Decimal(line["unit_price"]) * line["quantity"]
+            if returned.get("sku") == line["sku"]:
+                cell[3] += 1
+                cell[4] += Decimal(line["unit_price"])
+            cell[5] += order.get("costs", {}).get(line["sku"], Decimal(0))
     return [
         {
             "period": period,
@@ -113,8 +169,15 @@ def expected(orders, granularity, group_by):
             "orders": len(ids),
             "units": units,
             "revenue": f"{revenue:.2f}",
+            "returned_units": returned,
+            "net_revenue": f"{revenue - credited:.2f}",
+            "cost": f"{cost:.2f}",
+            "margin": f"{revenue - credited - cost:.2f}",
+            "returns_rate": round(returned / units, 4),
         }
-        for (period, key), (ids, units, revenue) in sorted(figures.items())
+        for (period, key), (ids, units, revenue, returned, credited, cost) in sorted(
+            figures.items()
+        )
     ]
 
 
@@ -133,24 +196,42 @@ def test_sales_by_every_period_and_key_match_a_plain_computation(app):
             },
         )
     orders = generated_orders(rng, 80)
+    aftermath(rng, orders)
     events = [event for order in orders for event in events_of(order)]
     rng.shuffle(events)  # no global order: a status may come before its order.placed
     for event_type, data, at in events:
-        deliver(app, event_type, data, "orders", occurred_at=at)
+        producer = "inventory" if event_type == "stock.issued" else "orders"
+        deliver(app, event_type, data, producer, occurred_at=at)
 
     client = app.test_client()
-    for granularity in ("day", "week", "month"):
-        for group_by in ("product", "customer", "channel", "category"):
-            answer = client.get(
-                f"/api/v1/analytics/sales?from=2026-06-01&to=2026-09-30"
-                f"&granularity={granularity}&group_by={group_by}",
-                headers=bearer(),
-            )
-            assert answer.status_code == 200, answer.json
-            assert answer.json["items"] == expected(orders, granularity, group_by), (
-                granularity,
-                group_by,
-            )
+    # Whole months and weeks come from the rollups, the part periods at either end from days.
+    for start, end in (
+        (date(2026, 6, 1), date(2026, 9, 30)),
+        (date(2026, 6, 10), date(2026, 8, 19)),
+    ):
+        for granularity in ("day", "week", "month"):
+            for group_by in ("product", "customer", "channel", "category"):
+                answer = client.get(
+                    f"/api/v1/analytics/sales?from={start}&to={end}"
+                    f"&granularity={granularity}&group_by={group_by}",
+                    headers=bearer(),
+                )
+                assert answer.status_code == 200, answer.json
+                want = expected(orders, start, end, granularity, group_by)
+                assert answer.json["items"] == want, (start, granularity, group_by)
+                assert answer.json["total"] == len(want)
+        second_page = client.get(
+            f"/api/v1/analytics/sales?from={start}&to={end}&granularity=day&page=2&per_page=7",
+            headers=bearer(),
+        )
+        assert second_page.json["items"] == expected(orders, start, end, "day", "product")[7:14]
+        summary = client.get(f"/api/v1/analytics/summary?from={start}&to={end}", headers=bearer())
+        by_channel = expected(orders, start, end, "day", "channel")
+        for figure in ("orders", "units", "returned_units"):
+            assert summary.json[figure] == sum(row[figure] for row in by_channel)
+        for figure in ("revenue", "net_revenue", "cost", "margin"):
+            total = sum(Decimal(row[figure]) for row in by_channel)
+            assert Decimal(summary.json[figure]) == total, figure
 
 
 def report(client) -> dict:
@@ -167,17 +248,8 @@ def report(client) -> dict:
 def test_dropping_the_read_models_and_replaying_the_events_rebuilds_identical_reports(app):
     rng = random.Random(7)
     orders = generated_orders(rng, 40)
+    aftermath(rng, orders)
     events = [event for order in orders for event in events_of(order)]
-    returned = [o for o in orders if o["statuses"][-1:] == ["shipped"]][:3]
-    for order in returned:
-        line = order["lines"][0]
-        data = {
-            "return_id": f"r-{order['order_id']}",
-            "order_id": order["order_id"],
-            "resolution": "refund",
-            "lines": [{"sku": line["sku"], "quantity": 1, "condition": "resellable"}],
-        }
-        events.append(("return.received", data, order["placed_at"] + timedelta(days=3)))
     for sku, category in SKUS.items():
         events.append(
             (
@@ -199,7 +271,15 @@ def test_dropping_the_read_models_and_replaying_the_events_rebuilds_identical_re
     assert before["from=2026-06-01&to=2026-09-30"]["returns_rate"] > 0
 
     with app.extensions["erp_engine"].begin() as conn:
-        for table in (sales_daily, sales_lines, sales_orders, products, customer_segments):
+        for table in (
+            sales_daily,
+            sales_rollups,
+            sales_adjustments,
+            sales_lines,
+            sales_orders,
+            products,
+            customer_segments,
+        ):
             conn.execute(table.delete())
         conn.execute(idempotency_keys.delete())
     rng.shuffle(envelopes)  # and in another order than the first time

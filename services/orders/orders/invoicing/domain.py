@@ -69,6 +69,11 @@ class Invoice(TaxedLines):
                     "customer_id": invoice.customer_id,
                     "total": invoice.total,
                     "currency": invoice.currency,
+                    "subtotal": invoice.subtotal,
+                    "lines": [
+                        {"sku": line.sku, "quantity": line.quantity, "unit_price": line.unit_price}
+                        for line in invoice.lines
+                    ],
                 },
             )
         )
