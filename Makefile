@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared shared/testing gateway $(wildcard services/*)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: up down logs status test test-unit test-integration test-e2e lint bench clean
+.PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval clean
 
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -48,6 +48,12 @@ bench: $(VENV)/.installed
 	$(PY) bench/order_import.py
 	$(PY) bench/customer_search.py
 	$(PY) bench/analytics_reports.py
+	$(PY) bench/forecast_catalogue.py
+
+# Forecast accuracy on real public sales series (held-out backtests through the HTTP API).
+forecast-eval: $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-eval.txt
+	$(PY) bench/forecast_eval.py
 
 clean: down
 	rm -rf var

@@ -73,6 +73,21 @@ class Chore:
                 log.exception("chore %s failed; trying again in %.0fs", self.name, self.every)
 
 
+@dataclass(frozen=True)
+class Job(Chore):
+    """A chore that works in steps others should see as they commit (a long job's progress):
+    it gets the engine and opens a unit of work per step."""
+
+    run: Callable[[Engine, Settings], object]
+
+    def loop(self, engine: Engine, settings: Settings, stop: threading.Event) -> None:
+        while not stop.wait(self.every):
+            try:
+                self.run(engine, settings)
+            except Exception:
+                log.exception("job %s failed; trying again in %.0fs", self.name, self.every)
+
+
 def forget_old_keys(uow: UnitOfWork, settings: Settings) -> None:
     """A client's Idempotency-Key is honoured for 24 hours; a consumed event's id is kept a
     week, far longer than the broker ever redelivers. Import references are kept for good."""

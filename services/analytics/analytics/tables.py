@@ -3,7 +3,19 @@ history. Queries live in db.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
 
 from erp_shared.db import Money, UtcDateTime
 from erp_shared.idempotency import idempotency_metadata
@@ -150,4 +162,36 @@ Index(
     "ix_competitor_category",
     competitor_observations.c.category,
     competitor_observations.c.observed_at,
+)
+
+# A forecast of every SKU, worked through by the worker in chunks: `next_sku` is where the
+# next chunk starts (claimed by compare-and-set, so two workers never take the same one).
+forecast_runs = Table(
+    "forecast_runs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("granularity", String(5), nullable=False),
+    Column("horizon", Integer, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("done", Integer, nullable=False, default=0),
+    Column("next_sku", String(64), nullable=False, default=""),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("requested_by", String(80)),
+    Column("started_at", UtcDateTime),
+    Column("finished_at", UtcDateTime),
+)
+Index("ix_forecast_runs_status", forecast_runs.c.status, forecast_runs.c.requested_at)
+
+forecast_results = Table(
+    "forecast_results",
+    metadata,
+    Column("run_id", String(36), ForeignKey("forecast_runs.id"), primary_key=True),
+    Column("sku", String(64), primary_key=True),
+    Column("method", String(20), nullable=False),
+    Column("mase", Float),
+    Column("smape", Float),
+    Column("baseline_mase", Float),
+    # [[period, forecast, lower, upper], ...]
+    Column("points", JSON, nullable=False),
 )

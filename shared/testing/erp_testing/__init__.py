@@ -11,6 +11,7 @@ import os
 import threading
 import time
 import uuid
+from datetime import UTC, date, datetime
 
 import jwt
 import pika
@@ -113,6 +114,17 @@ def settings_for(
             **overrides,
         }
     )
+
+
+def months_back(count: int) -> list[date]:
+    """The 15th of each of the last `count` whole months, oldest first: a monthly history
+    that ends just before the month now running."""
+    today = datetime.now(UTC).date()
+    year, month, months = today.year, today.month, []
+    for _ in range(count):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        months.append(date(year, month, 15))
+    return list(reversed(months))
 
 
 def bearer(roles=("admin",), subject: str = "tester") -> dict:

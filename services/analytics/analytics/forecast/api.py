@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from analytics.forecast import service
+from analytics.forecast import catalogue, service
 from analytics.reports.domain import GRANULARITIES
-from erp_shared.web import reading
+from erp_shared.schemas import PageQuery, page_of
+from erp_shared.web import listed, reading, unit_of_work
 
 blp = Blueprint("forecast", __name__, url_prefix="/api/v1/analytics", description="Forecasts")
 
@@ -50,3 +51,57 @@ def forecast(query):
     chosen method's backtest MASE and sMAPE beside the seasonal naive's MASE."""
     with reading() as uow:
         return service.forecast_demand(uow, query)
+
+
+class RunIn(Schema):
+    granularity = fields.Str(load_default="month", validate=validate.OneOf(GRANULARITIES))
+    horizon = fields.Int(load_default=6, validate=validate.Range(min=1, max=365))
+
+
+class RunOut(Schema):
+    id = fields.Str()
+    granularity = fields.Str()
+    horizon = fields.Int()
+    status = fields.Str(metadata={"description": "queued, running or done"})
+    total = fields.Int(metadata={"description": "SKUs to forecast"})
+    done = fields.Int(metadata={"description": "SKUs forecast so far"})
+    requested_at = fields.AwareDateTime()
+    requested_by = fields.Str(allow_none=True)
+    started_at = fields.AwareDateTime(allow_none=True)
+    finished_at = fields.AwareDateTime(allow_none=True)
+
+
+class RunResultOut(Schema):
+    sku = fields.Str()
+    method = fields.Str()
+    points = fields.List(fields.Nested(PointOut))
+    backtest = fields.Nested(BacktestOut)
+
+
+@blp.route("/forecast/runs", methods=["POST"])
+@blp.arguments(RunIn)
+@blp.response(202, RunOut)
+def request_run(data):
+    """Forecast every SKU sold, in the background: the answer is the queued run, whose
+    progress (done of total) its own URL gives while the analytics worker works on it."""
+    with unit_of_work() as uow:
+        run = catalogue.request_run(uow, data["granularity"], data["horizon"])
+    return run, 202, {"Location": f"/api/v1/analytics/forecast/runs/{run['id']}"}
+
+
+@blp.route("/forecast/runs/<run_id>", methods=["GET"])
+@blp.response(200, RunOut)
+def run_status(run_id):
+    with reading() as uow:
+        return catalogue.run_status(uow, run_id)
+
+
+@blp.route("/forecast/runs/<run_id>/items", methods=["GET"])
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, page_of(RunResultOut))
+def run_results(query, run_id):
+    """The SKUs forecast so far, by SKU."""
+    with reading() as uow:
+        return listed(
+            query, lambda offset, limit: catalogue.run_results(uow, run_id, offset, limit)
+        )

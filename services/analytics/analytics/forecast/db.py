@@ -3,10 +3,16 @@ history imports), for a SKU, a category or everything."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from analytics.tables import products, sales_daily
+from analytics.tables import (
+    forecast_results,
+    forecast_runs,
+    products,
+    sales_daily,
+    sales_rollups,
+)
 
 
 def known_sku(conn: Connection, sku: str) -> bool:
@@ -28,3 +34,100 @@ def daily_units(conn: Connection, sku: str | None, category: str | None) -> list
             sales_daily.c.key.in_(select(products.c.sku).where(products.c.category == category))
         )
     return conn.execute(query.group_by(sales_daily.c.day).order_by(sales_daily.c.day)).all()
+
+
+def skus_sold(conn: Connection) -> int:
+    query = select(func.count(sales_daily.c.key.distinct())).where(
+        sales_daily.c.dimension == "product"
+    )
+    return conn.execute(query).scalar_one()
+
+
+def units_by_period(conn: Connection, granularity: str, first_sku: str, last_sku: str):
+    """(sku, period, units) of the SKUs from first_sku to last_sku: whole weeks and months
+    from the rollups (a running period is left out by the caller), days from the days."""
+    if granularity == "day":
+        table, period, where = sales_daily, sales_daily.c.day, ()
+    else:
+        table, period = sales_rollups, sales_rollups.c.period
+        where = (sales_rollups.c.grain == granularity,)
+    query = select(table.c.key, period, table.c.units).where(
+        table.c.dimension == "product",
+        table.c.key >= first_sku,
+        table.c.key <= last_sku,
+        *where,
+    )
+    return conn.execute(query.order_by(table.c.key, period)).all()
+
+
+def skus_after(conn: Connection, after: str, count: int) -> list[str]:
+    query = (
+        select(sales_daily.c.key)
+        .distinct()
+        .where(sales_daily.c.dimension == "product", sales_daily.c.key > after)
+        .order_by(sales_daily.c.key)
+        .limit(count)
+    )
+    return list(conn.execute(query).scalars())
+
+
+def add_run(conn: Connection, run: dict) -> None:
+    conn.execute(forecast_runs.insert().values(**run))
+
+
+def run_of(conn: Connection, run_id: str):
+    return conn.execute(select(forecast_runs).where(forecast_runs.c.id == run_id)).first()
+
+
+def oldest_unfinished_run(conn: Connection):
+    query = (
+        select(forecast_runs)
+        .where(forecast_runs.c.status.in_(("queued", "running")))
+        .order_by(forecast_runs.c.requested_at)
+        .limit(1)
+    )
+    return conn.execute(query).first()
+
+
+def claim_chunk(conn: Connection, run_id: str, after: str, through: str, at) -> bool:
+    """Move the run's cursor past a chunk, unless another worker moved it first."""
+    moved = conn.execute(
+        update(forecast_runs)
+        .where(forecast_runs.c.id == run_id, forecast_runs.c.next_sku == after)
+        .values(
+            next_sku=through,
+            status="running",
+            started_at=func.coalesce(forecast_runs.c.started_at, at),
+        )
+    )
+    return moved.rowcount == 1
+
+
+def save_results(conn: Connection, run_id: str, results: list[dict]) -> None:
+    conn.execute(forecast_results.insert(), [{"run_id": run_id, **r} for r in results])
+    conn.execute(
+        update(forecast_runs)
+        .where(forecast_runs.c.id == run_id)
+        .values(done=forecast_runs.c.done + len(results))
+    )
+
+
+def finish_run(conn: Connection, run_id: str, at) -> None:
+    conn.execute(
+        update(forecast_runs)
+        .where(forecast_runs.c.id == run_id, forecast_runs.c.done >= forecast_runs.c.total)
+        .values(status="done", finished_at=at)
+    )
+
+
+def results_page(conn: Connection, run_id: str, offset: int, limit: int) -> tuple[list, int]:
+    where = forecast_results.c.run_id == run_id
+    total = conn.execute(select(func.count()).where(where)).scalar_one()
+    rows = conn.execute(
+        select(forecast_results)
+        .where(where)
+        .order_by(forecast_results.c.sku)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return rows, total

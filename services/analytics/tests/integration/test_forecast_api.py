@@ -4,26 +4,14 @@ the refusals."""
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from analytics.reports.domain import month_of
-from erp_testing import bearer, service_app
+from erp_testing import bearer, months_back, service_app
 
 pytestmark = pytest.mark.integration
-
-
-def months_back(count: int) -> list[date]:
-    current = month_of(datetime.now(UTC).date())
-    months = []
-    year, month = current.year, current.month
-    for _ in range(count):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        months.append(date(year, month, 15))
-    return list(reversed(months))
 
 
 @pytest.fixture

@@ -48,8 +48,20 @@ def test_seasonal_trending_series_beat_seasonal_naive_and_intervals_cover_95_per
         [10] * 20 + [60] * 20,
         [3, -2, 5, 4, -1, 6, 2, 3, 5, 4, 6, 7, 5, 3],
         [0] * 10,
+        [],
+        [4, 5, 6, 5, 4, 6],
+        [4, 5, 6, 5, 4, 6, 7],
     ],
-    ids=["three points", "intermittent", "level shift", "negative values", "all zeros"],
+    ids=[
+        "three points",
+        "intermittent",
+        "level shift",
+        "negative values",
+        "all zeros",
+        "no history",
+        "six points",
+        "seven points",
+    ],
 )
 def test_awkward_series_still_answer(series):
     answer = forecast(series, "month", 6)
