@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from erp_shared.config import APPS, WORKER_BASE_PORT, app_port, worker_port
+from gateway.keys import new_key_file
 
 READY_TIMEOUT = float(os.environ.get("ERP_READY_TIMEOUT", "90"))
 
@@ -45,14 +46,16 @@ def base_environment() -> dict[str, str]:
     env = dict(os.environ)
     env["ERP_VAR_DIR"] = str(root)
     env.setdefault("ERP_ENV", "development")
-    env["ERP_JWT_SECRET"] = _secret(
-        root / "jwt-secret", "ERP_JWT_SECRET", lambda: secrets.token_hex(32)
-    )
+    keys = root / "keys"
+    if "ERP_JWT_KEYS_DIR" not in env and not any(keys.glob("*.pem")):
+        new_key_file(keys)
+    env.setdefault("ERP_JWT_KEYS_DIR", str(keys))
     env["ERP_ADMIN_PASSWORD"] = _secret(
         root / "admin-password", "ERP_ADMIN_PASSWORD", lambda: secrets.token_urlsafe(12)
     )
     for name in APPS:
         env[f"{name.upper()}_PORT"] = str(app_port(name))
+    env.setdefault("ERP_JWKS_URL", f"http://127.0.0.1:{app_port('gateway')}/.well-known/jwks.json")
     return env
 
 

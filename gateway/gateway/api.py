@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, current_app, g
+from flask import Response, current_app, g, jsonify
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, reading, settings
+from erp_shared.schemas import PageQuery, page_of
+from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, listed, reading, settings
 from gateway import identity, openapi, service
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity")
@@ -42,6 +43,7 @@ class UserOut(Schema):
     username = fields.Str()
     roles = fields.List(fields.Str())
     customer_id = fields.Str(allow_none=True)
+    active = fields.Bool()
     created_at = fields.AwareDateTime()
 
 
@@ -54,7 +56,13 @@ def _upstreams():
 @blp.response(200, TokenOut)
 def issue_token(credentials):
     with reading() as uow:
-        return service.sign_in(uow, settings(), credentials["username"], credentials["password"])
+        return service.sign_in(
+            uow,
+            settings(),
+            current_app.extensions["erp_signing_keys"],
+            credentials["username"],
+            credentials["password"],
+        )
 
 
 @blp.route("/users", methods=["POST"])
@@ -67,6 +75,15 @@ def add_user(data):
     )
 
 
+@blp.route("/users", methods=["GET"])
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, page_of(UserOut))
+def list_users(query):
+    """Every user, by username (admin only)."""
+    with reading() as uow:
+        return listed(query, lambda offset, limit: service.list_users(uow, offset, limit))
+
+
 @routes.route("/health", methods=["GET"])
 def health():
     services = _upstreams().readiness()
@@ -74,6 +91,14 @@ def health():
     return {"status": "ok" if healthy else "degraded", "services": services}, (
         200 if healthy else 503
     )
+
+
+@routes.route("/.well-known/jwks.json", methods=["GET"])
+def public_keys():
+    """The public keys services verify tokens with (RFC 7517)."""
+    response = jsonify(current_app.extensions["erp_signing_keys"].jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @routes.route("/api/v1/openapi.json", methods=["GET"])

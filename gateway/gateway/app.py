@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from erp_shared.config import Settings
 from erp_shared.web import create_service_app
-from gateway import routing, service
+from gateway import keys, routing, service
 from gateway.api import blp, routes
 
 PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs")
@@ -15,6 +15,7 @@ def create_app(settings: Settings | None = None):
     admin_password = settings.admin_password
     if not admin_password and not settings.is_development:
         raise RuntimeError("ERP_ADMIN_PASSWORD must be set outside development mode")
+    signing = keys.signing_keys(settings)
     app = create_service_app(
         "gateway",
         title="Gateway",
@@ -22,7 +23,9 @@ def create_app(settings: Settings | None = None):
         settings=settings,
         public_paths=PUBLIC_PATHS,
         uses_broker=False,
+        verifier=keys.verifier(signing, settings),
     )
+    app.extensions["erp_signing_keys"] = signing
     app.register_blueprint(routes)
     app.extensions["erp_upstreams"] = routing.Upstreams(
         settings.service_urls, settings.upstream_timeout

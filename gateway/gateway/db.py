@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import insert_unique
@@ -32,3 +32,14 @@ def add_user(conn: Connection, user: User) -> None:
         users.insert().values({name: getattr(user, name) for name in _COLUMNS}),
         Conflict(f"User {user.username} already exists.", {"username": ["Already taken."]}),
     )
+
+
+def page_of_users(conn: Connection, offset: int, limit: int) -> tuple[list[User], int]:
+    total = conn.execute(select(func.count()).select_from(users)).scalar_one()
+    rows = conn.execute(
+        select(*(users.c[name] for name in _COLUMNS))
+        .order_by(users.c.username)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [User(**row._asdict()) for row in rows], total

@@ -1,7 +1,7 @@
 """Who may call: password hashing and the tokens the gateway signs.
 
-Argon2id hashes (argon2-cffi's defaults) and HS256 tokens with a fixed algorithm, issuer and
-expiry; the services verify the same token with the shared secret.
+Argon2id hashes (argon2-cffi's defaults) and EdDSA tokens with a key id, issuer and expiry,
+signed with the gateway's private key (gateway.keys); services verify with the public key.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from erp_shared.config import Settings
+from gateway.keys import SigningKeys
 
 ROLES = ("admin", "sales", "warehouse", "support", "analyst", "customer")
 TOKEN_TTL_SECONDS = 3600
@@ -48,7 +48,9 @@ def password_matches(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def issue_token(settings: Settings, user: User, ttl: int = TOKEN_TTL_SECONDS) -> dict:
+def issue_token(
+    settings: Settings, keys: SigningKeys, user: User, ttl: int = TOKEN_TTL_SECONDS
+) -> dict:
     now = int(time.time())
     claims = {
         "sub": user.username,
@@ -60,5 +62,5 @@ def issue_token(settings: Settings, user: User, ttl: int = TOKEN_TTL_SECONDS) ->
         "exp": now + ttl,
         "jti": uuid.uuid4().hex,
     }
-    token = jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
+    token = keys.sign(claims)
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}

@@ -75,7 +75,7 @@ class Upstreams:
         self.session.mount("https://", adapter)
         # Sized for every request thread of the process probing all services at once.
         self._health_pool = ThreadPoolExecutor(
-            max_workers=len(urls) * ServerSettings.from_env().threads
+            max_workers=max(1, len(urls)) * ServerSettings.from_env().threads
         )
 
     def forward(self, path: str) -> Response:

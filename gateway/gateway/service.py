@@ -15,15 +15,18 @@ from erp_shared.errors import Conflict, Forbidden, Unauthenticated, Unknown
 from erp_shared.uow import UnitOfWork
 from gateway import db, identity
 from gateway.identity import User
+from gateway.keys import SigningKeys
 
 
-def sign_in(uow: UnitOfWork, settings: Settings, username: str, password: str) -> dict:
+def sign_in(
+    uow: UnitOfWork, settings: Settings, keys: SigningKeys, username: str, password: str
+) -> dict:
     user = db.user_by_name(uow.conn, username)
     if not identity.password_matches(user.password_hash if user else None, password) or (
         user is not None and not user.active
     ):
         raise Unauthenticated("Unknown user or wrong password.")
-    return identity.issue_token(settings, user)
+    return identity.issue_token(settings, keys, user)
 
 
 def add_user(uow: UnitOfWork, principal: dict, data: dict) -> User:
@@ -44,6 +47,10 @@ def _new_user(uow: UnitOfWork, data: dict) -> User:
     )
     db.add_user(uow.conn, user)
     return user
+
+
+def list_users(uow: UnitOfWork, offset: int, limit: int) -> tuple[list[User], int]:
+    return db.page_of_users(uow.conn, offset, limit)
 
 
 def get_user(uow: UnitOfWork, user_id: str) -> User:

@@ -11,7 +11,7 @@ from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
 from erp_shared.config import service_urls
-from erp_testing import TEST_SECRET, bearer, service_app, settings_for
+from erp_testing import bearer, service_app, settings_for
 from gateway.app import create_app
 
 pytestmark = pytest.mark.integration
@@ -59,9 +59,11 @@ def test_the_admin_from_the_environment_can_sign_in(client):
     answer = sign_in(client)
     assert answer.status_code == 200
     assert answer.json["token_type"] == "Bearer"
-    claims = jwt.decode(
-        answer.json["access_token"], TEST_SECRET, algorithms=["HS256"], issuer="erp-gateway"
-    )
+    token = answer.json["access_token"]
+    keys = jwt.PyJWKSet.from_dict(client.get("/.well-known/jwks.json").json)
+    kid = jwt.get_unverified_header(token)["kid"]
+    public = next(key for key in keys.keys if key.key_id == kid)
+    claims = jwt.decode(token, public.key, algorithms=["EdDSA"], issuer="erp-gateway")
     assert claims["sub"] == "admin" and claims["roles"] == ["admin"]
     assert claims["exp"] - claims["iat"] == answer.json["expires_in"]
 

@@ -1,35 +1,120 @@
-"""Bearer-token verification: the gateway signs, every service checks for itself."""
+"""Bearer tokens: the gateway signs them, every service checks them for itself.
+
+The gateway signs with a private Ed25519 key (EdDSA) and names it in the token's `kid`;
+everyone else verifies with public keys only, fetched from the gateway's JWKS (or a mounted
+file) and cached. So no service can mint a token, and keys rotate without downtime: a new
+key is published first, signed with later, and the old one dropped once its tokens expired.
+Only EdDSA is accepted: `alg: none` and an HS256 token made with a public key are refused
+before any key is looked at.
+"""
 
 from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import jwt
 
 from erp_shared.config import Settings
+
+ALGORITHM = "EdDSA"
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "roles"]
+# A key id not in the cached set triggers at most one refetch per this many seconds, so a
+# stream of made-up key ids cannot turn into a stream of JWKS requests.
+REFETCH_COOLDOWN = 30.0
 
 
 class InvalidToken(Exception):
     pass
 
 
-def require_secret(settings: Settings) -> str:
-    if not settings.jwt_secret:
+class KeysUnavailable(Exception):
+    """The public keys could not be fetched: nobody can be verified until they can."""
+
+
+class Verifier:
+    """Checks a token's algorithm, key, signature, issuer and expiry."""
+
+    def __init__(self, find_key: Callable[[str], object], issuer: str):
+        self.find_key = find_key
+        self.issuer = issuer
+
+    def verify(self, token: str) -> dict:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+        if header.get("alg") != ALGORITHM:
+            raise InvalidToken(f"tokens are signed with {ALGORITHM}")
+        if not isinstance(header.get("kid"), str):
+            raise InvalidToken("the token names no key")
+        key = self.find_key(header["kid"])
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                issuer=self.issuer,
+                options={"require": REQUIRED_CLAIMS},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+
+
+def mounted_keys(path: Path) -> Callable[[str], object]:
+    """Public keys by key id from a mounted JWKS file, read again (at most every
+    REFETCH_COOLDOWN seconds) when a token names a key not seen yet: a rotated secret."""
+    state = {"keys": {}, "read_at": -math.inf}
+
+    def find(kid: str):
+        if kid not in state["keys"] and time.monotonic() - state["read_at"] > REFETCH_COOLDOWN:
+            try:
+                keys = jwt.PyJWKSet.from_json(path.read_text()).keys
+            except (OSError, jwt.PyJWTError) as exc:
+                raise KeysUnavailable(f"the public keys in {path} could not be read") from exc
+            state["keys"] = {key.key_id: key.key for key in keys}
+            state["read_at"] = time.monotonic()
+        if kid not in state["keys"]:
+            raise InvalidToken(f"unknown key {kid}")
+        return state["keys"][kid]
+
+    return find
+
+
+def published_keys(jwks_url: str) -> Callable[[str], object]:
+    """Public keys by key id from the gateway's JWKS URL, cached for five minutes and
+    refetched when a token names a key not seen yet."""
+    client = jwt.PyJWKClient(
+        jwks_url, cache_jwk_set=True, lifespan=300, timeout=5, cooldown_duration=REFETCH_COOLDOWN
+    )
+
+    def find(kid: str):
+        try:
+            return client.get_signing_key(kid).key
+        except jwt.PyJWKClientConnectionError as exc:
+            raise KeysUnavailable(f"the public keys at {jwks_url} could not be read") from exc
+        except jwt.PyJWKClientError as exc:
+            raise InvalidToken(f"unknown key {kid}") from exc
+
+    return find
+
+
+def verifier_for(settings: Settings) -> Verifier:
+    if not settings.jwks_url:
         raise RuntimeError(
-            "ERP_JWT_SECRET is not set: every process needs the signing secret the gateway uses"
+            "ERP_JWKS_URL is not set: every service needs the gateway's public keys "
+            "(its /.well-known/jwks.json, or a mounted JWKS file as file://...)"
         )
-    return settings.jwt_secret
-
-
-def verify_token(token: str, settings: Settings) -> dict:
-    try:
-        return jwt.decode(
-            token,
-            require_secret(settings),
-            algorithms=[settings.jwt_algorithm],
-            issuer=settings.jwt_issuer,
-            options={"require": ["exp", "iat", "sub", "iss"]},
-        )
-    except jwt.PyJWTError as exc:
-        raise InvalidToken(str(exc)) from exc
+    url = settings.jwks_url
+    if url.startswith("file://"):
+        find = mounted_keys(Path(url2pathname(urlparse(url).path)))
+    else:
+        find = published_keys(url)
+    return Verifier(find, settings.jwt_issuer)
 
 
 def bearer_token(authorization: str | None) -> str | None:

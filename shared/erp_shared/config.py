@@ -92,8 +92,14 @@ class Settings:
     bus_prefix: str = ""
     environment: str = "development"
     log_level: str = "INFO"
-    jwt_secret: str | None = None
-    jwt_algorithm: str = "HS256"
+    # Where a process keeps local state in development (SQLite files, the first signing key).
+    var_dir: str = "var"
+    # Where a service reads the gateway's public keys (its JWKS URL, or file://...); the
+    # gateway's own private keys (a folder of Ed25519 PEM files, named by key id) and which
+    # of them signs (else the last by name).
+    jwks_url: str | None = None
+    jwt_keys_dir: str | None = None
+    jwt_signing_kid: str | None = None
     jwt_issuer: str = "erp-gateway"
     delivery_limit: int = 5
     prefetch: int = 50
@@ -161,7 +167,10 @@ class Settings:
             bus_prefix=_env("ERP_BUS_PREFIX", ""),
             environment=environment,
             log_level=_env("LOG_LEVEL", "INFO"),
-            jwt_secret=_env("ERP_JWT_SECRET"),
+            var_dir=var_dir,
+            jwks_url=_env("ERP_JWKS_URL"),
+            jwt_keys_dir=_env("ERP_JWT_KEYS_DIR"),
+            jwt_signing_kid=_env("ERP_JWT_SIGNING_KID"),
             delivery_limit=_typed("ERP_DELIVERY_LIMIT", 5, int),
             worker_port=_typed("WORKER_PORT", None, int),
             tax_rate=_typed("ORDERS_TAX_RATE", Decimal("0"), Decimal),

@@ -25,8 +25,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from erp_shared import context, errors, idempotency, metrics
-from erp_shared.auth import InvalidToken, bearer_token, require_secret, verify_token
+from erp_shared import access, context, errors, idempotency, metrics
+from erp_shared.auth import InvalidToken, KeysUnavailable, Verifier, bearer_token, verifier_for
 from erp_shared.config import Settings
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
@@ -96,6 +96,29 @@ def listed(query: dict, fetch: Callable[[int, int], tuple[list, int]]) -> dict:
 
 def settings() -> Settings:
     return current_app.extensions["erp_settings"]
+
+
+def own_customer() -> str | None:
+    """The caller's customer id when the caller is a customer rather than staff: it may
+    reach only that customer's records, and anyone else's answer 404 as if absent. None
+    for staff. A customer token that names no customer reaches nothing ("")."""
+    principal = g.get("principal") or {}
+    if not access.is_customer_only(principal.get("roles") or []):
+        return None
+    return principal.get("customer_id") or ""
+
+
+def only_own(customer_id: str | None, missing: str) -> None:
+    """Refuse, as if it were not there, a customer reaching for another's record."""
+    owner = own_customer()
+    if owner is not None and customer_id != owner:
+        raise errors.Unknown(missing)
+
+
+def own_only(query: dict) -> dict:
+    """A list query narrowed to the caller's own records when the caller is a customer."""
+    owner = own_customer()
+    return query if owner is None else {**query, "customer_id": owner}
 
 
 def caller() -> str:
@@ -186,10 +209,12 @@ def create_service_app(
     settings: Settings | None = None,
     public_paths: tuple[str, ...] = (),
     uses_broker: bool = True,
+    verifier: Verifier | None = None,
 ) -> Flask:
-    """The app every service and the gateway build on; no work happens at import time."""
+    """The app every service and the gateway build on; no work happens at import time. A
+    service verifies tokens with the gateway's published keys; the gateway with its own."""
     settings = settings or Settings.from_env(service)
-    require_secret(settings)
+    verifier = verifier or verifier_for(settings)
     configure_logging(service, settings.log_level)
     engine = make_engine(settings.database_url)
     app = Flask(service)
@@ -210,7 +235,7 @@ def create_service_app(
         api.register_blueprint(blueprint)
     _install_request_id(app)
     _install_metrics(app, service)
-    _install_auth(app, settings, public_paths)
+    _install_auth(app, verifier, public_paths)
     _install_errors(app)
     _install_health(app, engine, amqp_probe(settings) if uses_broker else None)
     return app
@@ -256,7 +281,7 @@ def _install_metrics(app: Flask, service: str) -> None:
         return Response(body, content_type=content_type)
 
 
-def _install_auth(app: Flask, settings: Settings, public_paths: tuple[str, ...]) -> None:
+def _install_auth(app: Flask, verifier: Verifier, public_paths: tuple[str, ...]) -> None:
     @app.before_request
     def authenticate():
         path = request.path
@@ -266,9 +291,15 @@ def _install_auth(app: Flask, settings: Settings, public_paths: tuple[str, ...])
         if token is None:
             return problem(401, "A bearer token is required.")
         try:
-            g.principal = verify_token(token, settings)
+            g.principal = verifier.verify(token)
         except InvalidToken as exc:
             return problem(401, f"The bearer token is not valid: {exc}.")
+        except KeysUnavailable as exc:
+            log.warning("cannot verify tokens: %s", exc)
+            return problem(503, "Tokens cannot be verified just now; try again shortly.")
+        roles = g.principal.get("roles") or []
+        if not access.allowed(roles, request.method, path.removeprefix("/api/v1")):
+            return problem(403, f"The role(s) {', '.join(roles) or 'none'} may not do this.")
         return None
 
 

@@ -25,12 +25,11 @@ def test_production_needs_the_database_and_broker_spelled_out(monkeypatch):
     assert Settings.from_env("orders", uses_broker=False).database_url == "postgresql://db/orders"
 
 
-def test_a_service_without_the_signing_secret_refuses_to_start(tmp_path):
+def test_a_service_without_the_gateway_s_public_keys_refuses_to_start(tmp_path):
     settings = Settings(
         service="orders",
         database_url=f"sqlite:///{tmp_path}/x.db",
         amqp_url="amqp://localhost",
-        jwt_secret=None,
     )
-    with pytest.raises(RuntimeError, match="ERP_JWT_SECRET"):
+    with pytest.raises(RuntimeError, match="ERP_JWKS_URL"):
         create_service_app("orders", title="Orders", settings=settings)

@@ -216,14 +216,18 @@ def test_every_process_runs_in_production_mode_with_the_secrets_it_needs(service
     for name in services:
         if name.split("-")[0] in DEPLOYABLES and not name.endswith("-db"):
             assert environment(services[name])["ERP_ENV"] == "production", name
-    for name in DEPLOYABLES:
-        assert "ERP_JWT_SECRET" in environment(services[name]), name
+    for name in SERVICES:
+        jwks = environment(services[name])["ERP_JWKS_URL"]
+        assert jwks == "http://gateway:8080/.well-known/jwks.json", name
+    assert environment(services["gateway"])["ERP_JWT_KEYS_DIR"] == "/keys"
+    assert "gateway-keys:/keys:ro" in services["gateway"]["volumes"]
     assert "ERP_ADMIN_PASSWORD" in environment(services["gateway"])
 
 
 def test_long_running_services_restart_and_every_service_is_resource_limited(services):
     for name, service in services.items():
-        expected = "no" if name.endswith("-migrate") else "unless-stopped"
+        one_shot = name.endswith("-migrate") or name == "signing-keys"
+        expected = "no" if one_shot else "unless-stopped"
         assert service["restart"] == expected, name
         limits = service["deploy"]["resources"]["limits"]
         assert limits.get("cpus") and limits.get("memory"), name

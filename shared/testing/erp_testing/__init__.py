@@ -6,17 +6,26 @@ fixtures) is erp_testing.plugin; starting the whole system is erp_testing.system
 
 from __future__ import annotations
 
+import atexit
+import functools
 import importlib
+import json
 import os
+import shutil
+import tempfile
 import threading
 import time
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import jwt
 import pika
 import psycopg
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
 from sqlalchemy.engine import make_url
 
 from erp_shared.bus import Consumer
@@ -26,7 +35,7 @@ from erp_shared.events import new_event, parse_event
 from erp_shared.migrate import upgrade
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-TEST_SECRET = "test-signing-secret-" + "x" * 32
+TEST_KEY_ID = "test-key"
 RUN_ID = uuid.uuid4().hex[:8]
 # A pretend service for tests of the bus itself.
 PROBE = "probe"
@@ -109,7 +118,8 @@ def settings_for(
             "database_url": database_url,
             "amqp_url": amqp_url or broker_url(),
             "bus_prefix": prefix,
-            "jwt_secret": TEST_SECRET,
+            "jwks_url": (keys_for_tests() / "jwks.json").as_uri(),
+            "jwt_keys_dir": str(keys_for_tests()),
             "delivery_limit": 3,
             **overrides,
         }
@@ -127,14 +137,47 @@ def months_back(count: int) -> list[date]:
     return list(reversed(months))
 
 
-def bearer(roles=("admin",), subject: str = "tester") -> dict:
-    now = int(time.time())
-    token = jwt.encode(
-        {"sub": subject, "roles": list(roles), "iss": "erp-gateway", "iat": now, "exp": now + 600},
-        TEST_SECRET,
-        algorithm="HS256",
+@functools.cache
+def keys_for_tests() -> Path:
+    """A folder holding the tests' signing key (TEST_KEY_ID.pem, for a gateway) and its
+    public JWKS (jwks.json, for the services), made once per test session."""
+    folder = Path(tempfile.mkdtemp(prefix="erp-test-keys-"))
+    atexit.register(shutil.rmtree, folder, True)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    return {"Authorization": f"Bearer {token}"}
+    (folder / f"{TEST_KEY_ID}.pem").write_bytes(pem)
+    jwk = OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    jwks = {"keys": [{**jwk, "kid": TEST_KEY_ID, "alg": "EdDSA", "use": "sig"}]}
+    (folder / "jwks.json").write_text(json.dumps(jwks))
+    return folder
+
+
+def sign(claims: dict, key=None, headers=None) -> str:
+    """A token signed with the tests' key (or `key`), as the gateway would sign it."""
+    if key is None:
+        pem = (keys_for_tests() / f"{TEST_KEY_ID}.pem").read_bytes()
+        key = serialization.load_pem_private_key(pem, password=None)
+    return jwt.encode(
+        claims, key, algorithm="EdDSA", headers={"kid": TEST_KEY_ID, **(headers or {})}
+    )
+
+
+def claims(roles=("admin",), subject: str = "tester", customer_id=None, ttl: int = 600) -> dict:
+    now = int(time.time())
+    return {
+        "sub": subject,
+        "roles": list(roles),
+        "customer_id": customer_id,
+        "iss": "erp-gateway",
+        "iat": now,
+        "exp": now + ttl,
+    }
+
+
+def bearer(roles=("admin",), subject: str = "tester", customer_id=None) -> dict:
+    return {"Authorization": f"Bearer {sign(claims(roles, subject, customer_id))}"}
 
 
 def wait_for(condition, timeout: float, interval: float = 0.05):

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from crm.customers import schemas, service
 from erp_shared.schemas import PageQuery
-from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, listed, reading, unit_of_work
+from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, listed, only_own, reading, unit_of_work
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1", description="Customers")
 
@@ -32,6 +32,7 @@ def search_customers(query):
 @blp.route("/customers/<customer_id>", methods=["GET"])
 @blp.response(200, schemas.CustomerOut)
 def get_customer(customer_id):
+    only_own(customer_id, f"No customer {customer_id}.")
     with reading() as uow:
         return service.get_customer(uow, customer_id)
 
@@ -40,6 +41,7 @@ def get_customer(customer_id):
 @blp.arguments(schemas.CustomerPatch)
 @blp.response(200, schemas.CustomerOut)
 def update_customer(changes, customer_id):
+    only_own(customer_id, f"No customer {customer_id}.")
     with unit_of_work() as uow:
         return service.update_customer(uow, customer_id, changes)
 

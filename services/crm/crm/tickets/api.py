@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from crm.tickets import schemas, service
-from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, listed, reading, settings, unit_of_work
+from erp_shared.web import (
+    IDEMPOTENCY_KEY_DOC,
+    create_once,
+    listed,
+    only_own,
+    own_only,
+    reading,
+    settings,
+    unit_of_work,
+)
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="Service tickets")
 
@@ -15,6 +24,7 @@ blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="Service 
 @blp.response(201, schemas.TicketOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def open_ticket(data):
+    only_own(data["customer_id"], f"No customer {data['customer_id']}.")
     return create_once(
         data,
         lambda uow, ticket: service.open_ticket(uow, ticket, settings().ticket_sla),
@@ -28,14 +38,17 @@ def open_ticket(data):
 def list_tickets(query):
     """Soonest due first, so what is overdue leads."""
     with reading() as uow:
-        return listed(query, lambda offset, limit: service.list_tickets(uow, query, offset, limit))
+        mine = own_only(query)
+        return listed(query, lambda offset, limit: service.list_tickets(uow, mine, offset, limit))
 
 
 @blp.route("/tickets/<ticket_id>", methods=["GET"])
 @blp.response(200, schemas.TicketOut)
 def get_ticket(ticket_id):
     with reading() as uow:
-        return service.get_ticket(uow, ticket_id)
+        ticket = service.get_ticket(uow, ticket_id)
+    only_own(ticket.customer_id, f"No ticket {ticket_id}.")
+    return ticket
 
 
 @blp.route("/tickets/<ticket_id>", methods=["PATCH"])
@@ -51,4 +64,5 @@ def change_ticket(change, ticket_id):
 @blp.response(201, schemas.TicketOut)
 def comment_on(data, ticket_id):
     with unit_of_work() as uow:
+        only_own(service.get_ticket(uow, ticket_id).customer_id, f"No ticket {ticket_id}.")
         return service.comment_on(uow, ticket_id, data["body"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from erp_shared.web import listed, reading, settings, unit_of_work
+from erp_shared.web import listed, only_own, own_only, reading, settings, unit_of_work
 from orders.invoicing import schemas, service
 from orders.sales import service as sales
 
@@ -18,7 +18,8 @@ PDF = "application/pdf"
 @blp.response(200, schemas.InvoicePage)
 def list_invoices(query):
     with reading() as uow:
-        return listed(query, lambda offset, limit: service.list_invoices(uow, query, offset, limit))
+        mine = own_only(query)
+        return listed(query, lambda offset, limit: service.list_invoices(uow, mine, offset, limit))
 
 
 @blp.route("/invoices/<invoice_id>", methods=["GET"])
@@ -27,6 +28,7 @@ def list_invoices(query):
 def get_invoice(invoice_id):
     with reading() as uow:
         invoice = service.get_invoice(uow, invoice_id)
+        only_own(invoice.customer_id, f"No invoice {invoice_id}.")
         if request.accept_mimetypes.best_match(["application/json", PDF]) != PDF:
             return invoice
         number = sales.get_order(uow, invoice.order_id).number

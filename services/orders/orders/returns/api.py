@@ -9,11 +9,14 @@ from erp_shared.web import (
     caller,
     create_once,
     listed,
+    only_own,
+    own_only,
     reading,
     settings,
     unit_of_work,
 )
 from orders.returns import schemas, service
+from orders.sales import service as sales
 from orders.sales.api import tax_rates
 
 blp = Blueprint("returns", __name__, url_prefix="/api/v1", description="Returns")
@@ -24,6 +27,9 @@ blp = Blueprint("returns", __name__, url_prefix="/api/v1", description="Returns"
 @blp.response(201, schemas.ReturnOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def request_return(data):
+    with reading() as uow:
+        order = sales.get_order(uow, data["order_id"])
+    only_own(order.customer_id, f"No order {data['order_id']}.")
     return create_once(
         data,
         lambda uow, ret: service.request_return(uow, ret, caller(), settings().return_days),
@@ -36,14 +42,17 @@ def request_return(data):
 @blp.response(200, schemas.ReturnPage)
 def list_returns(query):
     with reading() as uow:
-        return listed(query, lambda offset, limit: service.list_returns(uow, query, offset, limit))
+        mine = own_only(query)
+        return listed(query, lambda offset, limit: service.list_returns(uow, mine, offset, limit))
 
 
 @blp.route("/returns/<return_id>", methods=["GET"])
 @blp.response(200, schemas.ReturnOut)
 def get_return(return_id):
     with reading() as uow:
-        return service.get_return(uow, return_id)
+        found = service.get_return(uow, return_id)
+    only_own(found.customer_id, f"No return {return_id}.")
+    return found
 
 
 @blp.route("/returns/<return_id>/receive", methods=["POST"])

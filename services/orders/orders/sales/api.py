@@ -13,6 +13,8 @@ from erp_shared.web import (
     caller,
     create_once,
     listed,
+    only_own,
+    own_only,
     reading,
     settings,
     unit_of_work,
@@ -37,6 +39,7 @@ def tax_rates() -> TaxRates:
 @blp.response(201, schemas.OrderOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def place_order(data):
+    only_own(data["customer_id"], f"No customer {data['customer_id']}.")
     return create_once(
         data,
         lambda uow, order: service.place_order(uow, order, caller(), tax_rates()),
@@ -49,14 +52,17 @@ def place_order(data):
 @blp.response(200, schemas.OrderPage)
 def list_orders(query):
     with reading() as uow:
-        return listed(query, lambda offset, limit: service.list_orders(uow, query, offset, limit))
+        mine = own_only(query)
+        return listed(query, lambda offset, limit: service.list_orders(uow, mine, offset, limit))
 
 
 @blp.route("/orders/<order_id>", methods=["GET"])
 @blp.response(200, schemas.OrderTrackingOut)
 def get_order(order_id):
     with reading() as uow:
-        return service.track_order(uow, order_id)
+        tracked = service.track_order(uow, order_id)
+    only_own(tracked["order"].customer_id, f"No order {order_id}.")
+    return tracked
 
 
 @blp.route("/orders/<order_id>/events", methods=["GET"])
@@ -69,7 +75,7 @@ def order_events(order_id):
     after Last-Event-ID; ends when the order is final or after FEED_SECONDS."""
     seen = int(request.headers.get("Last-Event-ID", "0") or 0)
     with reading() as uow:
-        service.get_order(uow, order_id)
+        only_own(service.get_order(uow, order_id).customer_id, f"No order {order_id}.")
 
     def feed():
         nonlocal seen
@@ -96,6 +102,7 @@ def order_events(order_id):
 @blp.response(200, schemas.OrderOut)
 def cancel_order(data, order_id):
     with unit_of_work() as uow:
+        only_own(service.get_order(uow, order_id).customer_id, f"No order {order_id}.")
         return service.cancel_order(uow, order_id, data.get("reason"))
 
 
