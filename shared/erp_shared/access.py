@@ -40,6 +40,9 @@ def _rule(methods, path: str, *roles: str) -> Rule:
     return Rule(frozenset(methods), re.compile(f"^{path}$"), frozenset(roles))
 
 
+# What anyone may call without a token: signing in.
+PUBLIC = (_rule({"POST"}, r"/auth/token"),)
+
 RULES = (
     # The gateway's own: users are the admin's alone.
     _rule(ANY, r"/auth/users(/.*)?"),
@@ -78,6 +81,10 @@ RULES = (
     # Analytics
     _rule(ANY, r"/analytics/.*", "analyst"),
 )
+
+
+def is_public(method: str, path: str) -> bool:
+    return any(method in rule.methods and rule.path.match(path) for rule in PUBLIC)
 
 
 def allowed(roles, method: str, path: str) -> bool:

@@ -1,0 +1,75 @@
+"""Every operation in the API documents, at its service and through the gateway: no token is
+401, a role the access table does not allow is 403. The list comes from the documents, so a
+new route is tried the day it is written, and must have a rule of its own."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from erp_shared import access
+from erp_shared.config import SERVICES
+from erp_testing import bearer, service_app
+
+pytestmark = pytest.mark.integration
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("apps")
+    dead = {name: "http://127.0.0.1:9" for name in SERVICES}  # nothing is forwarded anyway
+    built = {name: service_app(name, f"sqlite:///{folder / name}.db") for name in SERVICES}
+    built["gateway"] = service_app(
+        "gateway", f"sqlite:///{folder / 'gateway'}.db", service_urls=dead
+    )
+    return built
+
+
+def operations(app) -> list[tuple[str, str]]:
+    document = app.test_client().get("/openapi.json").json
+    return [
+        (method.upper(), re.sub(r"\{[^}]+\}", "x1", path))
+        for path, item in document["paths"].items()
+        for method in METHODS
+        if method in item and path.startswith("/api/v1/")
+    ]
+
+
+def documented(apps) -> list[tuple[str, str, str]]:
+    """Every operation that needs a token, by the app that documents it."""
+    return [
+        (name, method, path)
+        for name, app in apps.items()
+        for method, path in operations(app)
+        if not access.is_public(method, path.removeprefix("/api/v1"))
+    ]
+
+
+def test_every_documented_operation_has_its_own_rule(apps):
+    for _, method, path in documented(apps):
+        relative = path.removeprefix("/api/v1")
+        assert any(method in rule.methods and rule.path.match(relative) for rule in access.RULES), (
+            f"{method} {path} has no rule in erp_shared.access"
+        )
+
+
+def test_no_token_is_401_and_a_role_not_allowed_is_403_at_the_service_and_the_gateway(apps):
+    tried = 0
+    for name, method, path in documented(apps):
+        relative = path.removeprefix("/api/v1")
+        for where in {name, "gateway"}:
+            client = apps[where].test_client()
+            anonymous = client.open(path, method=method, json={})
+            assert anonymous.status_code == 401, (where, method, path)
+            for role in access.ROLES:
+                if access.allowed([role], method, relative):
+                    continue
+                headers = bearer(roles=[role], customer_id="someone")
+                answer = client.open(path, method=method, json={}, headers=headers)
+                assert answer.status_code == 403, (where, role, method, path, answer.json)
+                assert answer.mimetype == "application/problem+json"
+                tried += 1
+    assert tried > 200
