@@ -13,23 +13,42 @@ from erp_shared.money import money
 MAX_AMOUNT = Decimal("1000000000000")
 
 
+AMOUNT = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
+SIGNED_AMOUNT = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"
+
+
 class Money(fields.Decimal):
-    """An amount as a decimal string with at most two decimals.
+    """An amount as a decimal string with at most two decimals, from 0 up to MAX_AMOUNT (or
+    as low as -MAX_AMOUNT when `signed`, for figures such as a margin).
 
     More precision is refused, not rounded: quietly changing an amount a client sent is worse
-    than asking again. Output is rounded half-up to cents, the rule of erp_shared.money.
+    than asking again. Output is rounded half-up to cents, the rule of erp_shared.money. The
+    API document shows a string with a pattern (the bounds are checked here, not declared as
+    numbers a string cannot be compared with).
     """
 
-    default_error_messages = {"cents": "Use at most two decimal places."}
+    default_error_messages = {
+        "cents": "Use at most two decimal places.",
+        "range": "An amount from {low} to {high}.",
+    }
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Range(min=Decimal(0), max=MAX_AMOUNT))
+    def __init__(self, *, signed: bool = False, **kwargs):
+        self.low = -MAX_AMOUNT if signed else Decimal(0)
+        described = {
+            "type": "string",
+            "format": "decimal",
+            "pattern": SIGNED_AMOUNT if signed else AMOUNT,
+            "example": "19.99",
+        }
+        kwargs["metadata"] = described | kwargs.get("metadata", {})
         super().__init__(as_string=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         amount = super()._deserialize(value, attr, data, **kwargs)
         if amount != money(amount):
             raise self.make_error("cents")
+        if not self.low <= amount <= MAX_AMOUNT:
+            raise self.make_error("range", low=self.low, high=MAX_AMOUNT)
         return amount
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -18,9 +18,11 @@ class SalesFigures(Schema):
     units = fields.Int()
     revenue = Money(metadata={"description": "Net of tax, before credit notes."})
     returned_units = fields.Int()
-    net_revenue = Money(metadata={"description": "Revenue less what credit notes gave back."})
+    net_revenue = Money(
+        signed=True, metadata={"description": "Revenue less what credit notes gave back."}
+    )
     cost = Money(metadata={"description": "FIFO cost of the goods issued so far."})
-    margin = Money(metadata={"description": "Net revenue less cost."})
+    margin = Money(signed=True, metadata={"description": "Net revenue less cost."})
     returns_rate = fields.Float()
 
 
