@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 PACKAGES := shared shared/testing gateway $(wildcard services/*)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval clean
+.PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval lock clean
 
-$(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
+$(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q --config-settings editable_mode=compat \
+	$(PY) -m pip install -q --config-settings editable_mode=compat -c requirements.lock \
 		$(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
 	touch $@
 
@@ -52,8 +52,13 @@ bench: $(VENV)/.installed
 
 # Forecast accuracy on real public sales series (held-out backtests through the HTTP API).
 forecast-eval: $(VENV)/.installed
-	$(PY) -m pip install -q -r requirements-eval.txt
+	$(PY) -m pip install -q -c requirements.lock -r requirements-eval.txt
 	$(PY) bench/forecast_eval.py
+
+# Pin what the venv holds now as the versions everyone installs.
+lock: $(VENV)/.installed
+	{ sed -n "1,2p" requirements.lock; $(PY) -m pip freeze --exclude-editable | grep -v "@ file"; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 clean: down
 	rm -rf var

@@ -17,8 +17,9 @@ worker_class = "gthread"
 threads = _server.threads
 timeout = 30
 # Worker heartbeat files on tmpfs: on a container's disk-backed /tmp a slow write can make the
-# arbiter kill a healthy worker.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# arbiter kill a healthy worker. gunicorn makes them with mkstemp, so the shared folder is safe.
+SHARED_MEMORY = "/dev/shm"  # nosec B108
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 graceful_timeout = 10
 keepalive = 5
 accesslog = "-" if _server.access_log else None

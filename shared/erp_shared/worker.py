@@ -50,7 +50,8 @@ def _status_server(port: int, consumer: Consumer) -> ThreadingHTTPServer:
         def log_message(self, *_args):
             pass
 
-    server = ThreadingHTTPServer(("0.0.0.0", port), StatusHandler)
+    # All interfaces: in a container the orchestrator's probes and Prometheus come from outside.
+    server = ThreadingHTTPServer(("0.0.0.0", port), StatusHandler)  # nosec B104
     threading.Thread(target=server.serve_forever, name="status", daemon=True).start()
     return server
 
