@@ -7,11 +7,20 @@ from flask import Response, current_app, g, jsonify
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from erp_shared.errors import Unauthenticated
 from erp_shared.schemas import PageQuery, page_of
-from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, listed, reading, settings
+from erp_shared.web import (
+    IDEMPOTENCY_KEY_DOC,
+    create_once,
+    listed,
+    reading,
+    settings,
+    unit_of_work,
+)
 from gateway import identity, openapi, service
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity")
+audit_blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit trail")
 # Routing, health and the document itself stay out of the API document: they are not API.
 routes = FlaskBlueprint("gateway", __name__)
 
@@ -29,13 +38,26 @@ class TokenOut(Schema):
 
 class UserIn(Schema):
     username = fields.Str(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._@\-]{1,80}$"))
-    password = fields.Str(required=True, validate=validate.Length(min=8, max=200))
+    password = fields.Str(
+        required=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "At least 12 characters, not containing the username."},
+    )
     roles = fields.List(
         fields.Str(validate=validate.OneOf(identity.ROLES)),
         required=True,
         validate=validate.Length(min=1),
     )
     customer_id = fields.Str(validate=validate.Length(min=1, max=36))
+
+
+class UserPatch(Schema):
+    password = fields.Str(validate=validate.Length(max=200))
+    roles = fields.List(
+        fields.Str(validate=validate.OneOf(identity.ROLES)), validate=validate.Length(min=1)
+    )
+    customer_id = fields.Str(validate=validate.Length(min=1, max=36), allow_none=True)
+    active = fields.Bool()
 
 
 class UserOut(Schema):
@@ -55,14 +77,17 @@ def _upstreams():
 @blp.arguments(Credentials)
 @blp.response(200, TokenOut)
 def issue_token(credentials):
-    with reading() as uow:
-        return service.sign_in(
-            uow,
-            settings(),
-            current_app.extensions["erp_signing_keys"],
-            credentials["username"],
-            credentials["password"],
+    keys = current_app.extensions["erp_signing_keys"]
+    with unit_of_work() as uow:
+        token = service.sign_in(
+            uow, settings(), keys, credentials["username"], credentials["password"]
         )
+    if token is None:
+        raise Unauthenticated(
+            "Unknown user or wrong password; after repeated failures an account waits "
+            "before it accepts a password again."
+        )
+    return token
 
 
 @blp.route("/users", methods=["POST"])
@@ -75,6 +100,15 @@ def add_user(data):
     )
 
 
+@blp.route("/users/<user_id>", methods=["PATCH"])
+@blp.arguments(UserPatch)
+@blp.response(200, UserOut)
+def change_user(changes, user_id):
+    """Change roles or customer, reset the password (lifting any lock) or disable a user."""
+    with unit_of_work() as uow:
+        return service.change_user(uow, g.principal, user_id, changes)
+
+
 @blp.route("/users", methods=["GET"])
 @blp.arguments(PageQuery, location="query")
 @blp.response(200, page_of(UserOut))
@@ -82,6 +116,38 @@ def list_users(query):
     """Every user, by username (admin only)."""
     with reading() as uow:
         return listed(query, lambda offset, limit: service.list_users(uow, offset, limit))
+
+
+class AuditQuery(PageQuery):
+    actor = fields.Str(validate=validate.Length(min=1, max=80))
+    method = fields.Str(validate=validate.OneOf(["POST", "PUT", "PATCH", "DELETE"]))
+    path = fields.Str(
+        validate=validate.Length(min=1, max=500), metadata={"description": "Path prefix"}
+    )
+    since = fields.AwareDateTime()
+    until = fields.AwareDateTime()
+
+
+class AuditEntryOut(Schema):
+    id = fields.Int()
+    at = fields.AwareDateTime()
+    actor = fields.Str(allow_none=True)
+    roles = fields.Str(allow_none=True)
+    request_id = fields.Str()
+    method = fields.Str()
+    path = fields.Str()
+    status = fields.Int()
+    target = fields.Str(allow_none=True)
+    remote_addr = fields.Str(allow_none=True)
+
+
+@audit_blp.route("/audit", methods=["GET"])
+@audit_blp.arguments(AuditQuery, location="query")
+@audit_blp.response(200, page_of(AuditEntryOut))
+def audit_trail(query):
+    """Every write made through the gateway, newest first (admin only)."""
+    with reading() as uow:
+        return listed(query, lambda offset, limit: service.audit_trail(uow, query, offset, limit))
 
 
 @routes.route("/health", methods=["GET"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask_cors import CORS
+
 from erp_shared.config import Settings
 from erp_shared.web import create_service_app
-from gateway import keys, routing, service
-from gateway.api import blp, routes
+from gateway import audit, keys, limits, routing, service
+from gateway.api import audit_blp, blp, routes
 
 PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs")
 
@@ -19,7 +21,7 @@ def create_app(settings: Settings | None = None):
     app = create_service_app(
         "gateway",
         title="Gateway",
-        blueprints=[blp],
+        blueprints=[blp, audit_blp],
         settings=settings,
         public_paths=PUBLIC_PATHS,
         uses_broker=False,
@@ -27,6 +29,16 @@ def create_app(settings: Settings | None = None):
     )
     app.extensions["erp_signing_keys"] = signing
     app.register_blueprint(routes)
+    limits.install(app, settings)
+    audit.install(app)
+    if settings.cors_origins:
+        CORS(
+            app,
+            resources={r"/api/*": {"origins": list(settings.cors_origins)}},
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed"],
+            max_age=600,
+        )
     app.extensions["erp_upstreams"] = routing.Upstreams(
         settings.service_urls, settings.upstream_timeout
     )

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import insert_unique
 from erp_shared.errors import Conflict
 from gateway.identity import User
-from gateway.tables import users
+from gateway.tables import audit_log, users
 
-_COLUMNS = ("id", "username", "password_hash", "roles", "customer_id", "active", "created_at")
+_COLUMNS = (
+    "id",
+    "username",
+    "password_hash",
+    "roles",
+    "customer_id",
+    "active",
+    "created_at",
+    "failed_logins",
+    "locked_until",
+)
 
 
 def _user(conn: Connection, condition) -> User | None:
@@ -43,3 +53,43 @@ def page_of_users(conn: Connection, offset: int, limit: int) -> tuple[list[User]
         .limit(limit)
     )
     return [User(**row._asdict()) for row in rows], total
+
+
+def record_sign_in(conn: Connection, user_id: str, failures: int, locked_until) -> None:
+    conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(failed_logins=failures, locked_until=locked_until)
+    )
+
+
+def record_write(conn: Connection, entry: dict) -> None:
+    conn.execute(audit_log.insert().values(**entry))
+
+
+def audit_page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list, int]:
+    """Entries newest first, narrowed by actor, method, path prefix and time."""
+    where = []
+    if filters.get("actor"):
+        where.append(audit_log.c.actor == filters["actor"])
+    if filters.get("method"):
+        where.append(audit_log.c.method == filters["method"])
+    if filters.get("path"):
+        where.append(audit_log.c.path.startswith(filters["path"], autoescape=True))
+    if filters.get("since"):
+        where.append(audit_log.c.at >= filters["since"])
+    if filters.get("until"):
+        where.append(audit_log.c.at < filters["until"])
+    total = conn.execute(select(func.count()).select_from(audit_log).where(*where)).scalar_one()
+    rows = conn.execute(
+        select(audit_log)
+        .where(*where)
+        .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [row._asdict() for row in rows], total
+
+
+def change_user(conn: Connection, user_id: str, values: dict) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(**values))

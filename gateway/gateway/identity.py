@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,6 +19,12 @@ from gateway.keys import SigningKeys
 
 ROLES = ("admin", "sales", "warehouse", "support", "analyst", "customer")
 TOKEN_TTL_SECONDS = 3600
+# After LOCK_AFTER failed sign-ins in a row an account refuses every password for
+# LOCKED_FOR, doubling with each further failure up to a day: guessing gets slow fast, and
+# the owner is back in within minutes.
+LOCK_AFTER = 5
+LOCKED_FOR = timedelta(minutes=15)
+LONGEST_LOCK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,43 @@ class User:
     customer_id: str | None
     active: bool
     created_at: datetime
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    def failed(self, now: datetime) -> tuple[int, datetime | None]:
+        """The failure count and lock after one more wrong password."""
+        failures = self.failed_logins + 1
+        if failures < LOCK_AFTER:
+            return failures, self.locked_until
+        return failures, now + min(LOCKED_FOR * 2 ** (failures - LOCK_AFTER), LONGEST_LOCK)
+
+
+# NIST SP 800-63B: length, not composition rules, is what makes a password hard to guess.
+MIN_PASSWORD_LENGTH = 12
+
+
+def password_problems(username: str, password: str) -> list[str]:
+    """Why a password may not be used, if it may not."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"At least {MIN_PASSWORD_LENGTH} characters.")
+    if username.lower() in password.lower():
+        problems.append("It may not contain the username.")
+    if len(set(password)) < 4:
+        problems.append("Use more than a few different characters.")
+    return problems
+
+
+def role_problems(roles: list[str], customer_id: str | None) -> list[str]:
+    """A customer account must say which customer it is, and is nothing else."""
+    if "customer" in roles and not customer_id:
+        return ["A customer account needs its customer_id."]
+    if "customer" in roles and len(roles) > 1:
+        return ["A customer account has no staff roles."]
+    return []
 
 
 _hasher = PasswordHasher()

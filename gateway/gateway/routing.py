@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pybreaker
 import requests
 from flask import Response, g, request, stream_with_context
 from requests.adapters import HTTPAdapter
@@ -45,6 +46,11 @@ FORWARDED_RESPONSE_HEADERS = (
     "Content-Disposition",
 )
 CONNECT_TIMEOUT = 2.0
+# After this many failed calls in a row (no connection, no answer in time) a service's
+# routes answer 503 at once for BREAKER_RESET seconds instead of each waiting out the
+# timeout; then one call is let through to see whether it is back.
+BREAKER_FAILURES = 5
+BREAKER_RESET = 15.0
 # A service closes a keep-alive connection after a few idle seconds; a request the gateway
 # sends on it just then fails though nothing reached the service. Requests that are safe to
 # repeat (GET, PUT, DELETE, ...) get one more try on a fresh connection; a POST never does,
@@ -67,6 +73,15 @@ class Upstreams:
     def __init__(self, urls: dict[str, str], read_timeout: float):
         self.urls = urls
         self.read_timeout = read_timeout
+        self.breakers = {
+            service: pybreaker.CircuitBreaker(
+                fail_max=BREAKER_FAILURES,
+                reset_timeout=BREAKER_RESET,
+                name=service,
+                throw_new_error_on_trip=False,
+            )
+            for service in urls
+        }
         self.session = requests.Session()
         adapter = HTTPAdapter(
             pool_connections=len(urls), pool_maxsize=64, max_retries=STALE_CONNECTION_RETRY
@@ -95,7 +110,8 @@ class Upstreams:
         headers["X-User"] = principal.get("sub", "")
         headers["X-User-Roles"] = ",".join(principal.get("roles", []))
         try:
-            upstream = self.session.request(
+            upstream = self.breakers[service].call(
+                self.session.request,
                 request.method,
                 f"{self.urls[service]}/api/v1/{path}",
                 params=request.args.to_dict(flat=False),
@@ -105,6 +121,14 @@ class Upstreams:
                 allow_redirects=False,
                 stream=True,
             )
+        except pybreaker.CircuitBreakerError:
+            refused = problem(
+                503,
+                f"The {service} service kept failing; the gateway waits "
+                f"{BREAKER_RESET:.0f} s before trying it again.",
+            )
+            refused.headers["Retry-After"] = str(int(BREAKER_RESET))
+            return refused
         except requests.Timeout:
             return problem(504, f"The {service} service did not answer in time.")
         except requests.ConnectionError:

@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy.engine import Engine
 
 from erp_shared.config import Settings
-from erp_shared.errors import Conflict, Forbidden, Unauthenticated, Unknown
+from erp_shared.errors import Conflict, Forbidden, Invalid, Unknown
 from erp_shared.uow import UnitOfWork
 from gateway import db, identity
 from gateway.identity import User
@@ -20,12 +20,20 @@ from gateway.keys import SigningKeys
 
 def sign_in(
     uow: UnitOfWork, settings: Settings, keys: SigningKeys, username: str, password: str
-) -> dict:
+) -> dict | None:
+    """A token, or None when the sign-in failed; a failure is counted (and may lock the
+    account), so the caller commits before refusing. A locked account's password is still
+    checked, so the answer takes as long either way."""
     user = db.user_by_name(uow.conn, username)
-    if not identity.password_matches(user.password_hash if user else None, password) or (
-        user is not None and not user.active
-    ):
-        raise Unauthenticated("Unknown user or wrong password.")
+    matches = identity.password_matches(user.password_hash if user else None, password)
+    if user is None or not user.active:
+        return None
+    if not matches or user.is_locked(uow.now):
+        if not user.is_locked(uow.now):
+            db.record_sign_in(uow.conn, user.id, *user.failed(uow.now))
+        return None
+    if user.failed_logins or user.locked_until:
+        db.record_sign_in(uow.conn, user.id, 0, None)
     return identity.issue_token(settings, keys, user)
 
 
@@ -35,7 +43,18 @@ def add_user(uow: UnitOfWork, principal: dict, data: dict) -> User:
     return _new_user(uow, data)
 
 
+def _checked(username: str, password: str | None, roles, customer_id) -> None:
+    errors = {}
+    if password is not None and (problems := identity.password_problems(username, password)):
+        errors["password"] = problems
+    if problems := identity.role_problems(roles, customer_id):
+        errors["roles"] = problems
+    if errors:
+        raise Invalid("The user is not valid.", errors)
+
+
 def _new_user(uow: UnitOfWork, data: dict) -> User:
+    _checked(data["username"], data["password"], data["roles"], data.get("customer_id"))
     user = User(
         id=str(uuid.uuid4()),
         username=data["username"],
@@ -49,8 +68,36 @@ def _new_user(uow: UnitOfWork, data: dict) -> User:
     return user
 
 
+def change_user(uow: UnitOfWork, principal: dict, user_id: str, changes: dict) -> User:
+    """Roles, customer, a new password (which also lifts a lock) or disabling. An admin may
+    not disable or demote itself: the last admin would lock everyone out."""
+    user = get_user(uow, user_id)
+    if user.username == principal.get("sub") and (
+        changes.get("active") is False or "admin" not in changes.get("roles", ["admin"])
+    ):
+        raise Conflict("You may not disable yourself or take away your own admin role.")
+    roles = sorted(set(changes.get("roles", user.roles)))
+    customer_id = changes.get("customer_id", user.customer_id)
+    _checked(user.username, changes.get("password"), roles, customer_id)
+    values = {"roles": roles, "customer_id": customer_id}
+    if "active" in changes:
+        values["active"] = changes["active"]
+    if "password" in changes:
+        values |= {
+            "password_hash": identity.hash_password(changes["password"]),
+            "failed_logins": 0,
+            "locked_until": None,
+        }
+    db.change_user(uow.conn, user_id, values)
+    return get_user(uow, user_id)
+
+
 def list_users(uow: UnitOfWork, offset: int, limit: int) -> tuple[list[User], int]:
     return db.page_of_users(uow.conn, offset, limit)
+
+
+def audit_trail(uow: UnitOfWork, filters: dict, offset: int, limit: int):
+    return db.audit_page(uow.conn, filters, offset, limit)
 
 
 def get_user(uow: UnitOfWork, user_id: str) -> User:
@@ -65,6 +112,8 @@ def ensure_admin(engine: Engine, password: str) -> None:
     with UnitOfWork(engine, "gateway", readonly=True) as uow:
         if db.user_by_name(uow.conn, "admin") is not None:
             return
+    if problems := identity.password_problems("admin", password):
+        raise RuntimeError(f"ERP_ADMIN_PASSWORD does not meet the password policy: {problems}")
     with contextlib.suppress(Conflict), UnitOfWork(engine, "gateway") as uow:
         add_user(
             uow,

@@ -3,7 +3,7 @@ Queries live in db.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, MetaData, String, Table
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, MetaData, String, Table
 
 from erp_shared.db import UtcDateTime
 from erp_shared.idempotency import idempotency_metadata
@@ -22,4 +22,28 @@ users = Table(
     Column("customer_id", String(36)),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # Failed sign-ins in a row, and until when the account refuses every password.
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
 )
+
+# Every write that reached the gateway, whoever made it and however it ended: who (and with
+# which roles), what (method, path, the record it made or touched), when, from where, and
+# the answer. Never a body, a password or a token. Append-only: triggers refuse UPDATE and
+# DELETE (migration 0004).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(80)),
+    Column("roles", String(200)),
+    Column("request_id", String(64), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("path", String(500), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("target", String(200)),
+    Column("remote_addr", String(64)),
+)
+Index("ix_audit_log_at", audit_log.c.at)
+Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.at)

@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 from erp_shared.config import service_urls
 from erp_testing import bearer, service_app, settings_for
 from gateway.app import create_app
+from gateway.routing import BREAKER_FAILURES, BREAKER_RESET
 
 pytestmark = pytest.mark.integration
 
@@ -115,6 +116,16 @@ def test_a_service_that_is_down_answers_503_and_health_says_so(client):
     health = client.get("/health")
     assert health.status_code == 503
     assert health.json["services"]["orders"]["status"] == "down"
+
+
+def test_a_service_that_keeps_failing_is_not_tried_for_a_while(client):
+    for _ in range(BREAKER_FAILURES):
+        tried = client.get("/api/v1/orders/1", headers=bearer())
+        assert tried.status_code == 503 and "Retry-After" not in tried.headers
+    spared = client.get("/api/v1/orders/1", headers=bearer())
+    assert spared.status_code == 503
+    assert spared.headers["Retry-After"] == str(int(BREAKER_RESET))
+    assert client.get("/api/v1/products/A", headers=bearer()).status_code == 201  # others work
 
 
 def test_an_unknown_resource_is_404(client):

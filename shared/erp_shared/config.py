@@ -94,6 +94,8 @@ class Settings:
     log_level: str = "INFO"
     # Where a process keeps local state in development (SQLite files, the first signing key).
     var_dir: str = "var"
+    # The largest request body taken (a CSV import of 100,000 lines fits); larger is 413.
+    max_body_bytes: int = 16 * 1024 * 1024
     # Where a service reads the gateway's public keys (its JWKS URL, or file://...); the
     # gateway's own private keys (a folder of Ed25519 PEM files, named by key id) and which
     # of them signs (else the last by name).
@@ -124,6 +126,13 @@ class Settings:
     admin_password: str | None = None
     service_urls: dict[str, str] = field(default_factory=dict)
     upstream_timeout: float = 30.0
+    # gateway: request limits per caller and on signing in (per IP and per username),
+    # counted in Redis when it is given, so all workers and replicas share them.
+    redis_url: str | None = None
+    rate_limit: str = "600/minute"
+    login_rate_limit: str = "10/minute"
+    # gateway: the web origins a browser may call the API from (none: same origin only).
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def exchange(self) -> str:
@@ -168,6 +177,7 @@ class Settings:
             environment=environment,
             log_level=_env("LOG_LEVEL", "INFO"),
             var_dir=var_dir,
+            max_body_bytes=_typed("ERP_MAX_BODY_BYTES", 16 * 1024 * 1024, int),
             jwks_url=_env("ERP_JWKS_URL"),
             jwt_keys_dir=_env("ERP_JWT_KEYS_DIR"),
             jwt_signing_kid=_env("ERP_JWT_SIGNING_KID"),
@@ -186,6 +196,14 @@ class Settings:
             admin_password=_env("ERP_ADMIN_PASSWORD"),
             service_urls=service_urls() if service == "gateway" else {},
             upstream_timeout=_typed("GATEWAY_UPSTREAM_TIMEOUT", 30.0, float),
+            redis_url=_env("REDIS_URL"),
+            rate_limit=_env("GATEWAY_RATE_LIMIT", "600/minute"),
+            login_rate_limit=_env("GATEWAY_LOGIN_RATE_LIMIT", "10/minute"),
+            cors_origins=tuple(
+                origin.strip()
+                for origin in (_env("GATEWAY_CORS_ORIGINS") or "").split(",")
+                if origin.strip()
+            ),
         )
         values.update(overrides)
         return cls(**values)

@@ -224,6 +224,8 @@ def create_service_app(
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
+        # A larger body is refused with 413 before anything reads it.
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
     )
     app.extensions["erp_settings"] = settings
     app.extensions["erp_engine"] = engine
@@ -237,6 +239,7 @@ def create_service_app(
     _install_metrics(app, service)
     _install_auth(app, verifier, public_paths)
     _install_errors(app)
+    _install_security_headers(app)
     _install_health(app, engine, amqp_probe(settings) if uses_broker else None)
     return app
 
@@ -285,7 +288,10 @@ def _install_auth(app: Flask, verifier: Verifier, public_paths: tuple[str, ...])
     @app.before_request
     def authenticate():
         path = request.path
-        if not path.startswith("/api/") or path.startswith(public_paths):
+        # A CORS preflight carries no token by design and does nothing.
+        if request.method == "OPTIONS" or not path.startswith("/api/"):
+            return None
+        if path.startswith(public_paths):
             return None
         token = bearer_token(request.headers.get("Authorization"))
         if token is None:
@@ -301,6 +307,32 @@ def _install_auth(app: Flask, verifier: Verifier, public_paths: tuple[str, ...])
         if not access.allowed(roles, request.method, path.removeprefix("/api/v1")):
             return problem(403, f"The role(s) {', '.join(roles) or 'none'} may not do this.")
         return None
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _install_security_headers(app: Flask) -> None:
+    """What a browser should be told about every answer: never sniff types, never frame,
+    never pass the URL on; HSTS once the request came over TLS (directly or via a proxy).
+    API answers hold personal data and prices, so nothing may cache them."""
+
+    @app.after_request
+    def secure(response: Response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.is_secure or request.headers.get("X-Forwarded-Proto") == "https":
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
 
 def _install_errors(app: Flask) -> None:

@@ -23,7 +23,7 @@ from erp_testing import delete_topology, keys_for_tests, unique, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 ERPCTL = ROOT / "deploy" / "local" / "erpctl.py"
-ADMIN_PASSWORD = "e2e-admin-password"
+ADMIN_PASSWORD = "e2e-root-password-1"
 SETTLED = ("confirmed", "rejected")
 
 
