@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from erp_shared.config import APPS, WORKER_BASE_PORT, app_port, worker_port
-from gateway.keys import new_key_file
+from gateway.keys import new_key_file, publish
 
 READY_TIMEOUT = float(os.environ.get("ERP_READY_TIMEOUT", "90"))
 
@@ -50,6 +50,8 @@ def base_environment() -> dict[str, str]:
     if "ERP_JWT_KEYS_DIR" not in env and not any(keys.glob("*.pem")):
         new_key_file(keys)
     env.setdefault("ERP_JWT_KEYS_DIR", str(keys))
+    public = root / "public-keys" / "jwks.json"
+    publish(Path(env["ERP_JWT_KEYS_DIR"]), public)
     env["ERP_ADMIN_PASSWORD"] = _secret(
         root / "admin-password", "ERP_ADMIN_PASSWORD", lambda: secrets.token_urlsafe(12)
     )

@@ -33,7 +33,13 @@ class Credentials(Schema):
 class TokenOut(Schema):
     access_token = fields.Str()
     token_type = fields.Str()
-    expires_in = fields.Int()
+    expires_in = fields.Int(metadata={"description": "Seconds the access token lasts."})
+    refresh_token = fields.Str(metadata={"description": "Use once, at /auth/refresh."})
+    refresh_expires_in = fields.Int()
+
+
+class RefreshIn(Schema):
+    refresh_token = fields.Str(required=True, validate=validate.Length(min=1, max=200))
 
 
 class UserIn(Schema):
@@ -98,6 +104,28 @@ def add_user(data):
     return create_once(
         data, lambda uow, user: service.add_user(uow, g.principal, user), service.get_user
     )
+
+
+@blp.route("/refresh", methods=["POST"])
+@blp.arguments(RefreshIn)
+@blp.response(200, TokenOut)
+def refresh(data):
+    """New tokens for a refresh token, which is then used up."""
+    keys = current_app.extensions["erp_signing_keys"]
+    with unit_of_work() as uow:
+        tokens = service.refresh(uow, settings(), keys, data["refresh_token"])
+    if tokens is None:
+        raise Unauthenticated("The refresh token is not valid; sign in again.")
+    return tokens
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.arguments(RefreshIn)
+@blp.response(204)
+def sign_out(data):
+    """The refresh token stops working at once; the access token within 15 minutes."""
+    with unit_of_work() as uow:
+        service.sign_out(uow, data["refresh_token"])
 
 
 @blp.route("/users/<user_id>", methods=["PATCH"])

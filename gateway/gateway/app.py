@@ -9,7 +9,12 @@ from erp_shared.web import create_service_app
 from gateway import audit, keys, limits, routing, service
 from gateway.api import audit_blp, blp, routes
 
-PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs")
+PUBLIC_PATHS = (
+    "/api/v1/auth/token",
+    "/api/v1/auth/refresh",
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
+)
 
 
 def create_app(settings: Settings | None = None):

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 from erp_shared.db import insert_unique
 from erp_shared.errors import Conflict
 from gateway.identity import User
-from gateway.tables import audit_log, users
+from gateway.tables import audit_log, refresh_tokens, users
 
 _COLUMNS = (
     "id",
@@ -93,3 +93,22 @@ def audit_page(conn: Connection, filters: dict, offset: int, limit: int) -> tupl
 
 def change_user(conn: Connection, user_id: str, values: dict) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+
+def add_refresh_token(conn: Connection, row: dict) -> None:
+    conn.execute(refresh_tokens.insert().values(**row))
+
+
+def refresh_token(conn: Connection, digest: str):
+    """The stored refresh token, locked so two refreshes with it cannot both succeed."""
+    query = select(refresh_tokens).where(refresh_tokens.c.digest == digest).with_for_update()
+    return conn.execute(query).first()
+
+
+def revoke_refresh_tokens(conn: Connection, at, *, digest=None, user_id=None) -> None:
+    condition = refresh_tokens.c.digest == digest if digest else refresh_tokens.c.user_id == user_id
+    conn.execute(
+        update(refresh_tokens)
+        .where(condition, refresh_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )

@@ -6,6 +6,8 @@ signed with the gateway's private key (gateway.keys); services verify with the p
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,7 +20,10 @@ from erp_shared.config import Settings
 from gateway.keys import SigningKeys
 
 ROLES = ("admin", "sales", "warehouse", "support", "analyst", "customer")
-TOKEN_TTL_SECONDS = 3600
+# Access tokens are short-lived: services cannot ask whether one was revoked, so signing
+# out or disabling a user takes effect everywhere within this long. Refresh tokens last.
+TOKEN_TTL_SECONDS = 900
+REFRESH_TTL = timedelta(days=7)
 # After LOCK_AFTER failed sign-ins in a row an account refuses every password for
 # LOCKED_FOR, doubling with each further failure up to a day: guessing gets slow fast, and
 # the owner is back in within minutes.
@@ -107,3 +112,13 @@ def issue_token(
     }
     token = keys.sign(claims)
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
+
+
+def new_refresh_token() -> tuple[str, str]:
+    """A refresh token and the digest it is stored under."""
+    token = secrets.token_urlsafe(32)
+    return token, refresh_digest(token)
+
+
+def refresh_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -5,12 +5,14 @@ verify with; one signs (ERP_JWT_SIGNING_KID, else the last by name).
 Rotating: add a new key file and restart the gateway (the key is published, not yet used);
 once services have seen it (they refetch within five minutes, or at once on an unknown key
 id), make it the signing key; remove the old file after the longest token lifetime.
-`python -m gateway.keys new <dir>` writes a new key named by today's date; `ensure <dir>`
-writes one only if the folder has none (what a first deployment runs).
+`python -m gateway.keys new <dir> [<jwks.json>]` writes a new key named by today's date;
+`ensure` writes one only if the folder has none (what a first deployment runs); either then
+publishes every key's public half to the JWKS file services mount, when one is named.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -97,9 +99,22 @@ def new_key_file(folder: Path) -> Path:
     return path
 
 
+def publish(folder: Path, jwks_file: Path) -> None:
+    """Write the public keys of every key in `folder` as a JWKS file services can mount:
+    then verifying a token never waits on the gateway (which may itself be waiting on the
+    service)."""
+    jwks_file.parent.mkdir(parents=True, exist_ok=True)
+    staged = jwks_file.with_suffix(".tmp")
+    staged.write_text(json.dumps(SigningKeys.from_dir(folder).jwks()))
+    staged.replace(jwks_file)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("new", "ensure"):
-        sys.exit("usage: python -m gateway.keys new|ensure <folder>")
+    usage = "usage: python -m gateway.keys new|ensure <folder> [<public jwks.json>]"
+    if len(sys.argv) not in (3, 4) or sys.argv[1] not in ("new", "ensure"):
+        sys.exit(usage)
     folder = Path(sys.argv[2])
     if sys.argv[1] == "new" or not any(folder.glob("*.pem")):
         print(new_key_file(folder))
+    if len(sys.argv) == 4:
+        publish(folder, Path(sys.argv[3]))

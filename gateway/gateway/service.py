@@ -34,7 +34,42 @@ def sign_in(
         return None
     if user.failed_logins or user.locked_until:
         db.record_sign_in(uow.conn, user.id, 0, None)
-    return identity.issue_token(settings, keys, user)
+    return _tokens(uow, settings, keys, user)
+
+
+def _tokens(uow: UnitOfWork, settings: Settings, keys: SigningKeys, user: User) -> dict:
+    token, digest = identity.new_refresh_token()
+    expires = uow.now + identity.REFRESH_TTL
+    db.add_refresh_token(
+        uow.conn,
+        {"digest": digest, "user_id": user.id, "issued_at": uow.now, "expires_at": expires},
+    )
+    return identity.issue_token(settings, keys, user) | {
+        "refresh_token": token,
+        "refresh_expires_in": int(identity.REFRESH_TTL.total_seconds()),
+    }
+
+
+def refresh(uow: UnitOfWork, settings: Settings, keys: SigningKeys, token: str) -> dict | None:
+    """New tokens for a refresh token, which is used up; None if it is unknown, expired,
+    revoked or its user disabled. A used-up token offered again was copied: every refresh
+    token of its user is revoked, so the thief and the owner both sign in again."""
+    stored = db.refresh_token(uow.conn, identity.refresh_digest(token))
+    if stored is None:
+        return None
+    if stored.revoked_at is not None:
+        db.revoke_refresh_tokens(uow.conn, uow.now, user_id=stored.user_id)
+        return None
+    user = db.user_by_id(uow.conn, stored.user_id)
+    if stored.expires_at <= uow.now or user is None or not user.active:
+        return None
+    db.revoke_refresh_tokens(uow.conn, uow.now, digest=stored.digest)
+    return _tokens(uow, settings, keys, user)
+
+
+def sign_out(uow: UnitOfWork, token: str) -> None:
+    """The refresh token stops working; the access token runs out within minutes."""
+    db.revoke_refresh_tokens(uow.conn, uow.now, digest=identity.refresh_digest(token))
 
 
 def add_user(uow: UnitOfWork, principal: dict, data: dict) -> User:
@@ -89,6 +124,8 @@ def change_user(uow: UnitOfWork, principal: dict, user_id: str, changes: dict) -
             "locked_until": None,
         }
     db.change_user(uow.conn, user_id, values)
+    if changes.get("active") is False or "password" in changes:
+        db.revoke_refresh_tokens(uow.conn, uow.now, user_id=user_id)
     return get_user(uow, user_id)
 
 

@@ -47,3 +47,16 @@ audit_log = Table(
 )
 Index("ix_audit_log_at", audit_log.c.at)
 Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.at)
+
+# Refresh tokens, kept as SHA-256 digests (the token itself is shown once, to its holder).
+# Each is used once: refreshing replaces it; using a replaced one again means it was copied,
+# and every refresh token of that user is revoked.
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("user_id", String(36), nullable=False, index=True),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)

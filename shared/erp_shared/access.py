@@ -40,12 +40,13 @@ def _rule(methods, path: str, *roles: str) -> Rule:
     return Rule(frozenset(methods), re.compile(f"^{path}$"), frozenset(roles))
 
 
-# What anyone may call without a token: signing in.
-PUBLIC = (_rule({"POST"}, r"/auth/token"),)
+# What anyone may call without a token: signing in, and refreshing with a refresh token.
+PUBLIC = (_rule({"POST"}, r"/auth/(token|refresh)"),)
 
 RULES = (
     # The gateway's own: users and the audit trail are the admin's alone.
     _rule(ANY, r"/auth/users(/.*)?"),
+    _rule({"POST"}, r"/auth/logout", *ROLES),
     _rule(READ, r"/audit"),
     # CRM
     _rule(READ, r"/customers", "sales", "support", "analyst"),

@@ -23,6 +23,10 @@ worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 graceful_timeout = 10
 keepalive = 5
 accesslog = "-" if _server.access_log else None
+# No query string and no client address: a search for a name or an e-mail must not leave it
+# in the logs. The request id ties a line to the audit trail, which keeps who and from where.
+access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
+
 # gunicorn's control socket defaults to one path per user: every master on the machine would
 # fight over it. Nothing here uses it.
 control_socket_disable = True
@@ -31,7 +35,6 @@ if _server.app:
     wsgi_app = f"{_server.app}.app:create_app()"
 if _server.port:
     bind = [f"0.0.0.0:{_server.port}"]
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 
 
 def child_exit(server, worker):

@@ -217,8 +217,8 @@ def test_every_process_runs_in_production_mode_with_the_secrets_it_needs(service
         if name.split("-")[0] in DEPLOYABLES and not name.endswith("-db"):
             assert environment(services[name])["ERP_ENV"] == "production", name
     for name in SERVICES:
-        jwks = environment(services[name])["ERP_JWKS_URL"]
-        assert jwks == "http://gateway:8080/.well-known/jwks.json", name
+        assert environment(services[name])["ERP_JWKS_URL"] == "file:///public/jwks.json", name
+        assert "public-keys:/public:ro" in services[name]["volumes"], name
     assert environment(services["gateway"])["ERP_JWT_KEYS_DIR"] == "/keys"
     assert "gateway-keys:/keys:ro" in services["gateway"]["volumes"]
     assert "ERP_ADMIN_PASSWORD" in environment(services["gateway"])

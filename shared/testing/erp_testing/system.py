@@ -180,21 +180,20 @@ class System:
 
 def system_environment(var_dir: Path, amqp_url: str, **extra) -> dict[str, str]:
     """Ports, var dir, bus prefix and secrets of one isolated system."""
-    ports = {f"{app.upper()}_PORT": str(free_port()) for app in APPS}
     return {
         **os.environ,
         "ERP_VAR_DIR": str(var_dir),
         "ERP_ENV": "development",
         "ERP_ADMIN_PASSWORD": ADMIN_PASSWORD,
         # The gateway signs with the tests' key, so `bearer()` tokens hold everywhere; the
-        # services read its public keys from the gateway, as deployed.
+        # services read its public keys from a file, as deployed.
         "ERP_JWT_KEYS_DIR": str(keys_for_tests()),
-        "ERP_JWKS_URL": f"http://127.0.0.1:{ports['GATEWAY_PORT']}/.well-known/jwks.json",
+        "ERP_JWKS_URL": (keys_for_tests() / "jwks.json").as_uri(),
         "ERP_BUS_PREFIX": f"e2e-{unique()}.",
         "AMQP_URL": amqp_url,
         "ERP_WORKER_BASE_PORT": str(free_worker_base()),
         "ERP_READY_TIMEOUT": "120",
-        **ports,
+        **{f"{app.upper()}_PORT": str(free_port()) for app in APPS},
         **extra,
     }
 
