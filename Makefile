@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared shared/testing gateway $(wildcard services/*)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval lock clean
+.PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval fuzz lock clean
 
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -54,6 +54,10 @@ bench: $(VENV)/.installed
 forecast-eval: $(VENV)/.installed
 	$(PY) -m pip install -q -c requirements.lock -r requirements-eval.txt
 	$(PY) bench/forecast_eval.py
+
+# Every API operation fuzzed by schemathesis against a running system (not yet all green).
+fuzz: $(VENV)/.installed
+	$(PY) bench/fuzz_api.py
 
 # Pin what the venv holds now as the versions everyone installs.
 lock: $(VENV)/.installed

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, current_app, g, jsonify
+from flask import Response, current_app, g, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
 
 from erp_shared.errors import Unauthenticated
 from erp_shared.schemas import PageQuery, page_of
@@ -13,6 +15,7 @@ from erp_shared.web import (
     IDEMPOTENCY_KEY_DOC,
     create_once,
     listed,
+    problem,
     reading,
     settings,
     unit_of_work,
@@ -206,6 +209,36 @@ def docs():
     return Response(openapi.DOCS_PAGE, mimetype="text/html")
 
 
-@routes.route("/api/v1/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+# OPTIONS too: the service knows which methods its resource has (its Allow header).
+FORWARDED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "TRACE", "OPTIONS"]
+
+
+@routes.route("/api/v1/<path:path>", methods=FORWARDED_METHODS, provide_automatic_options=False)
 def forward(path):
+    """Everything not the gateway's own goes to its service, which answers for its methods;
+    another method on one of the gateway's own paths is 405, not a 404 from routing."""
+    try:
+        _own_routes().bind("gateway").match(f"/api/v1/{path}", method=request.method)
+    except MethodNotAllowed as wrong:
+        allowed = sorted(set(wrong.valid_methods or ()) - {"HEAD", "OPTIONS"})
+        answer = problem(405, "The method is not allowed for the requested URL.")
+        answer.headers["Allow"] = ", ".join(allowed)
+        return answer
+    except NotFound:
+        pass
     return _upstreams().forward(path)
+
+
+def _own_routes() -> Map:
+    """The gateway's own API routes, without the catch-all that forwards."""
+    own = current_app.extensions.get("erp_own_routes")
+    if own is None:
+        own = Map(
+            [
+                Rule(rule.rule, methods=rule.methods, endpoint=rule.endpoint)
+                for rule in current_app.url_map.iter_rules()
+                if rule.endpoint != "gateway.forward" and rule.rule.startswith("/api/v1/")
+            ]
+        )
+        current_app.extensions["erp_own_routes"] = own
+    return own

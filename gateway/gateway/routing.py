@@ -7,6 +7,7 @@ the caller's identity, over pooled keep-alive connections with bounded timeouts.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 
 import pybreaker
 import requests
@@ -39,6 +40,7 @@ RESOURCES = {
 
 FORWARDED_REQUEST_HEADERS = ("Content-Type", "Accept", "Authorization", "Idempotency-Key")
 FORWARDED_RESPONSE_HEADERS = (
+    "Allow",
     "Content-Type",
     "Location",
     "Idempotent-Replayed",
@@ -113,7 +115,8 @@ class Upstreams:
             upstream = self.breakers[service].call(
                 self.session.request,
                 request.method,
-                f"{self.urls[service]}/api/v1/{path}",
+                # Segments go on as they came: a decoded "?" or "#" must stay in the path.
+                f"{self.urls[service]}/api/v1/{quote(path, safe='/')}",
                 params=request.args.to_dict(flat=False),
                 data=request.get_data(),
                 headers=headers,

@@ -44,6 +44,8 @@ class Money(fields.Decimal):
         super().__init__(as_string=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):  # a JSON number may already have lost a cent
+            raise self.make_error("invalid")
         amount = super()._deserialize(value, attr, data, **kwargs)
         if amount != money(amount):
             raise self.make_error("cents")
@@ -53,6 +55,14 @@ class Money(fields.Decimal):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else str(money(Decimal(value)))
+
+
+def DecimalString(**kwargs) -> fields.Decimal:
+    """A figure such as a rate or a ratio, written as a decimal string (exact, unlike a JSON
+    number) and documented as one."""
+    described = {"type": "string", "format": "decimal", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+    kwargs["metadata"] = described | kwargs.get("metadata", {})
+    return fields.Decimal(as_string=True, **kwargs)
 
 
 CURRENCY = functools.partial(fields.Str, validate=validate.Regexp(r"^[A-Z]{3}$"))
@@ -68,10 +78,16 @@ class PostalAddress(Schema):
     country = fields.Str(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
 
 
+# Far past any real stock or order, and within every database's 32-bit integer.
+MAX_QUANTITY = 1_000_000_000
+# Far past any real list, and an offset every database can hold.
+MAX_PAGE = 1_000_000
+
+
 class PageQuery(Schema):
     """`page` (from 1) and `per_page` (at most 200) of a list, as every list takes them."""
 
-    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 

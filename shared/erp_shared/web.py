@@ -23,7 +23,7 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from erp_shared import access, context, errors, idempotency, metrics
 from erp_shared.auth import InvalidToken, KeysUnavailable, Verifier, bearer_token, verifier_for
@@ -198,6 +198,9 @@ class ProblemApi(Api):
         response = problem(error.code or 500, detail, field_errors)
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            allowed = set(error.valid_methods) - {"HEAD", "OPTIONS"}  # the documented ones
+            response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
 
 
@@ -288,8 +291,11 @@ def _install_auth(app: Flask, verifier: Verifier, public_paths: tuple[str, ...])
     @app.before_request
     def authenticate():
         path = request.path
-        # A CORS preflight carries no token by design and does nothing.
+        # A CORS preflight carries no token by design and does nothing; a method the route
+        # does not have is 405 whoever asks (Flask raises it once the hooks have run).
         if request.method == "OPTIONS" or not path.startswith("/api/"):
+            return None
+        if isinstance(request.routing_exception, MethodNotAllowed):
             return None
         if path.startswith(public_paths):
             return None

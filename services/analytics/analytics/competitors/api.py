@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from analytics.competitors import service
-from erp_shared.schemas import CURRENCY, SKU, Money
+from erp_shared.schemas import CURRENCY, MAX_QUANTITY, SKU, Money
 from erp_shared.web import reading, unit_of_work
 
 blp = Blueprint(
@@ -21,7 +21,7 @@ class ObservationIn(Schema):
     price = Money(required=True)
     currency = CURRENCY(required=True)
     observed_at = fields.AwareDateTime(required=True)
-    units_sold = fields.Int(validate=validate.Range(min=0))
+    units_sold = fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
 
 
 class ObservationOut(ObservationIn):

@@ -79,7 +79,7 @@ class RunResultOut(Schema):
 
 
 @blp.route("/forecast/runs", methods=["POST"])
-@blp.arguments(RunIn)
+@blp.arguments(RunIn, required=False)
 @blp.response(202, RunOut)
 def request_run(data):
     """Forecast every SKU sold, in the background: the answer is the queued run, whose

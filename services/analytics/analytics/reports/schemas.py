@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from analytics.reports.domain import GRANULARITIES, GROUPS
-from erp_shared.schemas import Money
+from erp_shared.schemas import MAX_PAGE, Money
 
 
 class PeriodQuery(Schema):
@@ -40,7 +40,7 @@ class SalesQuery(PeriodQuery):
     granularity = fields.Str(load_default="month", validate=validate.OneOf(GRANULARITIES))
     group_by = fields.Str(load_default="product", validate=validate.OneOf(GROUPS))
     # A report is read whole more often than a list, so its pages are larger.
-    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Int(load_default=1000, validate=validate.Range(min=1, max=10_000))
 
 

@@ -23,7 +23,7 @@ class HistoryLine(Schema):
 
 class HistoryIn(Schema):
     batch_id = fields.Str(required=True, validate=BATCH_ID)
-    lines = fields.List(fields.Nested(HistoryLine), required=True)
+    lines = fields.List(fields.Nested(HistoryLine), required=True, validate=validate.Length(min=1))
 
 
 class HistoryOut(Schema):

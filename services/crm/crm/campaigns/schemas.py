@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, pre_dump, validate
 
 from crm.campaigns.domain import CHANNELS
-from erp_shared.schemas import Money, page_of
+from erp_shared.schemas import DecimalString, Money, page_of
 
 
 class CampaignIn(Schema):
@@ -25,7 +25,7 @@ class PerformanceOut(Schema):
     returning_customers = fields.Int()
     revenue = Money()
     cost = Money()
-    roi = fields.Decimal(as_string=True, allow_none=True)
+    roi = DecimalString(allow_none=True)
 
 
 class CampaignSummary(Schema):

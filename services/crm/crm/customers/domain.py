@@ -28,10 +28,13 @@ def normalise_tags(tags: list[str]) -> list[str]:
 
 
 def searchable(*values: str | None) -> str:
-    """What search matches: lower case and without accents, so 'Zoë' is found by 'zoe'."""
+    """What search matches: lower case and without accents, so 'Zoë' is found by 'zoe';
+    control characters (a NUL ends an FTS5 string early) are dropped."""
     text = " ".join(value for value in values if value)
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cc"
+    ).lower()
 
 
 @dataclass

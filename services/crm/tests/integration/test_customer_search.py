@@ -28,6 +28,15 @@ def test_search_ignores_case_and_accents_and_finds_any_part(client, customer):
     assert ids(client, "q=nobody-here") == []
 
 
+def test_control_characters_in_a_search_are_ignored_not_an_error(client, customer):
+    customer("Ada Lovelace")
+    for q in ("lov\x00ela", "ada\x07", '"\x00'):
+        answer = client.get("/api/v1/customers", query_string={"q": q}, headers=bearer())
+        assert answer.status_code == 200, (q, answer.json)
+    found = client.get("/api/v1/customers?q=lov%00ela", headers=bearer()).json
+    assert [c["name"] for c in found["items"]] == ["Ada Lovelace"]
+
+
 def test_filters_and_pages(client, customer):
     vips = [customer(f"Vip {n}", tags=["vip"]) for n in range(3)]
     customer("Plain One")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from erp_shared.schemas import CURRENCY, SKU, Money, PageQuery, page_of
+from erp_shared.schemas import CURRENCY, MAX_QUANTITY, SKU, Money, PageQuery, page_of
 
 
 class ProductIn(Schema):
@@ -13,9 +13,15 @@ class ProductIn(Schema):
     unit_price = Money(required=True)
     currency = CURRENCY(load_default="EUR")
     category = fields.Str(load_default=None, validate=validate.Length(max=100))
-    reorder_point = fields.Int(load_default=0, validate=validate.Range(min=0))
-    reorder_quantity = fields.Int(load_default=0, validate=validate.Range(min=0))
-    lead_time_days = fields.Int(load_default=0, validate=validate.Range(min=0))
+    reorder_point = fields.Int(
+        strict=True, load_default=0, validate=validate.Range(min=0, max=MAX_QUANTITY)
+    )
+    reorder_quantity = fields.Int(
+        strict=True, load_default=0, validate=validate.Range(min=0, max=MAX_QUANTITY)
+    )
+    lead_time_days = fields.Int(
+        strict=True, load_default=0, validate=validate.Range(min=0, max=MAX_QUANTITY)
+    )
 
 
 class ProductPatch(Schema):
@@ -24,9 +30,9 @@ class ProductPatch(Schema):
     name = fields.Str(validate=validate.Length(min=1, max=200))
     unit_price = Money()
     category = fields.Str(allow_none=True, validate=validate.Length(max=100))
-    reorder_point = fields.Int(validate=validate.Range(min=0))
-    reorder_quantity = fields.Int(validate=validate.Range(min=0))
-    lead_time_days = fields.Int(validate=validate.Range(min=0))
+    reorder_point = fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    reorder_quantity = fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    lead_time_days = fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
     active = fields.Bool()
 
     @validates_schema

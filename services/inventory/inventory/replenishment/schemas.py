@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import PageQuery, page_of
+from erp_shared.schemas import MAX_QUANTITY, PageQuery, page_of
 
 
 class AlertQuery(PageQuery):
@@ -25,9 +25,15 @@ class ReorderAlertOut(Schema):
 
 
 class ReorderPolicyIn(Schema):
-    reorder_point = fields.Int(required=True, validate=validate.Range(min=0))
-    reorder_quantity = fields.Int(required=True, validate=validate.Range(min=0))
-    lead_time_days = fields.Int(required=True, validate=validate.Range(min=0, max=3650))
+    reorder_point = fields.Int(
+        strict=True, required=True, validate=validate.Range(min=0, max=MAX_QUANTITY)
+    )
+    reorder_quantity = fields.Int(
+        strict=True, required=True, validate=validate.Range(min=0, max=MAX_QUANTITY)
+    )
+    lead_time_days = fields.Int(
+        strict=True, required=True, validate=validate.Range(min=0, max=3650)
+    )
 
 
 class ReorderPolicyOut(ReorderPolicyIn):

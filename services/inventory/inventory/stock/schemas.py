@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import SKU, Money, PageQuery, page_of
+from erp_shared.schemas import SKU, DecimalString, Money, PageQuery, page_of
 from inventory.stock.domain import DEFAULT_WAREHOUSE, MOVEMENT_KINDS
 
 WAREHOUSE_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9_\-]{0,31}$")
@@ -12,7 +12,9 @@ WAREHOUSE_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9_\-]{0,31}$")
 
 class ReceiptLineIn(Schema):
     sku = SKU()
-    quantity = fields.Int(required=True, validate=validate.Range(min=1, max=1_000_000_000))
+    quantity = fields.Int(
+        strict=True, required=True, validate=validate.Range(min=1, max=1_000_000_000)
+    )
     unit_cost = Money(required=True)
     lot = fields.Str(validate=validate.Length(min=1, max=64))
 
@@ -77,7 +79,7 @@ class AdjustmentIn(Schema):
     warehouse = fields.Str(load_default=DEFAULT_WAREHOUSE, validate=validate.Length(min=1, max=32))
     sku = SKU()
     quantity_delta = fields.Int(
-        required=True, validate=validate.Range(min=-1_000_000_000, max=1_000_000_000)
+        strict=True, required=True, validate=validate.Range(min=-1_000_000_000, max=1_000_000_000)
     )
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     # The cost of counted surplus; the newest lot's cost when left out.
@@ -89,7 +91,7 @@ class AdjustmentOut(Schema):
     sku = fields.Str()
     warehouse = fields.Str()
     quantity_delta = fields.Int()
-    value = fields.Decimal(as_string=True)
+    value = DecimalString()
     reason = fields.Str()
     at = fields.AwareDateTime()
     level = fields.Nested(lambda: StockLevelOut())
@@ -99,7 +101,9 @@ class TransferIn(Schema):
     sku = SKU()
     from_warehouse = fields.Str(required=True, validate=validate.Length(min=1, max=32))
     to_warehouse = fields.Str(required=True, validate=validate.Length(min=1, max=32))
-    quantity = fields.Int(required=True, validate=validate.Range(min=1, max=1_000_000_000))
+    quantity = fields.Int(
+        strict=True, required=True, validate=validate.Range(min=1, max=1_000_000_000)
+    )
     reason = fields.Str(validate=validate.Length(min=1, max=200))
 
 
@@ -141,7 +145,7 @@ class MovementOut(Schema):
     kind = fields.Str()
     quantity = fields.Int()
     unit_cost = Money(allow_none=True)
-    value = fields.Decimal(as_string=True, allow_none=True)
+    value = DecimalString(allow_none=True)
     reference = fields.Str(allow_none=True)
     order_id = fields.Str(allow_none=True)
     return_id = fields.Str(allow_none=True)

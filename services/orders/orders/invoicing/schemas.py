@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import Money, PageQuery, page_of
+from erp_shared.schemas import DecimalString, Money, PageQuery, page_of
 
 
 class InvoiceLineOut(Schema):
@@ -12,7 +12,7 @@ class InvoiceLineOut(Schema):
     sku = fields.Str()
     quantity = fields.Int()
     unit_price = Money()
-    tax_rate = fields.Decimal(as_string=True, places=4)
+    tax_rate = DecimalString(places=4)
     line_total = Money()
     tax = Money()
     original_invoice_id = fields.Str(allow_none=True)

@@ -10,7 +10,7 @@ from orders.returns.domain import CONDITIONS, RESOLUTIONS
 
 class ReturnLineIn(Schema):
     sku = SKU()
-    quantity = fields.Int(required=True, validate=validate.Range(min=1, max=1_000_000))
+    quantity = fields.Int(strict=True, required=True, validate=validate.Range(min=1, max=1_000_000))
     reason = fields.Str(validate=validate.Length(min=1, max=500))
 
 
@@ -24,7 +24,7 @@ class ReturnIn(Schema):
 
 class ReceivedLineIn(Schema):
     sku = SKU()
-    quantity = fields.Int(required=True, validate=validate.Range(min=1, max=1_000_000))
+    quantity = fields.Int(strict=True, required=True, validate=validate.Range(min=1, max=1_000_000))
     condition = fields.Str(required=True, validate=validate.OneOf(CONDITIONS))
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, pre_dump, validate
 
-from erp_shared.schemas import SKU, Money, PageQuery, PostalAddress, page_of
+from erp_shared.schemas import SKU, DecimalString, Money, PageQuery, PostalAddress, page_of
 from orders.sales.domain import CHANNELS, STATUSES
 
 
 class OrderLineIn(Schema):
     sku = SKU()
-    quantity = fields.Int(required=True, validate=validate.Range(min=1, max=1_000_000))
+    quantity = fields.Int(strict=True, required=True, validate=validate.Range(min=1, max=1_000_000))
 
 
 class OrderIn(Schema):
@@ -32,7 +32,7 @@ class OrderLineOut(Schema):
     quantity = fields.Int()
     unit_price = Money()
     line_total = Money()
-    tax_rate = fields.Decimal(as_string=True, places=4)
+    tax_rate = DecimalString(places=4)
     tax = Money()
     shipped = fields.Int()
     returned = fields.Int()
