@@ -216,7 +216,10 @@ FORWARDED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "TRACE", "OPTIONS"
 @routes.route("/api/v1/<path:path>", methods=FORWARDED_METHODS, provide_automatic_options=False)
 def forward(path):
     """Everything not the gateway's own goes to its service, which answers for its methods;
-    another method on one of the gateway's own paths is 405, not a 404 from routing."""
+    another method on one of the gateway's own paths is 405, not a 404 from routing. A CORS
+    preflight is the gateway's to answer (flask-cors adds the headers), never forwarded."""
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        return Response(status=204)
     try:
         _own_routes().bind("gateway").match(f"/api/v1/{path}", method=request.method)
     except MethodNotAllowed as wrong:
