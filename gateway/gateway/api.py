@@ -49,8 +49,8 @@ class UserIn(Schema):
     username = fields.Str(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._@\-]{1,80}$"))
     password = fields.Str(
         required=True,
-        validate=validate.Length(max=200),
-        metadata={"description": "At least 12 characters, not containing the username."},
+        validate=validate.Length(min=identity.MIN_PASSWORD_LENGTH, max=200),
+        metadata={"description": "Not containing the username."},
     )
     roles = fields.List(
         fields.Str(validate=validate.OneOf(identity.ROLES)),
@@ -61,7 +61,7 @@ class UserIn(Schema):
 
 
 class UserPatch(Schema):
-    password = fields.Str(validate=validate.Length(max=200))
+    password = fields.Str(validate=validate.Length(min=identity.MIN_PASSWORD_LENGTH, max=200))
     roles = fields.List(
         fields.Str(validate=validate.OneOf(identity.ROLES)), validate=validate.Length(min=1)
     )

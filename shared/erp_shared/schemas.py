@@ -13,8 +13,9 @@ from erp_shared.money import money
 MAX_AMOUNT = Decimal("1000000000000")
 
 
-AMOUNT = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
-SIGNED_AMOUNT = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"
+# At most twelve whole digits: every string the pattern allows is within MAX_AMOUNT.
+AMOUNT = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+SIGNED_AMOUNT = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
 
 
 class Money(fields.Decimal):
