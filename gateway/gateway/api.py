@@ -10,7 +10,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 from erp_shared.errors import Unauthenticated
-from erp_shared.schemas import PageQuery, page_of
+from erp_shared.schemas import Changes, JsonBoolean, PageQuery, page_of
 from erp_shared.web import (
     IDEMPOTENCY_KEY_DOC,
     create_once,
@@ -60,13 +60,13 @@ class UserIn(Schema):
     customer_id = fields.Str(validate=validate.Length(min=1, max=36))
 
 
-class UserPatch(Schema):
+class UserPatch(Changes):
     password = fields.Str(validate=validate.Length(min=identity.MIN_PASSWORD_LENGTH, max=200))
     roles = fields.List(
         fields.Str(validate=validate.OneOf(identity.ROLES)), validate=validate.Length(min=1)
     )
     customer_id = fields.Str(validate=validate.Length(min=1, max=36), allow_none=True)
-    active = fields.Bool()
+    active = JsonBoolean()
 
 
 class UserOut(Schema):
@@ -230,6 +230,16 @@ def forward(path):
     except NotFound:
         pass
     return _upstreams().forward(path)
+
+
+def allow_own_methods(response: Response) -> Response:
+    """Flask's automatic OPTIONS answer on one of the gateway's own paths would also name the
+    methods of the forwarding catch-all; it names the path's own methods instead."""
+    if request.method == "OPTIONS" and "Allow" in response.headers:
+        own = _own_routes().bind("gateway").allowed_methods(request.path)
+        if own:
+            response.headers["Allow"] = ", ".join(sorted(set(own) - {"HEAD", "OPTIONS"}))
+    return response
 
 
 def _own_routes() -> Map:

@@ -7,7 +7,7 @@ from flask_cors import CORS
 from erp_shared.config import Settings
 from erp_shared.web import create_service_app
 from gateway import audit, keys, limits, routing, service
-from gateway.api import audit_blp, blp, routes
+from gateway.api import allow_own_methods, audit_blp, blp, routes
 
 PUBLIC_PATHS = (
     "/api/v1/auth/token",
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None):
     )
     app.extensions["erp_signing_keys"] = signing
     app.register_blueprint(routes)
+    app.after_request(allow_own_methods)
     limits.install(app, settings)
     audit.install(app)
     if settings.cors_origins:

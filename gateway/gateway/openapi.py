@@ -93,7 +93,17 @@ def with_problems(document: dict, own_paths: set[str]) -> dict:
         for method in METHODS:
             if method in item:
                 _declare_errors(path, method, item[method], path not in own_paths)
+        if "patch" in item:
+            _needs_a_change(document, item["patch"])
     return document
+
+
+def _needs_a_change(document: dict, operation: dict) -> None:
+    """A PATCH body names at least one field (erp_shared.schemas.Changes)."""
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    reference = body.get("schema", {}).get("$ref", "")
+    if reference.startswith("#/components/schemas/"):
+        document["components"]["schemas"][reference.rsplit("/", 1)[-1]]["minProperties"] = 1
 
 
 def _declare_errors(path: str, method: str, operation: dict, forwarded: bool) -> None:

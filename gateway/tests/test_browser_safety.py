@@ -54,3 +54,8 @@ def test_a_body_over_the_limit_is_413_problem_json(client):
     answer = client.post("/api/v1/auth/token", json=body)
     assert answer.status_code == 413
     assert answer.mimetype == "application/problem+json"
+
+
+def test_options_on_a_gateway_path_names_only_its_own_methods(client):
+    answer = client.options("/api/v1/auth/token")
+    assert answer.headers["Allow"] == "POST"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from erp_shared.money import money
 
@@ -83,6 +83,26 @@ class PostalAddress(Schema):
 MAX_QUANTITY = 1_000_000_000
 # Far past any real list, and an offset every database can hold.
 MAX_PAGE = 1_000_000
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON body's true or false, not 0, 1 or "yes" (which equal True and False to Python,
+    so truthy/falsy sets cannot tell them apart). Query strings' booleans stay lenient."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class Changes(Schema):
+    """A PATCH body: any of its fields, but at least one (the API document says
+    minProperties 1; an empty PATCH is a mistake, not a request to change nothing)."""
+
+    @validates_schema
+    def names_a_change(self, data, **_kwargs):
+        if not data:
+            raise ValidationError("Name at least one field to change.", "_schema")
 
 
 class PageQuery(Schema):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import Money, PageQuery, PostalAddress, page_of
+from erp_shared.schemas import Changes, JsonBoolean, Money, PageQuery, PostalAddress, page_of
 
 TAG = fields.Str(validate=validate.Length(min=1, max=40))
 CHANNELS = ("call", "email", "meeting", "chat", "visit")
@@ -30,10 +30,10 @@ class CustomerIn(Schema):
     contacts = fields.List(fields.Nested(ContactIn), load_default=list)
     credit_limit = Money()
     tags = fields.List(TAG, load_default=list)
-    blocked = fields.Bool(load_default=False)
+    blocked = JsonBoolean(load_default=False)
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(Changes):
     name = fields.Str(validate=validate.Length(min=1, max=200))
     email = fields.Email()
     phone = fields.Str(allow_none=True, validate=validate.Length(max=40))
@@ -42,12 +42,7 @@ class CustomerPatch(Schema):
     contacts = fields.List(fields.Nested(ContactIn))
     credit_limit = Money(allow_none=True)
     tags = fields.List(TAG)
-    blocked = fields.Bool()
-
-    @validates_schema
-    def says_something(self, data, **_kwargs):
-        if not data:
-            raise ValidationError("Name at least one field to change.", "_schema")
+    blocked = JsonBoolean()
 
 
 class ContactOut(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from crm.tickets.domain import PRIORITIES, STATUSES
-from erp_shared.schemas import PageQuery, page_of
+from erp_shared.schemas import Changes, PageQuery, page_of
 
 
 class TicketIn(Schema):
@@ -17,15 +17,13 @@ class TicketIn(Schema):
     assignee = fields.Str(validate=validate.Length(min=1, max=80))
 
 
-class TicketPatch(Schema):
+class TicketPatch(Changes):
     status = fields.Str(validate=validate.OneOf(STATUSES[1:]))
     resolution = fields.Str(validate=validate.Length(min=1, max=5000))
     assignee = fields.Str(validate=validate.Length(min=1, max=80))
 
     @validates_schema
-    def says_something(self, data, **_kwargs):
-        if not data:
-            raise ValidationError("Name at least one field to change.", "_schema")
+    def resolution_only_when_resolved(self, data, **_kwargs):
         if "resolution" in data and data.get("status") != "resolved":
             raise ValidationError("A resolution goes with status resolved.", "resolution")
 

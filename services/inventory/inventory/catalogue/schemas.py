@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import CURRENCY, MAX_QUANTITY, SKU, Money, PageQuery, page_of
+from erp_shared.schemas import (
+    CURRENCY,
+    MAX_QUANTITY,
+    SKU,
+    Changes,
+    JsonBoolean,
+    Money,
+    PageQuery,
+    page_of,
+)
 
 
 class ProductIn(Schema):
@@ -24,7 +33,7 @@ class ProductIn(Schema):
     )
 
 
-class ProductPatch(Schema):
+class ProductPatch(Changes):
     """A correction of a product; its SKU and currency never change."""
 
     name = fields.Str(validate=validate.Length(min=1, max=200))
@@ -33,12 +42,7 @@ class ProductPatch(Schema):
     reorder_point = fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
     reorder_quantity = fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
     lead_time_days = fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
-    active = fields.Bool()
-
-    @validates_schema
-    def says_something(self, data, **_kwargs):
-        if not data:
-            raise ValidationError("Name at least one field to change.", "_schema")
+    active = JsonBoolean()
 
 
 class ProductQuery(PageQuery):
