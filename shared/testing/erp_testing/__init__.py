@@ -9,7 +9,6 @@ from __future__ import annotations
 import atexit
 import functools
 import importlib
-import json
 import os
 import shutil
 import tempfile
@@ -23,9 +22,6 @@ import jwt
 import pika
 import psycopg
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from jwt.algorithms import OKPAlgorithm
 from sqlalchemy.engine import make_url
 
 from erp_shared.bus import Consumer
@@ -33,6 +29,7 @@ from erp_shared.config import DEFAULT_AMQP_URL, SERVICES, Settings
 from erp_shared.db import make_engine
 from erp_shared.events import new_event, parse_event
 from erp_shared.migrate import upgrade
+from gateway.keys import SigningKeys, new_key_file, publish
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TEST_KEY_ID = "test-key"
@@ -140,25 +137,19 @@ def months_back(count: int) -> list[date]:
 @functools.cache
 def keys_for_tests() -> Path:
     """A folder holding the tests' signing key (TEST_KEY_ID.pem, for a gateway) and its
-    public JWKS (jwks.json, for the services), made once per test session."""
+    public JWKS (jwks.json, for the services), made once per test session as the gateway's
+    own key tooling makes them."""
     folder = Path(tempfile.mkdtemp(prefix="erp-test-keys-"))
     atexit.register(shutil.rmtree, folder, True)
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    (folder / f"{TEST_KEY_ID}.pem").write_bytes(pem)
-    jwk = OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)
-    jwks = {"keys": [{**jwk, "kid": TEST_KEY_ID, "alg": "EdDSA", "use": "sig"}]}
-    (folder / "jwks.json").write_text(json.dumps(jwks))
+    new_key_file(folder).rename(folder / f"{TEST_KEY_ID}.pem")
+    publish(folder, folder / "jwks.json")
     return folder
 
 
 def sign(claims: dict, key=None, headers=None) -> str:
     """A token signed with the tests' key (or `key`), as the gateway would sign it."""
     if key is None:
-        pem = (keys_for_tests() / f"{TEST_KEY_ID}.pem").read_bytes()
-        key = serialization.load_pem_private_key(pem, password=None)
+        key = SigningKeys.from_dir(keys_for_tests()).private[TEST_KEY_ID]
     return jwt.encode(
         claims, key, algorithm="EdDSA", headers={"kid": TEST_KEY_ID, **(headers or {})}
     )
