@@ -297,7 +297,9 @@ def _install_auth(app: Flask, verifier: Verifier, public_paths: tuple[str, ...])
             return None
         if isinstance(request.routing_exception, MethodNotAllowed):
             return None
-        if path.startswith(public_paths):
+        if path.startswith(public_paths) or access.is_public(
+            request.method, path.removeprefix("/api/v1")
+        ):
             return None
         token = bearer_token(request.headers.get("Authorization"))
         if token is None:
