@@ -13,6 +13,7 @@ from erp_shared.errors import Unauthenticated
 from erp_shared.schemas import Changes, JsonBoolean, PageQuery, page_of
 from erp_shared.web import (
     IDEMPOTENCY_KEY_DOC,
+    allow_header,
     create_once,
     listed,
     problem,
@@ -21,6 +22,7 @@ from erp_shared.web import (
     unit_of_work,
 )
 from gateway import identity, openapi, service
+from gateway.routing import RESOURCES
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity")
 audit_blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit trail")
@@ -220,15 +222,15 @@ def forward(path):
     preflight is the gateway's to answer (flask-cors adds the headers), never forwarded."""
     if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
         return Response(status=204)
-    try:
-        _own_routes().bind("gateway").match(f"/api/v1/{path}", method=request.method)
-    except MethodNotAllowed as wrong:
-        allowed = sorted(set(wrong.valid_methods or ()) - {"HEAD", "OPTIONS"})
-        answer = problem(405, "The method is not allowed for the requested URL.")
-        answer.headers["Allow"] = ", ".join(allowed)
-        return answer
-    except NotFound:
-        pass
+    if path.split("/", 1)[0] not in RESOURCES:  # only then can it be one of the gateway's own
+        try:
+            _own_routes().bind("gateway").match(f"/api/v1/{path}", method=request.method)
+        except MethodNotAllowed as wrong:
+            answer = problem(405, "The method is not allowed for the requested URL.")
+            answer.headers["Allow"] = allow_header(wrong.valid_methods or ())
+            return answer
+        except NotFound:
+            pass
     return _upstreams().forward(path)
 
 
@@ -238,7 +240,7 @@ def allow_own_methods(response: Response) -> Response:
     if request.method == "OPTIONS" and "Allow" in response.headers:
         own = _own_routes().bind("gateway").allowed_methods(request.path)
         if own:
-            response.headers["Allow"] = ", ".join(sorted(set(own) - {"HEAD", "OPTIONS"}))
+            response.headers["Allow"] = allow_header(own)
     return response
 
 

@@ -186,6 +186,11 @@ def _field_errors(messages: dict | None) -> dict | None:
     return fields or messages
 
 
+def allow_header(methods) -> str:
+    """An Allow header naming the documented methods (HEAD and OPTIONS come with any)."""
+    return ", ".join(sorted(set(methods) - {"HEAD", "OPTIONS"}))
+
+
 class ProblemApi(Api):
     """flask-smorest with every HTTP error rendered as problem details."""
 
@@ -199,8 +204,7 @@ class ProblemApi(Api):
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
-            allowed = set(error.valid_methods) - {"HEAD", "OPTIONS"}  # the documented ones
-            response.headers["Allow"] = ", ".join(sorted(allowed))
+            response.headers["Allow"] = allow_header(error.valid_methods)
         return response
 
 
