@@ -6,7 +6,7 @@ from flask import Blueprint as FlaskBlueprint
 from flask import Response, current_app, g, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 from erp_shared.errors import Unauthenticated
@@ -78,6 +78,17 @@ class UserOut(Schema):
     customer_id = fields.Str(allow_none=True)
     active = fields.Bool()
     created_at = fields.AwareDateTime()
+
+
+def username_tried() -> str | None:
+    """The username a sign-in request names, for its rate limit and its audit entry; None
+    when the body is not a JSON object naming one, or too large to read."""
+    try:
+        body = request.get_json(silent=True)
+    except HTTPException:
+        return None
+    name = body.get("username") if isinstance(body, dict) else None
+    return str(name)[:80] if name is not None else None
 
 
 def _upstreams():

@@ -12,11 +12,11 @@ import json
 import logging
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
 
 from erp_shared.access import WRITE
 from erp_shared.uow import UnitOfWork
 from gateway import db
+from gateway.api import username_tried
 
 log = logging.getLogger(__name__)
 SIGN_IN = "/api/v1/auth/token"
@@ -28,13 +28,7 @@ def _actor() -> str | None:
     principal = g.get("principal") or {}
     if principal.get("sub"):
         return principal["sub"]
-    if request.path != SIGN_IN:
-        return None
-    try:
-        body = request.get_json(silent=True)
-    except HTTPException:  # a body too large to read names nobody
-        return None
-    return str(body.get("username"))[:80] if isinstance(body, dict) else None
+    return username_tried() if request.path == SIGN_IN else None
 
 
 def _target(response: Response) -> str | None:

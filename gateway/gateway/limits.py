@@ -18,6 +18,7 @@ from flask_limiter.util import get_remote_address
 
 from erp_shared.config import Settings
 from erp_shared.web import problem
+from gateway.api import username_tried
 
 SIGN_IN = "auth.issue_token"
 
@@ -28,9 +29,7 @@ def caller() -> str:
 
 
 def username() -> str:
-    body = request.get_json(silent=True)
-    name = body.get("username") if isinstance(body, dict) else None
-    return f"login:{str(name)[:80]}"
+    return f"login:{username_tried()}"
 
 
 def not_api() -> bool:
