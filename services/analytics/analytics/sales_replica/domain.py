@@ -52,11 +52,17 @@ def order_shares(order, lines, adjustments: list[Adjustment], sign: int) -> list
     return shares if sign > 0 else [(d, k, _negated(f)) for d, k, f in shares]
 
 
-def adjustment_shares(order, adjustment: Adjustment) -> list[tuple]:
-    """The rows a later return, credit note or issue of goods adds to on a counted order."""
-    figures = adjustment.figures()
+def adjustment_shares(order, lines, changes: list[Adjustment]) -> list[tuple]:
+    """The rows later returns, credit notes or issues of goods add to on a counted order; a
+    SKU the order did not sell has no row of its, as in order_shares."""
+    sold = {line.sku for line in lines}
     return [
-        ("product", adjustment.sku, figures),
-        ("customer", order.customer_id, figures),
-        ("channel", order.channel, figures),
+        (dimension, key, change.figures())
+        for change in changes
+        if change.sku in sold
+        for dimension, key in (
+            ("product", change.sku),
+            ("customer", order.customer_id),
+            ("channel", order.channel),
+        )
     ]

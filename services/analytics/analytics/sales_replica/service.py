@@ -62,17 +62,8 @@ def _adjust(uow: UnitOfWork, order_id: str, changes: list[domain.Adjustment]) ->
     order, lines, _ = db.order_for_figures(uow.conn, order_id)
     if order is None or not order.aggregated:
         return
-    sold = {line.sku for line in lines}
-    day = order.placed_at.date()
-    db.add_figures(
-        uow.conn,
-        [
-            (dimension, key, day, figures)
-            for change in changes
-            if change.sku in sold
-            for dimension, key, figures in domain.adjustment_shares(order, change)
-        ],
-    )
+    shares = domain.adjustment_shares(order, lines, changes)
+    db.add_figures(uow.conn, [(d, k, order.placed_at.date(), f) for d, k, f in shares])
 
 
 def record_return(uow: UnitOfWork, order_id: str, lines: list[dict]) -> None:
