@@ -24,6 +24,7 @@ from flask_smorest import Api
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import UUIDConverter
 
 from erp_shared import access, context, errors, idempotency, metrics
 from erp_shared.auth import InvalidToken, KeysUnavailable, Verifier, bearer_token, verifier_for
@@ -208,6 +209,15 @@ class ProblemApi(Api):
         return response
 
 
+class UuidText(UUIDConverter):
+    """`<uuid:...>` in a route: only a UUID matches, kept as the canonical text ids are stored
+    as. A fixed path beside an id (`/orders/import` beside `/orders/<uuid:order_id>`) then
+    answers for its own methods only, and the document says the id is a UUID."""
+
+    def to_python(self, value: str) -> str:
+        return str(uuid.UUID(value))
+
+
 def create_service_app(
     service: str,
     *,
@@ -225,6 +235,7 @@ def create_service_app(
     configure_logging(service, settings.log_level)
     engine = make_engine(settings.database_url)
     app = Flask(service)
+    app.url_map.converters["uuid"] = UuidText
     app.config.update(
         API_TITLE=title,
         API_VERSION="1.0.0",

@@ -56,7 +56,7 @@ def list_orders(query):
         return listed(query, lambda offset, limit: service.list_orders(uow, mine, offset, limit))
 
 
-@blp.route("/orders/<order_id>", methods=["GET"])
+@blp.route("/orders/<uuid:order_id>", methods=["GET"])
 @blp.response(200, schemas.OrderTrackingOut)
 def get_order(order_id):
     with reading() as uow:
@@ -65,7 +65,7 @@ def get_order(order_id):
     return tracked
 
 
-@blp.route("/orders/<order_id>/events", methods=["GET"])
+@blp.route("/orders/<uuid:order_id>/events", methods=["GET"])
 @blp.doc(
     summary="The order's status changes as Server-Sent Events",
     responses={"200": {"description": "text/event-stream of `status` events"}},
@@ -73,7 +73,8 @@ def get_order(order_id):
 def order_events(order_id):
     """Every status move as an SSE `status` event with id = its place in the history, from
     after Last-Event-ID; ends when the order is final or after FEED_SECONDS."""
-    seen = int(request.headers.get("Last-Event-ID", "0") or 0)
+    last = request.headers.get("Last-Event-ID", "")
+    seen = int(last) if last.isascii() and last.isdigit() else 0
     with reading() as uow:
         only_own(service.get_order(uow, order_id).customer_id, f"No order {order_id}.")
 
@@ -97,7 +98,7 @@ def order_events(order_id):
     return Response(stream_with_context(feed()), mimetype="text/event-stream", headers=headers)
 
 
-@blp.route("/orders/<order_id>/cancel", methods=["POST"])
+@blp.route("/orders/<uuid:order_id>/cancel", methods=["POST"])
 @blp.arguments(schemas.CancelIn)
 @blp.response(200, schemas.OrderOut)
 def cancel_order(data, order_id):
@@ -106,14 +107,14 @@ def cancel_order(data, order_id):
         return service.cancel_order(uow, order_id, data.get("reason"))
 
 
-@blp.route("/orders/<order_id>/approve", methods=["POST"])
+@blp.route("/orders/<uuid:order_id>/approve", methods=["POST"])
 @blp.response(200, schemas.OrderOut)
 def approve_order(order_id):
     with unit_of_work() as uow:
         return service.approve_order(uow, order_id, g.principal)
 
 
-@blp.route("/orders/<order_id>/ship", methods=["POST"])
+@blp.route("/orders/<uuid:order_id>/ship", methods=["POST"])
 @blp.arguments(schemas.ShipIn)
 @blp.response(200, schemas.ShipOut)
 def ship_order(data, order_id):
@@ -121,7 +122,7 @@ def ship_order(data, order_id):
         return service.ship_order(uow, order_id, data)
 
 
-@blp.route("/orders/<order_id>/deliver", methods=["POST"])
+@blp.route("/orders/<uuid:order_id>/deliver", methods=["POST"])
 @blp.response(200, schemas.OrderOut)
 def deliver_order(order_id):
     with unit_of_work() as uow:
