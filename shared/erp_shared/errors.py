@@ -8,6 +8,12 @@ raised, so nothing is half-written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
+# The most one document line may be worth; 500 such lines still fit erp_shared.db.Money.
+MAX_LINE_VALUE = Decimal(10) ** 12
+
 
 class Refused(Exception):
     """Base of every business refusal; `errors` maps input fields to what is wrong with them."""
@@ -55,3 +61,16 @@ def refuse_unknown_skus(lines: list[dict], known, detail: str) -> None:
     }
     if unknown:
         raise Invalid(detail, {"lines": unknown})
+
+
+def refuse_overvalued_lines(lines: list[dict], unit_amount: Callable[[dict], Decimal]) -> None:
+    """Refuse lines worth more than MAX_LINE_VALUE (quantity × their unit amount), each at its
+    position in the request: amounts are kept as 64-bit integer ten-thousandths
+    (erp_shared.db.Money), and a document of many such lines must still add up there."""
+    overvalued = {
+        str(index): {"quantity": [f"A line is worth at most {MAX_LINE_VALUE:,}."]}
+        for index, line in enumerate(lines)
+        if unit_amount(line) * line["quantity"] > MAX_LINE_VALUE
+    }
+    if overvalued:
+        raise Invalid("A line is worth more than the system keeps.", {"lines": overvalued})

@@ -12,7 +12,15 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from erp_shared.errors import Insufficient, Invalid, NotAllowed, Unknown, refuse_unknown_skus
+from erp_shared.errors import (
+    MAX_LINE_VALUE,
+    Insufficient,
+    Invalid,
+    NotAllowed,
+    Unknown,
+    refuse_overvalued_lines,
+    refuse_unknown_skus,
+)
 from erp_shared.money import money
 from erp_shared.uow import UnitOfWork
 from inventory.catalogue import service as catalogue
@@ -104,6 +112,7 @@ def receive_stock(uow: UnitOfWork, receipt: dict) -> dict:
     refuse_unknown_skus(
         receipt["lines"], known, "The receipt names products that are not in the catalogue."
     )
+    refuse_overvalued_lines(receipt["lines"], lambda line: line["unit_cost"])
     warehouse = receipt["warehouse"]
     _require_warehouses(uow, {"warehouse": warehouse})
     received_at = receipt.get("received_at") or uow.now
@@ -257,6 +266,11 @@ def adjust_stock(uow: UnitOfWork, adjustment: dict) -> dict:
         unit_cost = adjustment.get("unit_cost")
         if unit_cost is None:
             unit_cost = _latest_cost(uow, sku, warehouse)
+        if unit_cost * delta > MAX_LINE_VALUE:
+            raise Invalid(
+                "An adjustment is worth more than the system keeps.",
+                {"quantity_delta": [f"Worth at most {MAX_LINE_VALUE:,}."]},
+            )
         db.add_lot(
             uow.conn,
             lot=f"ADJ-{uow.now:%Y%m%d}",

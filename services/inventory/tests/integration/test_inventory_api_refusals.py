@@ -49,6 +49,18 @@ INVALID = [
         {"warehouse": "NOWHERE", "lines": [{"sku": "MUG", "quantity": 1, "unit_cost": "1"}]},
         "warehouse",
     ),
+    (
+        "POST",
+        "/receipts",
+        {"lines": [{"sku": "MUG", "quantity": 1_000_000_000, "unit_cost": "999999999.00"}]},
+        "lines",
+    ),
+    (
+        "POST",
+        "/adjustments",
+        {"sku": "MUG", "quantity_delta": 1_000_000_000, "reason": "x", "unit_cost": "2000.00"},
+        "quantity_delta",
+    ),
     ("POST", "/adjustments", {"sku": "MUG", "quantity_delta": 1}, "reason"),
     ("POST", "/adjustments", {"sku": "MUG", "quantity_delta": 0, "reason": "x"}, "quantity_delta"),
     ("POST", "/adjustments", {"sku": "GHOST", "quantity_delta": 1, "reason": "x"}, "sku"),

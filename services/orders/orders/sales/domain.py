@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from erp_shared.errors import Invalid, NotAllowed, refuse_unknown_skus
+from erp_shared.errors import Invalid, NotAllowed, refuse_overvalued_lines, refuse_unknown_skus
 from erp_shared.events import quantities_by_sku
 from erp_shared.money import money
 from orders.pricing import TaxedLines, tax_on
@@ -116,6 +116,9 @@ def price_lines(
             "An order is priced in one currency.",
             {"lines": [f"Products are priced in {', '.join(sorted(currencies))}."]},
         )
+    refuse_overvalued_lines(
+        requested, lambda line: Decimal(0) if free_of_charge else catalogue[line["sku"]].unit_price
+    )
     lines = []
     for sku, quantity in quantities_by_sku(requested).items():
         entry = catalogue[sku]

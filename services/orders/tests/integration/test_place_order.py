@@ -67,6 +67,15 @@ def test_an_order_that_cannot_be_placed_writes_nothing(client, app, place, overr
     assert outbox_events(app, "order.placed") == []
 
 
+def test_a_line_worth_more_than_the_system_keeps_is_refused(client, app, place):
+    yacht = {"sku": "YACHT", "name": "Yacht", "unit_price": "999999999.00", "currency": "EUR"}
+    deliver(app, "product.created", yacht | {"category": "boats"})
+    answer = place(lines=[{"sku": "YACHT", "quantity": 2_000}])
+    assert answer.status_code == 422
+    assert answer.json["errors"]["lines"]["0"]["quantity"]
+    assert outbox_events(app, "order.placed") == []
+
+
 def test_the_inventory_answer_confirms_or_rejects_once(client, app, place):
     confirmed = place().json["id"]
     rejected = place().json["id"]
