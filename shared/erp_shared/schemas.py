@@ -16,6 +16,7 @@ MAX_AMOUNT = Decimal("1000000000000")
 # At most twelve whole digits: every string the pattern allows is within MAX_AMOUNT.
 AMOUNT = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 SIGNED_AMOUNT = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
+FIGURE = r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$"
 
 
 class Money(fields.Decimal):
@@ -56,6 +57,16 @@ class Money(fields.Decimal):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else str(money(Decimal(value)))
+
+
+class Figure(Money):
+    """An amount the system computes and only answers with (a total, a stock value, a sum
+    over many lines): larger than any one amount a client may send, up to what
+    erp_shared.db.Money keeps, and signed, since a figure such as a margin may be a loss."""
+
+    def __init__(self, **kwargs):
+        metadata = {"pattern": FIGURE} | kwargs.pop("metadata", {})
+        super().__init__(signed=True, metadata=metadata, **kwargs)
 
 
 def DecimalString(**kwargs) -> fields.Decimal:

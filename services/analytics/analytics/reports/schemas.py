@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from analytics.reports.domain import GRANULARITIES, GROUPS
-from erp_shared.schemas import MAX_PAGE, Money
+from erp_shared.schemas import MAX_PAGE, Figure
 
 
 class PeriodQuery(Schema):
@@ -16,20 +16,18 @@ class PeriodQuery(Schema):
 class SalesFigures(Schema):
     orders = fields.Int()
     units = fields.Int()
-    revenue = Money(metadata={"description": "Net of tax, before credit notes."})
+    revenue = Figure(metadata={"description": "Net of tax, before credit notes."})
     returned_units = fields.Int()
-    net_revenue = Money(
-        signed=True, metadata={"description": "Revenue less what credit notes gave back."}
-    )
-    cost = Money(metadata={"description": "FIFO cost of the goods issued so far."})
-    margin = Money(signed=True, metadata={"description": "Net revenue less cost."})
+    net_revenue = Figure(metadata={"description": "Revenue less what credit notes gave back."})
+    cost = Figure(metadata={"description": "FIFO cost of the goods issued so far."})
+    margin = Figure(metadata={"description": "Net revenue less cost."})
     returns_rate = fields.Float()
 
 
 class PeriodFigures(SalesFigures):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
-    average_order_value = Money()
+    average_order_value = Figure()
 
 
 class SummaryOut(PeriodFigures):

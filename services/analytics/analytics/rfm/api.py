@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from analytics.rfm import service
-from erp_shared.schemas import Money
+from erp_shared.schemas import Figure
 from erp_shared.web import reading
 
 blp = Blueprint("rfm", __name__, url_prefix="/api/v1/analytics", description="RFM segments")
@@ -16,7 +16,7 @@ class RfmOut(Schema):
     customer_id = fields.Str()
     recency_days = fields.Int()
     frequency = fields.Int()
-    monetary = Money()
+    monetary = Figure()
     r = fields.Int()
     f = fields.Int()
     m = fields.Int()

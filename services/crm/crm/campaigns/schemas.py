@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, pre_dump, validate
 
 from crm.campaigns.domain import CHANNELS
-from erp_shared.schemas import DecimalString, Money, page_of
+from erp_shared.schemas import DecimalString, Figure, Money, page_of
 
 
 class CampaignIn(Schema):
@@ -23,8 +23,8 @@ class PerformanceOut(Schema):
     customers = fields.Int()
     new_customers = fields.Int()
     returning_customers = fields.Int()
-    revenue = Money()
-    cost = Money()
+    revenue = Figure()
+    cost = Figure()
     roi = DecimalString(allow_none=True)
 
 

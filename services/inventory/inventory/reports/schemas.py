@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import Money
+from erp_shared.schemas import Figure
 
 
 class PeriodQuery(Schema):
@@ -14,10 +14,10 @@ class PeriodQuery(Schema):
 
 class TurnoverLine(Schema):
     sku = fields.Str()
-    cogs = Money()
-    opening_value = Money()
-    closing_value = Money()
-    average_inventory_value = Money()
+    cogs = Figure()
+    opening_value = Figure()
+    closing_value = Figure()
+    average_inventory_value = Figure()
     turnover = fields.Float(allow_none=True)
     days_of_inventory = fields.Float(allow_none=True)
     abc_class = fields.Str(validate=validate.OneOf("ABC"))

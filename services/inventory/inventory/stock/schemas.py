@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import SKU, DecimalString, Money, PageQuery, page_of
+from erp_shared.schemas import SKU, DecimalString, Figure, Money, PageQuery, page_of
 from inventory.stock.domain import DEFAULT_WAREHOUSE, MOVEMENT_KINDS
 
 WAREHOUSE_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9_\-]{0,31}$")
@@ -113,7 +113,7 @@ class TransferOut(Schema):
     from_warehouse = fields.Str()
     to_warehouse = fields.Str()
     quantity = fields.Int()
-    value = Money()
+    value = Figure()
     reason = fields.Str(allow_none=True)
     at = fields.AwareDateTime()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from erp_shared.schemas import DecimalString, Money, PageQuery, page_of
+from erp_shared.schemas import DecimalString, Figure, Money, PageQuery, page_of
 
 
 class InvoiceLineOut(Schema):
@@ -13,8 +13,8 @@ class InvoiceLineOut(Schema):
     quantity = fields.Int()
     unit_price = Money()
     tax_rate = DecimalString(places=4)
-    line_total = Money()
-    tax = Money()
+    line_total = Figure()
+    tax = Figure()
     original_invoice_id = fields.Str(allow_none=True)
     original_line_no = fields.Int(allow_none=True)
 
@@ -26,9 +26,9 @@ class InvoiceOut(Schema):
     order_id = fields.Str()
     customer_id = fields.Str()
     lines = fields.List(fields.Nested(InvoiceLineOut))
-    subtotal = Money()
-    tax = Money()
-    total = Money()
+    subtotal = Figure()
+    tax = Figure()
+    total = Figure()
     currency = fields.Str()
     issued_at = fields.AwareDateTime()
     original_invoice_id = fields.Str(allow_none=True)
@@ -42,9 +42,9 @@ class InvoiceSummary(Schema):
     kind = fields.Str()
     order_id = fields.Str()
     customer_id = fields.Str()
-    subtotal = Money()
-    tax = Money()
-    total = Money()
+    subtotal = Figure()
+    tax = Figure()
+    total = Figure()
     currency = fields.Str()
     issued_at = fields.AwareDateTime()
     paid_at = fields.AwareDateTime(allow_none=True)

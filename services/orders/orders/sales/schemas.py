@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, pre_dump, validate
 
-from erp_shared.schemas import SKU, DecimalString, Money, PageQuery, PostalAddress, page_of
+from erp_shared.schemas import SKU, DecimalString, Figure, Money, PageQuery, PostalAddress, page_of
 from orders.sales.domain import CHANNELS, STATUSES
 
 
@@ -31,9 +31,9 @@ class OrderLineOut(Schema):
     sku = fields.Str()
     quantity = fields.Int()
     unit_price = Money()
-    line_total = Money()
+    line_total = Figure()
     tax_rate = DecimalString(places=4)
-    tax = Money()
+    tax = Figure()
     shipped = fields.Int()
     returned = fields.Int()
 
@@ -55,9 +55,9 @@ class OrderOut(Schema):
     shipping_address = fields.Dict(allow_none=True)
     note = fields.Str(allow_none=True)
     lines = fields.List(fields.Nested(OrderLineOut))
-    subtotal = Money()
-    tax = Money()
-    total = Money()
+    subtotal = Figure()
+    tax = Figure()
+    total = Figure()
     currency = fields.Str()
     rejection_reason = fields.Str(allow_none=True)
     rejected_for = fields.Str(allow_none=True)
@@ -83,7 +83,7 @@ class InvoiceRef(Schema):
     id = fields.Str()
     number = fields.Str()
     kind = fields.Str()
-    total = Money()
+    total = Figure()
     issued_at = fields.AwareDateTime()
 
 
@@ -119,9 +119,9 @@ class OrderSummary(Schema):
     status = fields.Str()
     customer_id = fields.Str()
     channel = fields.Str()
-    subtotal = Money()
-    tax = Money()
-    total = Money()
+    subtotal = Figure()
+    tax = Figure()
+    total = Figure()
     currency = fields.Str()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
