@@ -104,7 +104,7 @@ class Customer:
         """Anonymise every personal field; what was bought stays, under the same id."""
         if self.erased_at:
             return
-        self.name, self.email = ERASED, f"erased-{self.id}@invalid"
+        self.name, self.email = ERASED, f"erased-{self.id}@erased.invalid"
         self.phone = self.company = None
         self.tags, self.addresses, self.contacts = [], [], []
         self.erased_at = self.updated_at = at

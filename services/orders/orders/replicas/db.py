@@ -22,7 +22,7 @@ def anonymise_customer(conn: Connection, customer_id: str) -> None:
     conn.execute(
         update(customers)
         .where(customers.c.id == customer_id)
-        .values(name="erased", email=f"erased-{customer_id}@invalid", tags=[], blocked=True)
+        .values(name="erased", email=f"erased-{customer_id}@erased.invalid", tags=[], blocked=True)
     )
 
 
