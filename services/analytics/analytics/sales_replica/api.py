@@ -32,8 +32,15 @@ class HistoryOut(Schema):
     replayed = fields.Bool()
 
 
+class CsvQuery(Schema):
+    """The CSV form's batch id: the JSON form carries it in the body instead."""
+
+    batch_id = fields.Str(validate=BATCH_ID)
+
+
 @blp.route("/history", methods=["POST"])
 @blp.response(200, HistoryOut)
+@blp.doc(parameters=[{"in": "query", "schema": CsvQuery}])
 @blp.doc(
     requestBody={
         "required": True,

@@ -22,7 +22,7 @@ class RulesIn(Schema):
 
 class SegmentIn(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=80))
-    rules = fields.Nested(RulesIn, required=True)
+    rules = fields.Nested(RulesIn, required=True, metadata={"minProperties": 1})
 
 
 class SegmentOut(Schema):
