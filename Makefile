@@ -55,7 +55,7 @@ forecast-eval: $(VENV)/.installed
 	$(PY) -m pip install -q -c requirements.lock -r requirements-eval.txt
 	$(PY) bench/forecast_eval.py
 
-# Every API operation fuzzed by schemathesis against a running system (not yet all green).
+# Every API operation fuzzed by schemathesis (all checks, all phases) against a seeded system.
 fuzz: $(VENV)/.installed
 	$(PY) bench/fuzz_api.py
 
