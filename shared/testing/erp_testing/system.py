@@ -79,6 +79,14 @@ class System:
         files = sorted((self.var_dir / "log").glob(f"{name or '*'}.log"))
         return "\n".join(f"--- {f.name}\n{f.read_text()[-3000:]}" for f in files)
 
+    def pid_file(self, name: str) -> Path:
+        """Where erpctl keeps the pid of one process (an app's gunicorn master, a worker)."""
+        return self.var_dir / "run" / f"{name}.pid"
+
+    def database_url(self, app: str) -> str:
+        """The app's database, as its processes find it (erp_shared.config.Settings)."""
+        return self.env.get(f"{app.upper()}_DATABASE_URL") or f"sqlite:///{self.var_dir}/{app}.db"
+
     def port(self, app: str) -> int:
         return int(self.env[f"{app.upper()}_PORT"])
 
