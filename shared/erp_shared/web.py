@@ -23,6 +23,7 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import UUIDConverter
 
@@ -362,6 +363,17 @@ def _install_errors(app: Flask) -> None:
     @app.errorhandler(errors.Refused)
     def render_refusal(refusal: errors.Refused):
         return problem(refusal_status(refusal), refusal.detail, refusal.errors)
+
+    @app.errorhandler(DBAPIError)
+    def render_lost_database(error: DBAPIError):
+        # A connection the database dropped (restarted, failed over, terminated by an
+        # operator): nothing was committed, so the client may simply try again.
+        if not error.connection_invalidated:
+            return render_unexpected(error)
+        log.warning("database connection lost: %s", type(error.orig).__name__)
+        answer = problem(503, "The database connection was lost; try again.")
+        answer.headers["Retry-After"] = "1"
+        return answer
 
     @app.errorhandler(Exception)
     def render_unexpected(error: Exception):
