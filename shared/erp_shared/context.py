@@ -45,3 +45,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level)
     # pika narrates every connection at INFO; its warnings and errors are what matter.
     logging.getLogger("pika").setLevel(logging.WARNING)
+    # Except its warning for a returned message, which quotes the event's body (a customer's
+    # name and e-mail perhaps); erp_shared.bus logs the event's id and type instead.
+    logging.getLogger("pika.adapters.blocking_connection").setLevel(logging.ERROR)
