@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PACKAGES := shared shared/testing gateway $(wildcard services/*)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval fuzz lock clean
+.PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval fuzz chaos soak lock clean
 
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -58,6 +58,11 @@ forecast-eval: $(VENV)/.installed
 # Every API operation fuzzed by schemathesis (all checks, all phases) against a seeded system.
 fuzz: $(VENV)/.installed
 	$(PY) bench/fuzz_api.py
+
+# Rounds of thousands of orders while the broker, workers and database connections fail;
+# then every invariant of DESIGN.md checked (bench/chaos.py --help for the knobs).
+chaos: $(VENV)/.installed
+	$(PY) bench/chaos.py
 
 # Pin what the venv holds now as the versions everyone installs.
 lock: $(VENV)/.installed
