@@ -64,6 +64,11 @@ fuzz: $(VENV)/.installed
 chaos: $(VENV)/.installed
 	$(PY) bench/chaos.py
 
+# Half of the peak mixed load for 30 minutes, sampled each minute: docs/soak.png.
+soak: $(VENV)/.installed
+	$(PY) -m pip install -q -c requirements.lock -r requirements-soak.txt
+	$(PY) bench/soak.py
+
 # Pin what the venv holds now as the versions everyone installs.
 lock: $(VENV)/.installed
 	{ sed -n "1,2p" requirements.lock; $(PY) -m pip freeze --exclude-editable | grep -v "@ file"; } > requirements.lock.new

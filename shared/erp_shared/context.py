@@ -43,8 +43,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # pika narrates every connection at INFO; its warnings and errors are what matter.
-    logging.getLogger("pika").setLevel(logging.WARNING)
-    # Except its warning for a returned message, which quotes the event's body (a customer's
-    # name and e-mail perhaps); erp_shared.bus logs the event's id and type instead.
-    logging.getLogger("pika.adapters.blocking_connection").setLevel(logging.ERROR)
+    # pika narrates every connection at INFO and logs a lost broker with a traceback per
+    # attempt; its failures reach erp_shared.bus as exceptions, logged there once with what
+    # is done about them. Its returned-message warning would also quote the event's body (a
+    # customer's name and e-mail perhaps).
+    logging.getLogger("pika").setLevel(logging.CRITICAL)

@@ -55,28 +55,49 @@ class Tally:
                 setattr(self, name, getattr(self, name) + value)
 
 
+class Badge:
+    """One admin sign-in that every shopper shows, renewed when the gateway refuses it: as
+    many sign-ins as shoppers would soon meet the login rate limit."""
+
+    def __init__(self, system: System):
+        self.system = system
+        self.token = ""
+        self.lock = threading.Lock()
+
+    def current(self) -> str:
+        with self.lock:
+            if not self.token:
+                self.token = self._sign_in()
+            return self.token
+
+    def renew(self, refused: str) -> None:
+        with self.lock:
+            if self.token == refused:
+                self.token = self._sign_in()
+
+    def _sign_in(self) -> str:
+        login = {"username": "admin", "password": ADMIN_PASSWORD}
+        answer = httpx.post(f"{self.system.gateway}/api/v1/auth/token", json=login, timeout=30)
+        answer.raise_for_status()
+        return answer.json()["access_token"]
+
+
 class Shopper:
     """One client of the gateway, signed in as an admin (sales and warehouse at once)."""
 
-    def __init__(self, system: System, tally: Tally):
+    def __init__(self, system: System, tally: Tally, badge: Badge):
         self.http = httpx.Client(base_url=f"{system.gateway}/api/v1", timeout=30)
         self.tally = tally
-        self.token = ""
+        self.badge = badge
         self.retried = False  # whether the last answer came after a retry
-
-    def sign_in(self) -> None:
-        answer = self.http.post(
-            "/auth/token", json={"username": "admin", "password": ADMIN_PASSWORD}
-        )
-        answer.raise_for_status()
-        self.token = answer.json()["access_token"]
 
     def call(self, method: str, path: str, body=None, key: str | None = None) -> httpx.Response:
         """The request, retried through faults until it gets an answer that is not one."""
         deadline = time.monotonic() + PATIENCE
         tries = 0
         while True:
-            headers = {"Authorization": f"Bearer {self.token}"}
+            token = self.badge.current()
+            headers = {"Authorization": f"Bearer {token}"}
             if key:
                 headers["Idempotency-Key"] = key
             sent = time.monotonic()
@@ -88,7 +109,7 @@ class Shopper:
                 answered = time.monotonic()
                 self.tally.latencies.append((answered, answered - sent))
             if answer is not None and answer.status_code == 401:
-                self.sign_in()
+                self.badge.renew(token)
                 continue
             if answer is not None and answer.status_code not in TRANSIENT:
                 if tries:
@@ -170,14 +191,13 @@ def drive(
     system: System, orders: int, concurrency: int, skus: list[str], customers: list[str]
 ) -> Tally:
     """`orders` lives of random kinds, `concurrency` at a time."""
-    tally = Tally()
+    tally, badge = Tally(), Badge(system)
     kinds = random.choices(list(LIVES), weights=list(LIVES.values()), k=orders)
     local = threading.local()
 
     def one(kind: str) -> None:
         if not hasattr(local, "shopper"):
-            local.shopper = Shopper(system, tally)
-            local.shopper.sign_in()
+            local.shopper = Shopper(system, tally, badge)
         local.shopper.live(kind, random.choice(customers), skus)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
