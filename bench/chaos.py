@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from erp_shared.config import APPS, SERVICES
-from erp_testing import RUN_ID, broker_url, create_database, drop_databases, postgres_url, unique
+from erp_testing import broker_url, throwaway_databases
 from erp_testing.chaos import chaos_run
 from erp_testing.faults import (
     kill_a_gunicorn_worker,
@@ -70,26 +70,18 @@ def random_faults(system, backend: str):
 
 
 def one_round(number: int, orders: int, backend: str, scratch: Path) -> dict:
-    admin_url, created = postgres_url(), []
-
-    def new_database() -> str:
-        name = f"erp_chaos_{RUN_ID}_{unique()}"
-        created.append(name)
-        return create_database(admin_url, name)
-
     amqp_url = broker_url()
     started = time.monotonic()
-    try:
-        with running_system(
+    with (
+        throwaway_databases("erp_chaos") as new_database,
+        running_system(
             scratch / f"round-{number}",
             amqp_url,
             new_database if backend == "postgresql" else None,
             GATEWAY_RATE_LIMIT="1000000/minute",
-        ) as system:
-            verdict = chaos_run(system, amqp_url, orders, random_faults(system, backend))
-    finally:
-        if created:
-            drop_databases(admin_url, created)
+        ) as system,
+    ):
+        verdict = chaos_run(system, amqp_url, orders, random_faults(system, backend))
     print(f"\n== round {number} ({backend}, {orders} orders, {time.monotonic() - started:.0f}s)")
     print(verdict.report(), flush=True)
     return {

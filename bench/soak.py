@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 
 from erp_shared.config import SERVICES
 from erp_shared.messaging import outbox
-from erp_testing import RUN_ID, broker_url, create_database, drop_databases, postgres_url, unique
+from erp_testing import broker_url, throwaway_databases
 from erp_testing.chaos import LIVES, Badge, Shopper, Tally, stock_the_shelves, verdict
 from erp_testing.invariants import Databases, queue_depths
 from erp_testing.system import running_system
@@ -238,25 +238,17 @@ def main() -> int:
     except ImportError:
         sys.exit("matplotlib is missing: `make soak` installs requirements-soak.txt")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    admin_url, created = postgres_url(), []
-
-    def new_database() -> str:
-        name = f"erp_soak_{RUN_ID}_{unique()}"
-        created.append(name)
-        return create_database(admin_url, name)
-
     amqp_url = broker_url()
-    try:
-        with running_system(
+    with (
+        throwaway_databases("erp_soak") as new_database,
+        running_system(
             REPO / "var" / f"soak-{stamp}",
             amqp_url,
             new_database if options.backend == "postgresql" else None,
             GATEWAY_RATE_LIMIT="1000000/minute",
-        ) as system:
-            result = soak(system, amqp_url, options.minutes)
-    finally:
-        if created:
-            drop_databases(admin_url, created)
+        ) as system,
+    ):
+        result = soak(system, amqp_url, options.minutes)
     result["backend"] = options.backend
     (REPO / "var" / f"soak-{stamp}.json").write_text(json.dumps(result, indent=2))
     plot(result, REPO / "docs" / "soak.png")

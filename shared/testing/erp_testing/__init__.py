@@ -7,6 +7,7 @@ fixtures) is erp_testing.plugin; starting the whole system is erp_testing.system
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import importlib
 import os
@@ -61,6 +62,23 @@ def drop_databases(admin_url: str, names: list[str]) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         for name in names:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def throwaway_databases(prefix: str):
+    """A maker of new PostgreSQL databases (a URL each), all dropped when the block ends."""
+    admin_url, created = postgres_url(), []
+
+    def new_database() -> str:
+        name = f"{prefix}_{RUN_ID}_{unique()}"
+        created.append(name)
+        return create_database(admin_url, name)
+
+    try:
+        yield new_database
+    finally:
+        if created:
+            drop_databases(admin_url, created)
 
 
 def migrated_engine(package: str, url: str):
