@@ -16,7 +16,7 @@ from erp_testing.faults import BrokerLink, kill_and_relaunch
 
 pytestmark = pytest.mark.e2e
 
-ORDERS = 300
+ORDERS = 200
 
 
 def test_invariants_hold_through_a_broker_cut_and_a_worker_kill(start_system, amqp_url):
