@@ -111,7 +111,7 @@ def read_reports(system, tally: Tally, stop: threading.Event) -> None:
         reader.call("GET", random.choice(REPORTS))
 
 
-def soak(system, amqp_url: str, minutes: float) -> dict:
+def soak(system, amqp_url: str, minutes: float, backend: str) -> dict:
     skus, customers = stock_the_shelves(system, skus=20, units=1_000_000, customers=50)
     started = time.monotonic()
     peak_tally = drive_for(system, 60, skus, customers)
@@ -151,18 +151,24 @@ def soak(system, amqp_url: str, minutes: float) -> dict:
         )
     stop.set()
     databases.close()
-    judged = verdict(system, amqp_url, tally, [])
-    print(judged.report())
-    return {
+    result = {
         "peak_lives_per_s": round(peak, 1),
         "rate_lives_per_s": round(rate, 1),
         "minutes": minutes,
+        "backend": backend,
         "lives": dict(tally.lives),
         "samples": samples,
         "rss_growth_mib_per_min": growth(samples),
-        "invariants": {f.invariant: {"held": f.held, "detail": f.detail} for f in judged.findings},
-        "held": judged.held,
     }
+    keep(result)  # before judging, so a failure there loses no samples
+    judged = verdict(system, amqp_url, tally, [])
+    print(judged.report())
+    result["invariants"] = {
+        f.invariant: {"held": f.held, "detail": f.detail} for f in judged.findings
+    }
+    result["held"] = judged.held
+    keep(result)
+    return result
 
 
 def drive_for(system, seconds: float, skus, customers) -> Tally:
@@ -222,10 +228,19 @@ def plot(result: dict, path: Path) -> None:
         axis.set_xlabel("minute")
     figure.suptitle(
         f"Soak: {result['minutes']} min at {result['rate_lives_per_s']} order lives/s "
-        f"(half of the peak {result['peak_lives_per_s']}/s), 2 cores"
+        f"(half of the peak {result['peak_lives_per_s']}/s), {result['backend']}, 2 cores"
     )
     figure.tight_layout()
     figure.savefig(path, dpi=90)
+
+
+STAMP = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def keep(result: dict) -> None:
+    """The run's JSON under var/ and its chart in docs/."""
+    (REPO / "var" / f"soak-{STAMP}.json").write_text(json.dumps(result, indent=2))
+    plot(result, REPO / "docs" / "soak.png")
 
 
 def main() -> int:
@@ -237,21 +252,17 @@ def main() -> int:
         import matplotlib  # noqa: F401
     except ImportError:
         sys.exit("matplotlib is missing: `make soak` installs requirements-soak.txt")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     amqp_url = broker_url()
     with (
         throwaway_databases("erp_soak") as new_database,
         running_system(
-            REPO / "var" / f"soak-{stamp}",
+            REPO / "var" / f"soak-{STAMP}",
             amqp_url,
             new_database if options.backend == "postgresql" else None,
             GATEWAY_RATE_LIMIT="1000000/minute",
         ) as system,
     ):
-        result = soak(system, amqp_url, options.minutes)
-    result["backend"] = options.backend
-    (REPO / "var" / f"soak-{stamp}.json").write_text(json.dumps(result, indent=2))
-    plot(result, REPO / "docs" / "soak.png")
+        result = soak(system, amqp_url, options.minutes, options.backend)
     print("RSS growth over the second half, MiB/min:", result["rss_growth_mib_per_min"])
     return 0 if result["held"] else 1
 

@@ -13,6 +13,7 @@ import random
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from erp_testing import delete_topology, keys_for_tests, unique, wait_for
 ROOT = Path(__file__).resolve().parents[3]
 ERPCTL = ROOT / "deploy" / "local" / "erpctl.py"
 ADMIN_PASSWORD = "e2e-root-password-1"
+TOKEN_REUSE_SECONDS = 600
 SETTLED = ("confirmed", "rejected")
 
 
@@ -61,6 +63,7 @@ class System:
         self.gateway = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
         self.http = httpx.Client(base_url=self.gateway, timeout=30)
         self._token: str | None = None
+        self._token_at = 0.0
 
     def ctl(self, command: str) -> None:
         done = subprocess.run(
@@ -95,12 +98,13 @@ class System:
 
     @property
     def token(self) -> str:
-        if self._token is None:
+        """An admin's access token, taken again before it expires (it lasts 15 minutes)."""
+        if self._token is None or time.monotonic() - self._token_at > TOKEN_REUSE_SECONDS:
             answer = self.http.post(
                 "/api/v1/auth/token", json={"username": "admin", "password": ADMIN_PASSWORD}
             )
             self._must(answer)
-            self._token = answer.json()["access_token"]
+            self._token, self._token_at = answer.json()["access_token"], time.monotonic()
         return self._token
 
     @property
