@@ -2,9 +2,9 @@
 the system left to drain and DESIGN.md's invariants checked (erp_testing.invariants).
 
 A shopper behaves as a careful client does: every creating POST carries an Idempotency-Key
-and is retried with it until answered; a transition (cancel, ship, deliver, receive) that
-was retried and answers 409 had already happened. Refusals are part of the mix: orders for
-more than is left are rejected, a cancel may come after the order was decided.
+and is retried with it until answered; a transition (cancel, ship, deliver, receive) is
+retried too, and a 409 then means the first try had done it. Refusals are part of the mix:
+orders for more than is left are rejected, a cancel may come after the order was decided.
 """
 
 from __future__ import annotations
@@ -89,7 +89,6 @@ class Shopper:
         self.http = httpx.Client(base_url=f"{system.gateway}/api/v1", timeout=30)
         self.tally = tally
         self.badge = badge
-        self.retried = False  # whether the last answer came after a retry
 
     def call(self, method: str, path: str, body=None, key: str | None = None) -> httpx.Response:
         """The request, retried through faults until it gets an answer that is not one."""
@@ -114,17 +113,16 @@ class Shopper:
             if answer is not None and answer.status_code not in TRANSIENT:
                 if tries:
                     self.tally.add(retries=tries)
-                self.retried = tries > 0
                 return answer
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{method} {path}: no answer in {PATIENCE:.0f}s")
             tries += 1
             time.sleep(min(0.1 * 2**tries, 2.0))
 
-    def move(self, path: str, body=None) -> bool:
-        """A transition; true when it happened (a 409 after a retry means it already had)."""
-        answer = self.call("POST", path, body if body is not None else {})
-        return answer.is_success or (answer.status_code == 409 and self.retried)
+    def move(self, path: str, body=None) -> None:
+        """A transition. Its refusal is an answer too (a cancel after shipping is refused; a
+        409 after a retry means the first try had done it): the invariants judge the end."""
+        self.call("POST", path, body if body is not None else {})
 
     def decision(self, order_id: str) -> str:
         def decided():
