@@ -165,8 +165,10 @@ def list_users(query):
 class AuditQuery(PageQuery):
     actor = fields.Str(validate=validate.Length(min=1, max=80))
     method = fields.Str(validate=validate.OneOf(["POST", "PUT", "PATCH", "DELETE"]))
+    # Short enough that even a prefix of 4-byte characters, percent-encoded, fits a request
+    # line (gunicorn's limit_request_line); gunicorn's own 414 would not be problem+json.
     path = fields.Str(
-        validate=validate.Length(min=1, max=500), metadata={"description": "Path prefix"}
+        validate=validate.Length(min=1, max=200), metadata={"description": "Path prefix"}
     )
     since = fields.AwareDateTime()
     until = fields.AwareDateTime()

@@ -21,6 +21,10 @@ timeout = 30
 SHARED_MEMORY = "/dev/shm"  # nosec B108
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 graceful_timeout = 10
+# The longest request line gunicorn takes (its default is 4094): a query of several long,
+# percent-encoded values must reach the app, which answers what is wrong with it as
+# problem+json, not meet gunicorn's HTML 414.
+limit_request_line = 8190
 keepalive = 5
 accesslog = "-" if _server.access_log else None
 # No query string and no client address: a search for a name or an e-mail must not leave it
