@@ -22,7 +22,7 @@ import httpx
 
 from erp_testing import wait_for
 from erp_testing.invariants import Databases, Finding, check, drained
-from erp_testing.system import ADMIN_PASSWORD, System
+from erp_testing.system import System
 
 # How often each life is chosen: the order's way from placement to its last step.
 LIVES = {
@@ -67,19 +67,13 @@ class Badge:
     def current(self) -> str:
         with self.lock:
             if not self.token:
-                self.token = self._sign_in()
+                self.token = self.system.sign_in()
             return self.token
 
     def renew(self, refused: str) -> None:
         with self.lock:
             if self.token == refused:
-                self.token = self._sign_in()
-
-    def _sign_in(self) -> str:
-        login = {"username": "admin", "password": ADMIN_PASSWORD}
-        answer = httpx.post(f"{self.system.gateway}/api/v1/auth/token", json=login, timeout=30)
-        answer.raise_for_status()
-        return answer.json()["access_token"]
+                self.token = self.system.sign_in()
 
 
 class Shopper:

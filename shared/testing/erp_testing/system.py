@@ -100,12 +100,18 @@ class System:
     def token(self) -> str:
         """An admin's access token, taken again before it expires (it lasts 15 minutes)."""
         if self._token is None or time.monotonic() - self._token_at > TOKEN_REUSE_SECONDS:
-            answer = self.http.post(
-                "/api/v1/auth/token", json={"username": "admin", "password": ADMIN_PASSWORD}
-            )
-            self._must(answer)
-            self._token, self._token_at = answer.json()["access_token"], time.monotonic()
+            self._token, self._token_at = self.sign_in(), time.monotonic()
         return self._token
+
+    def sign_in(self) -> str:
+        """A new access token for the admin."""
+        answer = httpx.post(
+            f"{self.gateway}/api/v1/auth/token",
+            json={"username": "admin", "password": ADMIN_PASSWORD},
+            timeout=30,
+        )
+        self._must(answer)
+        return answer.json()["access_token"]
 
     @property
     def auth(self) -> dict:
