@@ -7,7 +7,7 @@ import uuid
 
 from crm.customers import db
 from crm.customers.domain import Customer
-from erp_shared.errors import Unknown
+from erp_shared.errors import Invalid, Unknown
 from erp_shared.uow import UnitOfWork
 
 
@@ -50,7 +50,12 @@ def erase_customer(uow: UnitOfWork, customer_id: str) -> Customer:
 def merge_records(uow: UnitOfWork, merged_id: str, survivor_id: str) -> Customer:
     """The duplicate points to the survivor; its interactions move there."""
     merged = get_customer(uow, merged_id, for_update=True)
-    survivor = get_customer(uow, survivor_id, for_update=True)
+    survivor = db.get(uow.conn, survivor_id, for_update=True)
+    if survivor is None:
+        raise Invalid(
+            f"No customer {survivor_id} to merge into.",
+            {"survivor_id": ["Not another live customer."]},
+        )
     merged.merge_into(survivor, uow.now)
     db.save(uow.conn, merged)
     db.save(uow.conn, survivor)

@@ -83,3 +83,16 @@ def test_a_duplicate_merges_into_the_survivor(app, client, customer, order_event
         f"/api/v1/customers/{twin}/merge", json={"survivor_id": ada}, headers=bearer()
     )
     assert again.status_code == 409
+
+
+def test_merging_into_an_unknown_customer_names_the_survivor(client, customer):
+    twin = customer("Ada King", email="ada.king@example.com")
+    missing = "00000000-0000-4000-8000-000000000000"
+
+    refused = client.post(
+        f"/api/v1/customers/{twin}/merge", json={"survivor_id": missing}, headers=bearer()
+    )
+
+    assert refused.status_code == 422
+    assert "survivor_id" in refused.json["errors"]
+    assert client.get(f"/api/v1/customers/{twin}", headers=bearer()).json["merged_into"] is None
