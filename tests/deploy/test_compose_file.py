@@ -264,10 +264,8 @@ def test_grafana_starts_with_prometheus_as_its_datasource(services):
 
 
 def test_the_dockerfile_runs_the_deployable_it_is_given_as_a_non_root_user():
-    instructions = dockerfile()
-    first = dict(reversed(instructions))
+    instructions = runtime_stage()
     last = dict(instructions)
-    assert first["FROM"] == "python:3.11-slim"
     assert {"SOURCE", "PACKAGE", "PORT"} <= {a for k, a in instructions if k == "ARG"}
     assert last["USER"].split(":")[0] not in ("root", "0")
     # gunicorn's config serves ERP_APP on ERP_HTTP_PORT, which the image sets from the args.
@@ -276,6 +274,35 @@ def test_the_dockerfile_runs_the_deployable_it_is_given_as_a_non_root_user():
     assert "ERP_APP=${PACKAGE}" in env and "ERP_HTTP_PORT=${PORT}" in env
     assert "/health/live" in last["HEALTHCHECK"]
     assert "ERP_HTTP_PORT" in last["HEALTHCHECK"] and "WORKER_PORT" in last["HEALTHCHECK"]
+
+
+def runtime_stage() -> list[tuple[str, str]]:
+    """The instructions of the last stage, the image that ships."""
+    instructions = dockerfile()
+    start = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
+    return instructions[start:]
+
+
+def test_the_image_is_built_in_two_stages_from_one_base_pinned_to_a_patch_release():
+    bases = [arguments.split()[0] for keyword, arguments in dockerfile() if keyword == "FROM"]
+    assert len(bases) == 2 and bases[0] == bases[1]
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm", bases[0]), bases[0]
+
+
+def test_the_runtime_stage_ships_the_virtualenv_and_the_deployable_only():
+    build_stage = dockerfile()[: -len(runtime_stage())]
+    assert any(k == "RUN" and "pip install" in a for k, a in build_stage)
+    runtime = runtime_stage()
+    assert not any(keyword == "RUN" and "pip " in arguments for keyword, arguments in runtime)
+    copies = [arguments for keyword, arguments in runtime if keyword == "COPY"]
+    assert copies == [
+        "--from=build /opt/venv /opt/venv",
+        "--from=build /app/${SOURCE} /app/${SOURCE}",
+    ]
+    env = " ".join(arguments for keyword, arguments in runtime if keyword == "ENV")
+    # gunicorn's settings come from the environment (erp_shared.config.ServerSettings).
+    for variable in ("PATH=/opt/venv/bin:", "WEB_CONCURRENCY=", "GUNICORN_THREADS="):
+        assert variable in env
 
 
 def test_the_dockerfile_keeps_migrations_beside_the_installed_package():
@@ -300,4 +327,7 @@ def test_the_dockerfile_gives_prometheus_a_fresh_multiprocess_directory():
     assert "PROMETHEUS_MULTIPROC_DIR=/tmp/metrics" in env
     entrypoint = json.loads(dict(instructions)["ENTRYPOINT"])
     assert 'mkdir -p "$PROMETHEUS_MULTIPROC_DIR"' in entrypoint[2]
+    # The folder's contents go, not the folder: on Kubernetes it is an emptyDir's mount point.
+    assert 'find "$PROMETHEUS_MULTIPROC_DIR" -mindepth 1 -delete' in entrypoint[2]
+    assert "rm " not in entrypoint[2]
     assert entrypoint[2].endswith('exec "$@"')
