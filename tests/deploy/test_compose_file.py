@@ -331,3 +331,25 @@ def test_the_dockerfile_gives_prometheus_a_fresh_multiprocess_directory():
     assert 'find "$PROMETHEUS_MULTIPROC_DIR" -mindepth 1 -delete' in entrypoint[2]
     assert "rm " not in entrypoint[2]
     assert entrypoint[2].endswith('exec "$@"')
+
+
+def test_prometheus_loads_the_rules_compose_mounts(services):
+    mount = "./deploy/prometheus/rules:/etc/prometheus/rules:ro"
+    assert mount in services["prometheus"]["volumes"]
+    config = load_yaml(ROOT / "deploy" / "prometheus" / "prometheus.yml")
+    # Relative to the configuration file, /etc/prometheus/prometheus.yml in the container.
+    assert config["rule_files"] == ["rules/*.yml"]
+    assert sorted((ROOT / "deploy" / "prometheus" / "rules").glob("*.yml"))
+
+
+def test_the_broker_makes_quorum_queues_and_can_move_dead_letters(services):
+    broker = services["rabbitmq"]
+    assert re.fullmatch(r"rabbitmq:\d+\.\d+\.\d+-management", broker["image"])
+    volumes = broker["volumes"]
+    assert "./deploy/rabbitmq/erp.conf:/etc/rabbitmq/conf.d/20-erp.conf:ro" in volumes
+    assert "./deploy/rabbitmq/enabled_plugins:/etc/rabbitmq/enabled_plugins:ro" in volumes
+    settings = (ROOT / "deploy" / "rabbitmq" / "erp.conf").read_text().splitlines()
+    assert "default_queue_type = quorum" in settings
+    plugins = (ROOT / "deploy" / "rabbitmq" / "enabled_plugins").read_text()
+    for plugin in ("rabbitmq_management", "rabbitmq_prometheus", "rabbitmq_shovel_management"):
+        assert plugin in plugins

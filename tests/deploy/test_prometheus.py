@@ -1,0 +1,141 @@
+"""Prometheus, checked offline with promtool (Debian's `prometheus` package): both scrape
+configurations, the recording and alert rules, and the rules' unit tests, which prove each
+alert fires on its condition and stays silent on what comes close. A copy with a broken rule
+shows the checks fail."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from promql_names import PROMETHEUS, ROOT, rule_groups, unknown
+
+CONFIGS = ["prometheus.yml", "prometheus-k8s.yml"]
+RULE_FILES = sorted(path.name for path in (PROMETHEUS / "rules").glob("*.yml"))
+UNIT_TESTS = sorted(path.name for path in (PROMETHEUS / "tests").glob("*.yml"))
+OPERATIONS = ROOT / "docs" / "operations.md"
+
+
+def run(promtool: str, *args: str, cwd: Path = PROMETHEUS) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [promtool, *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def alerts() -> list[dict]:
+    return [rule for group in rule_groups() for rule in group["rules"] if "alert" in rule]
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_scrape_configuration_is_valid_and_loads_every_rule_file(promtool, config):
+    checked = run(promtool, "check", "config", config)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # promtool names each rule file it loaded through the configuration's rule_files.
+    for name in RULE_FILES:
+        assert f"rules/{name}" in checked.stdout, f"{config} does not load rules/{name}"
+
+
+def test_rule_files_are_valid(promtool):
+    checked = run(promtool, "check", "rules", *(f"rules/{name}" for name in RULE_FILES))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_rule_unit_tests_pass(promtool):
+    tested = run(promtool, "test", "rules", *(f"tests/{name}" for name in UNIT_TESTS))
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
+def test_every_alert_has_a_firing_and_a_silent_unit_test():
+    firing, silent = set(), set()
+    for name in UNIT_TESTS:
+        for group in yaml.safe_load((PROMETHEUS / "tests" / name).read_text())["tests"]:
+            for case in group.get("alert_rule_test", []):
+                (firing if case.get("exp_alerts") else silent).add(case["alertname"])
+    names = {rule["alert"] for rule in alerts()}
+    assert names - firing == set(), "alerts never shown to fire"
+    assert names - silent == set(), "alerts never shown to stay silent"
+    assert (firing | silent) - names == set(), "unit tests of alerts that do not exist"
+
+
+def test_the_issue_asks_for_these_alerts():
+    assert {rule["alert"] for rule in alerts()} >= {
+        "ErpHighErrorRate",
+        "ErpHighLatency",
+        "ErpDeadLetters",
+        "ErpOutboxBacklogOld",
+        "ErpConsumerDown",
+        "ErpStockOut",
+        "ErpTicketsOverdue",
+    }
+
+
+@pytest.mark.parametrize("alert", alerts(), ids=lambda rule: rule["alert"])
+def test_alert_says_what_is_wrong_and_where_its_runbook_is(alert):
+    assert alert["labels"]["severity"] in ("page", "ticket")
+    annotations = alert["annotations"]
+    assert annotations["summary"].strip() and annotations["description"].strip()
+    anchor = alert["alert"].lower()
+    assert annotations["runbook"] == f"docs/operations.md#{anchor}"
+    headings = re.findall(r"^#+\s+(.+?)\s*$", OPERATIONS.read_text(), flags=re.MULTILINE)
+    assert alert["alert"] in headings, f"docs/operations.md has no section {alert['alert']}"
+
+
+def test_rules_read_only_known_series():
+    for group in rule_groups():
+        for rule in group["rules"]:
+            name = rule.get("record") or rule["alert"]
+            assert unknown(rule["expr"]) == set(), f"{name} reads series metrics.yml lacks"
+
+
+def test_the_broker_queue_depths_are_scraped_per_queue():
+    for config in CONFIGS:
+        jobs = {
+            job["job_name"]: job
+            for job in yaml.safe_load((PROMETHEUS / config).read_text())["scrape_configs"]
+        }
+        assert {"erp-app", "erp-worker", "rabbitmq", "rabbitmq-queues"} <= set(jobs), config
+        assert jobs["rabbitmq-queues"]["metrics_path"] == "/metrics/per-object", config
+
+
+@pytest.fixture
+def prometheus_copy(tmp_path) -> Path:
+    copy = tmp_path / "prometheus"
+    shutil.copytree(PROMETHEUS, copy)
+    return copy
+
+
+def test_a_changed_threshold_fails_the_unit_tests(promtool, prometheus_copy):
+    alerts_file = prometheus_copy / "rules" / "alerts.yml"
+    text = alerts_file.read_text()
+    assert "service:erp_http_error_ratio:rate5m > 0.05" in text
+    alerts_file.write_text(
+        text.replace(
+            "service:erp_http_error_ratio:rate5m > 0.05",
+            "service:erp_http_error_ratio:rate5m > 0.5",
+        )
+    )
+    tested = run(promtool, "test", "rules", "tests/alerts.test.yml", cwd=prometheus_copy)
+    assert tested.returncode != 0
+    assert "ErpHighErrorRate" in tested.stdout + tested.stderr
+
+
+def test_a_broken_expression_fails_the_rule_check(promtool, prometheus_copy):
+    alerts_file = prometheus_copy / "rules" / "alerts.yml"
+    alerts_file.write_text(
+        alerts_file.read_text().replace(
+            "max by (service) (erp_dead_letters)", "max by (service) (erp_dead_letters"
+        )
+    )
+    checked = run(promtool, "check", "rules", "rules/alerts.yml", cwd=prometheus_copy)
+    assert checked.returncode != 0
+    assert "parse error" in (checked.stdout + checked.stderr).lower()
+
+
+def test_an_unknown_series_is_caught():
+    assert unknown('sum by (service) (rate(erp_orders_shipped_total{service="orders"}[5m]))') == {
+        "erp_orders_shipped_total"
+    }
