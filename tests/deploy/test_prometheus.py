@@ -139,3 +139,9 @@ def test_an_unknown_series_is_caught():
     assert unknown('sum by (service) (rate(erp_orders_shipped_total{service="orders"}[5m]))') == {
         "erp_orders_shipped_total"
     }
+
+
+def test_the_readme_lists_every_alert():
+    readme = (ROOT / "README.md").read_text()
+    for alert in alerts():
+        assert f"| {alert['alert']} | {alert['labels']['severity']} |" in readme, alert["alert"]
