@@ -12,13 +12,22 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
+from flask import Blueprint
+from swagger_ui_bundle import swagger_ui_path
+
 from erp_shared import access
+
+# Swagger UI from the swagger-ui-bundle package, served by this gateway: the viewer works
+# offline, and the page loads nothing from another site.
+docs_assets = Blueprint(
+    "docs_assets", __name__, static_folder=str(swagger_ui_path), static_url_path="/swagger-ui"
+)
 
 DOCS_PAGE = """<!doctype html>
 <html><head><title>ERP API</title><meta charset="utf-8">
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
+<link rel="stylesheet" href="/swagger-ui/swagger-ui.css">
 </head><body><div id="ui"></div>
-<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script src="/swagger-ui/swagger-ui-bundle.js"></script>
 <script>SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#ui"});</script>
 </body></html>"""
 
