@@ -6,7 +6,7 @@ from flask_cors import CORS
 
 from erp_shared.config import Settings
 from erp_shared.web import create_service_app
-from gateway import audit, keys, limits, openapi, routing, service
+from gateway import audit, console, keys, limits, openapi, routing, service
 from gateway.api import allow_own_methods, audit_blp, blp, routes
 
 # The API document and its viewer; which API calls need no token is erp_shared.access's.
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None):
     app.extensions["erp_signing_keys"] = signing
     app.register_blueprint(routes)
     app.register_blueprint(openapi.docs_assets)
+    console.install(app, settings)
     app.after_request(allow_own_methods)
     limits.install(app, settings)
     audit.install(app)

@@ -1,0 +1,192 @@
+"""The console's blueprint: who may see a page, and what every page's answer carries.
+
+Every page needs a signed-in user except signing in and the static files. A POST must pass
+the CSRF check. Answers get a Content-Security-Policy that lets a page load and send nothing
+anywhere but this origin (no inline script, no CDN), and pages are never cached, since they
+hold personal data and prices.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from gateway.console import nav, session
+from gateway.console.client import ApiError, SessionEnded
+
+console = Blueprint(
+    "console",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets",
+)
+
+OPEN_ENDPOINTS = {"console.sign_in", "console.static"}
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
+    "frame-ancestors 'none'"
+)
+STATIC = Path(__file__).parent / "static"
+STATIC_MAX_AGE = 7 * 24 * 3600
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def safe_next(target: str | None) -> str | None:
+    """A place to return to after signing in, if it is a path on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def to_sign_in() -> Response:
+    """Send the browser to the sign-in page, coming back here afterwards; an htmx request
+    is told to navigate the whole page rather than swap the sign-in form into a fragment."""
+    if is_htmx():
+        here = urlsplit(request.headers.get("HX-Current-URL", "/"))
+        back = here.path + (f"?{here.query}" if here.query else "")
+        answer = make_response("", 200)
+        answer.headers["HX-Redirect"] = url_for("console.sign_in", next=back)
+        return answer
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("console.sign_in", next=back))
+
+
+@console.before_request
+def admit():
+    if request.endpoint == "console.static":
+        return None
+    if request.method == "POST" and not session.csrf_ok():
+        return problem_page(
+            403, "This form has expired or came from another site. Reload the page."
+        )
+    g.user = session.current_user()
+    if g.user is None and request.endpoint not in OPEN_ENDPOINTS:
+        return to_sign_in()
+    return None
+
+
+@console.after_request
+def finish(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # The page's address may go to this origin (browsers then send Origin on a form POST,
+    # which the CSRF check reads), never to another.
+    response.headers["Referrer-Policy"] = "same-origin"
+    if request.endpoint == "console.static":
+        # Asset URLs carry a digest of the file (asset_url), so a new file is a new URL.
+        response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}, immutable"
+        return response
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Vary"] = "Cookie, HX-Request"
+    return session.write_cookies(response)
+
+
+def needs(method: str, path: str):
+    """A page made for a call the user's role may not make is refused before it is drawn,
+    as the API would refuse the call (a form nobody may send is not worth filling in)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            if not g.user.can(method, path):
+                roles = ", ".join(g.user.roles) or "none"
+                return problem_page(403, f"The role(s) {roles} may not do this.")
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+@console.errorhandler(SessionEnded)
+def session_ended(_error):
+    g.console_signed_out = True
+    return to_sign_in()
+
+
+@console.errorhandler(ApiError)
+def api_refused(error: ApiError):
+    return problem_page(error.answer.status, error.answer.detail)
+
+
+def problem_page(status: int, detail: str, title: str | None = None):
+    """What the API refused, said plainly; an htmx request gets it in place of its target."""
+    titles = {
+        403: "Not for your role",
+        404: "Not found",
+        409: "Not possible now",
+        429: "Too many requests",
+    }
+    title = title or titles.get(status, "Something went wrong" if status >= 500 else "Refused")
+    template = "console/_problem.html" if is_htmx() else "console/problem.html"
+    return render_template(template, status=status, title=title, detail=detail), status
+
+
+@console.app_template_filter("money")
+def money(amount, currency: str | None = None) -> str:
+    """A decimal string from the API as 1,234.50 (the API's own rounding, never recomputed)."""
+    if amount in (None, ""):
+        return "—"
+    try:
+        text = f"{Decimal(str(amount)):,.2f}"
+    except InvalidOperation:
+        return str(amount)
+    return f"{text} {currency}" if currency else text
+
+
+@console.app_template_filter("when")
+def when(value: str | None, style: str = "minute") -> str:
+    """An API timestamp (UTC, ISO 8601) to the minute, or a date alone."""
+    if not value:
+        return "—"
+    moment = datetime.fromisoformat(value)
+    return moment.strftime("%Y-%m-%d" if style == "date" else "%Y-%m-%d %H:%M")
+
+
+@functools.cache
+def _digest(filename: str) -> str:
+    return hashlib.sha256((STATIC / filename).read_bytes()).hexdigest()[:12]
+
+
+@console.context_processor
+def page_context() -> dict:
+    user = g.get("user")
+
+    def asset_url(filename: str) -> str:
+        return url_for("console.static", filename=filename, v=_digest(filename))
+
+    def page_url(page: int) -> str:
+        """This list's URL with its filters, at another page."""
+        args = {**request.args.to_dict(), "page": page}
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    return {
+        "user": user,
+        "pages": nav.pages_for(user) if user else [],
+        "csrf_token": session.csrf_token,
+        "csrf_field": session.CSRF_FIELD,
+        "asset_url": asset_url,
+        "page_url": page_url,
+    }

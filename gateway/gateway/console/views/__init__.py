@@ -1,0 +1,23 @@
+"""The console's pages, one module per kind of work; importing this adds their routes."""
+
+from gateway.console.views import (
+    customers,
+    dashboard,
+    orders,
+    placing,
+    returns,
+    signing,
+    tickets,
+    warehouse,
+)
+
+__all__ = [
+    "customers",
+    "dashboard",
+    "orders",
+    "placing",
+    "returns",
+    "signing",
+    "tickets",
+    "warehouse",
+]

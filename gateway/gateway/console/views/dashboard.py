@@ -1,0 +1,153 @@
+"""The analyst's dashboard: the period against the one before, sales by month, who and what
+sells, RFM segments, the demand forecast with its interval and backtest, competitor prices.
+
+The summary and the monthly chart come with the page; the other panels load on their own
+(htmx `load` triggers), so the page shows before the slower reports are ready.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from decimal import Decimal
+
+from flask import g, render_template, request
+
+from gateway.console import charts, forms
+from gateway.console.blueprint import console, needs
+
+MONTHS = 12
+TOP = 5
+FIGURES = ("revenue", "orders", "units", "average_order_value", "returns_rate")
+FORECAST_HORIZON = 6
+RUN_PAGE = 20
+
+
+def _period() -> dict:
+    return {"from": request.args.get("from", ""), "to": request.args.get("to", "")}
+
+
+@console.route("/dashboard", methods=["GET"])
+@needs("GET", "/analytics/summary")
+def dashboard():
+    summary = g.user.fetch("/analytics/summary", **_period())
+    return render_template(
+        "console/dashboard.html",
+        summary=summary,
+        changes={name: change(summary[name], summary["previous_period"][name]) for name in FIGURES},
+        months=charts.bars(monthly_revenue(date.fromisoformat(summary["to"]))),
+        period={"from": summary["from"], "to": summary["to"]},
+    )
+
+
+def change(now, before) -> float | None:
+    """The relative change from the previous period; None when there was nothing before."""
+    now, before = Decimal(str(now)), Decimal(str(before))
+    return None if before == 0 else float((now - before) / before)
+
+
+def _month_starts(last: date) -> list[date]:
+    year, month, starts = last.year, last.month, []
+    for _ in range(MONTHS):
+        starts.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return starts[::-1]
+
+
+def monthly_revenue(last: date) -> list[tuple[str, Decimal]]:
+    """Revenue of each of the MONTHS months up to `last`, every channel (and loaded history)
+    added up; a month without sales is a zero bar, not a gap."""
+    starts = _month_starts(last)
+    rows = g.user.fetch(
+        "/analytics/sales",
+        granularity="month",
+        group_by="channel",
+        **{"from": starts[0].isoformat(), "to": last.isoformat()},
+        per_page=200,
+    )["items"]
+    revenue: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        revenue[row["period"][:7]] += Decimal(row["revenue"])
+    return [(f"{start:%b %Y}", revenue[f"{start:%Y-%m}"]) for start in starts]
+
+
+@console.route("/dashboard/top", methods=["GET"])
+def top_sellers():
+    def best(group_by: str) -> list[dict]:
+        rows = g.user.fetch(
+            "/analytics/sales", granularity="month", group_by=group_by, **_period(), per_page=200
+        )["items"]
+        totals: dict[str, dict] = defaultdict(lambda: {"revenue": Decimal(0), "units": 0})
+        for row in rows:
+            totals[row["key"]]["revenue"] += Decimal(row["revenue"])
+            totals[row["key"]]["units"] += row["units"]
+        ranked = sorted(totals.items(), key=lambda item: item[1]["revenue"], reverse=True)
+        return [{"key": key, **figures} for key, figures in ranked[:TOP]]
+
+    customers = best("customer")
+    for row in customers:
+        found = g.user.send("GET", f"/customers/{row['key']}")
+        row["name"] = found.json["name"] if found.ok else None
+    return render_template("console/_top.html", products=best("product"), customers=customers)
+
+
+@console.route("/dashboard/segments", methods=["GET"])
+def segments():
+    items = g.user.fetch("/analytics/customers/rfm")["items"]
+    counts = Counter(item["segment"] for item in items)
+    value: dict[str, Decimal] = defaultdict(Decimal)
+    for item in items:
+        value[item["segment"]] += Decimal(item["monetary"])
+    ranked = sorted(counts, key=lambda segment: value[segment], reverse=True)
+    return render_template(
+        "console/_segments.html",
+        segments=[{"name": s, "customers": counts[s], "monetary": value[s]} for s in ranked],
+        total=len(items),
+    )
+
+
+@console.route("/dashboard/forecast", methods=["GET"])
+def forecast():
+    found = g.user.fetch(
+        "/analytics/forecast",
+        sku=request.args.get("sku", ""),
+        granularity="month",
+        horizon=FORECAST_HORIZON,
+    )
+    return render_template(
+        "console/_forecast.html", forecast=found, chart=charts.band(found["points"])
+    )
+
+
+@console.route("/dashboard/forecast-runs", methods=["POST"])
+def start_forecast_run():
+    """Forecast every SKU in the background; the answer shows the run's progress."""
+    answer = g.user.send(
+        "POST", "/analytics/forecast/runs", {"granularity": "month", "horizon": FORECAST_HORIZON}
+    )
+    if not answer.ok:
+        return render_template("console/_run.html", run=None, error=answer.detail)
+    return render_template("console/_run.html", run=answer.json, results=None)
+
+
+@console.route("/dashboard/forecast-runs/<uuid:run_id>", methods=["GET"])
+def forecast_run(run_id: str):
+    run = g.user.fetch(f"/analytics/forecast/runs/{run_id}")
+    results = None
+    if run["status"] == "done":
+        results = g.user.fetch(f"/analytics/forecast/runs/{run_id}/items", per_page=RUN_PAGE)
+    return render_template("console/_run.html", run=run, results=results)
+
+
+@console.route("/dashboard/competitors", methods=["GET"])
+def competitors():
+    wanted = forms.given_args("sku", "category")
+    if not wanted:
+        return render_template("console/_competitors.html", comparison=None, wanted={})
+    answer = g.user.send("GET", "/analytics/competitors/comparison", params=wanted)
+    return render_template(
+        "console/_competitors.html",
+        comparison=answer.json["items"] if answer.ok else None,
+        error=None if answer.ok else answer.detail,
+        wanted=wanted,
+    )

@@ -1,0 +1,91 @@
+"""Support: tickets soonest due first (so the overdue lead), each with its conversation and
+status."""
+
+from __future__ import annotations
+
+from flask import g, redirect, render_template, request, url_for
+
+from gateway.console import forms
+from gateway.console.blueprint import console, needs
+
+PER_PAGE = 50
+STATUSES = ("open", "in_progress", "resolved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
+MOVES = ("in_progress", "resolved", "closed")
+
+
+@console.route("/tickets", methods=["GET"])
+def tickets():
+    filters = {
+        "status": request.args.get("status", ""),
+        "priority": request.args.get("priority", ""),
+        "overdue": "true" if request.args.get("overdue") else "",
+        "customer_id": request.args.get("customer_id", ""),
+    }
+    listing = g.user.fetch(
+        "/tickets", **filters, page=request.args.get("page", 1), per_page=PER_PAGE
+    )
+    return render_template(
+        "console/tickets.html",
+        listing=listing,
+        filters=filters,
+        statuses=STATUSES,
+        priorities=PRIORITIES,
+    )
+
+
+@console.route("/tickets/<uuid:ticket_id>", methods=["GET"])
+def ticket(ticket_id: str, errors: dict | None = None, status: int = 200):
+    found = g.user.fetch(f"/tickets/{ticket_id}")
+    customer = g.user.send("GET", f"/customers/{found['customer_id']}")
+    page = render_template(
+        "console/ticket.html",
+        ticket=found,
+        customer=customer.json if customer.ok else None,
+        moves=MOVES,
+        errors=errors or {},
+    )
+    return page, status
+
+
+@console.route("/tickets/<uuid:ticket_id>/comments", methods=["POST"])
+def comment_ticket(ticket_id: str):
+    answer = g.user.send("POST", f"/tickets/{ticket_id}/comments", forms.given("body"))
+    if answer.ok:
+        return redirect(url_for("console.ticket", ticket_id=ticket_id) + "#conversation")
+    return ticket(ticket_id, answer.errors or {"form": answer.detail}, answer.status)
+
+
+@console.route("/tickets/<uuid:ticket_id>/status", methods=["POST"])
+def move_ticket(ticket_id: str):
+    answer = g.user.send("PATCH", f"/tickets/{ticket_id}", forms.given("status", "resolution"))
+    if answer.ok:
+        return redirect(url_for("console.ticket", ticket_id=ticket_id))
+    return ticket(ticket_id, answer.errors or {"form": answer.detail}, answer.status)
+
+
+@console.route("/tickets/new", methods=["GET", "POST"])
+@needs("POST", "/tickets")
+def new_ticket():
+    """A ticket for the customer named by `customer_id` (a customer's own, for a customer)."""
+    customer_id = g.user.customer_id if g.user.is_customer else request.values.get("customer_id")
+    customer = g.user.fetch(f"/customers/{customer_id}") if customer_id else None
+    if request.method == "GET":
+        return render_template(
+            "console/ticket_form.html",
+            customer=customer,
+            values={},
+            errors={},
+            priorities=PRIORITIES,
+        )
+    body = {"customer_id": customer_id or "", **forms.given("subject", "description", "priority")}
+    answer = g.user.send("POST", "/tickets", body)
+    if answer.ok:
+        return redirect(url_for("console.ticket", ticket_id=answer.json["id"]))
+    return render_template(
+        "console/ticket_form.html",
+        customer=customer,
+        values=body,
+        errors=answer.errors or {"form": answer.detail},
+        priorities=PRIORITIES,
+    ), answer.status
