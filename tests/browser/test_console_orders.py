@@ -1,0 +1,112 @@
+"""An order's life in the console: sales places it with the pickers (the total follows the
+typing, the API's refusal shows beside its field), watches it become confirmed without
+reloading, the warehouse ships it and opens its invoice, and sales asks for a return."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from erp_testing import wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def confirmed_order(console) -> dict:
+    system, sku = console.system, console.seeded.skus[1]
+    order = system.place_first_order(console.seeded.customer_id, sku, 1)
+    wait_until(lambda: system.settled(order["id"]), timeout=15)
+    return system.order(order["id"])
+
+
+def _start_order(console, quantity: str) -> None:
+    """The new-order page with the seeded customer and 1 of the first product, then the
+    quantity typed over."""
+    seeded = console.seeded
+    console.open("/orders/new")
+    console.type("#customer-q", seeded.customer_name.split()[-1])
+    console.find("#customer-choices button").click()
+    console.wait_text("[data-chosen-customer]", seeded.customer_name)
+    console.type("#product-q", seeded.skus[0])
+    console.find(f'#product-choices button[data-sku="{seeded.skus[0]}"]').click()
+    console.find(f'#order-lines tr[data-sku="{seeded.skus[0]}"]')
+    console.type("#lines-0-quantity", quantity)
+
+
+def test_sales_places_an_order_and_watches_it_become_confirmed_without_reloading(console):
+    console.become("sales")
+    _start_order(console, "3")
+    console.wait_text("#order-totals [data-subtotal]", "447.00")  # 3 × 149.00, as typed
+    console.screenshot("new-order")
+    # The saga waits while the inventory worker is paused, so the page is seen pending.
+    worker = int(console.system.pid_file("inventory-worker").read_text())
+    os.kill(worker, signal.SIGSTOP)
+    try:
+        console.find("#order-form button[type=submit]").click()
+        console.wait_text("#order-live [data-status]", "pending")
+        console.driver.execute_script("window.stillTheSamePage = true")
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    console.wait_text("#order-live [data-status]", "confirmed")
+    assert console.driver.execute_script("return window.stillTheSamePage") is True
+    assert console.text_of("[data-total]") == "447.00 EUR"
+    assert console.foreign_requests() == []
+    console.screenshot("order")
+    console.open("/orders")
+    console.find("#results table")
+    console.screenshot("orders")
+
+
+def test_the_apis_refusal_shows_beside_the_field_that_caused_it(console):
+    console.become("sales")
+    _start_order(console, "0")
+    console.find("#order-form button[type=submit]").click()
+    error = console.find('[data-error-for="lines.0.quantity"]')
+    assert "greater than or equal to 1" in error.text
+    field = console.find("#lines-0-quantity")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert console.driver.execute_script(
+        "return arguments[0].parentElement === arguments[1].parentElement", error, field
+    )
+    console.screenshot("new-order-refused")
+
+
+def test_the_warehouse_ships_an_order_and_sales_opens_its_invoice(console, confirmed_order):
+    console.become("warehouse")
+    row = f"#ship-{confirmed_order['id']}"
+    console.type(f"{row} input[name=carrier]", "DHL")
+    console.type(f"{row} input[name=tracking_number]", "JD0146000031")
+    console.screenshot("to-ship")
+    console.find(f"{row} button[type=submit]").click()
+    console.wait_text(f"{row} [data-status]", "shipped")
+    console.become("sales")
+    console.open(f"/orders/{confirmed_order['id']}")
+    assert "DHL, tracking JD0146000031" in console.text_of("#order-live")
+    console.find("#order-live a[data-invoice]").click()
+    console.wait(lambda d: "/invoices/" in d.current_url)
+    assert console.text_of("[data-total]") == confirmed_order["total"] + " EUR"
+    pdf = console.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(document.querySelector('a[href$=\".pdf\"]').href)"
+        ".then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'),"
+        " String.fromCharCode(...new Uint8Array(b.slice(0, 5)))])))"
+    )
+    assert pdf == [200, "application/pdf", "%PDF-"]
+    console.screenshot("invoice")
+
+
+def test_sales_asks_for_a_return_of_a_shipped_order(console, confirmed_order):
+    order_id = confirmed_order["id"]
+    shipped = console.system.call("POST", f"/orders/{order_id}/ship", json={})
+    assert shipped.status_code == 200, shipped.text
+    console.become("sales")
+    console.open(f"/orders/{order_id}")
+    console.type("#return-0-quantity", "1")
+    console.type("#return-0-reason", "Scratched on arrival")
+    console.find("#returns button[type=submit]").click()
+    console.wait_text("#returns [data-status]", "requested")
+    assert "1 × " in console.text_of("#returns tbody")
+    console.screenshot("order-with-return")

@@ -1,0 +1,85 @@
+"""Each role signs in to the console and sees only the pages it may use; a page it may not
+use, opened by its address, is refused by the API; the session lives in cookies no script
+can read, and signing out ends it."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from erp_testing.system import ADMIN_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+PAGES = {
+    "admin": [
+        "Dashboard",
+        "Customers",
+        "Orders",
+        "New order",
+        "To ship",
+        "Stock",
+        "Receive",
+        "Reorder",
+        "Returns",
+        "Tickets",
+    ],
+    "sales": ["Customers", "Orders", "New order", "Stock", "Returns", "Tickets"],
+    "warehouse": ["Orders", "To ship", "Stock", "Receive", "Reorder", "Returns"],
+    "support": ["Customers", "Orders", "Stock", "Returns", "Tickets"],
+    "analyst": ["Dashboard", "Customers", "Orders", "Stock", "Reorder", "Returns", "Tickets"],
+    "customer": ["My account", "Orders", "New order", "Returns", "Tickets"],
+}
+LANDING = {
+    "admin": "/dashboard",
+    "sales": "/customers",
+    "warehouse": "/shipping",
+    "support": "/tickets",
+    "analyst": "/dashboard",
+    "customer": "/orders",
+}
+# A page each role is not shown, opened by its address anyway.
+REFUSED = {
+    "sales": "/dashboard",
+    "warehouse": "/customers",
+    "support": "/shipping",
+    "analyst": "/receipts/new",
+    "customer": "/stock",
+}
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_each_role_sees_only_its_pages_and_the_api_refuses_the_rest(console, role):
+    console.sign_in(role)
+    assert console.driver.current_url.split("?")[0].endswith(LANDING[role])
+    assert console.nav() == PAGES[role]
+    assert console.foreign_requests() == []
+    if role in REFUSED:
+        console.open(REFUSED[role])
+        console.wait_text(".problem h2", "Not for your role")
+
+
+def test_the_session_cookies_are_out_of_scripts_reach_and_signing_out_ends_it(console):
+    console.sign_in("sales")
+    cookies = {c["name"]: c for c in console.driver.get_cookies()}
+    for name in ("erp_access", "erp_refresh", "erp_csrf"):
+        assert cookies[name]["httpOnly"] and cookies[name]["sameSite"] == "Strict"
+    assert console.driver.execute_script("return document.cookie") == ""
+    console.sessions.pop("sales")  # signed out below: nobody may reuse it
+    console.find("form.who button").click()
+    console.wait(lambda d: "/sign-in" in d.current_url)
+    console.open("/customers")
+    console.wait(lambda d: "/sign-in?next=/customers" in d.current_url)
+    console.screenshot("sign-in")
+
+
+def test_pages_may_load_nothing_from_elsewhere_and_forms_need_their_csrf_value(console):
+    page = httpx.get(f"{console.url}/sign-in")
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert page.headers["Cache-Control"] == "no-store"
+    forged = httpx.post(
+        f"{console.url}/sign-in", data={"username": "admin", "password": ADMIN_PASSWORD}
+    )
+    assert forged.status_code == 403
+    assert "erp_access" not in forged.cookies
