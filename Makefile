@@ -49,6 +49,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/customer_search.py
 	$(PY) bench/analytics_reports.py
 	$(PY) bench/forecast_catalogue.py
+	$(PY) bench/console_pages.py
 
 # Forecast accuracy on real public sales series (held-out backtests through the HTTP API).
 forecast-eval: $(VENV)/.installed
