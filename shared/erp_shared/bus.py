@@ -7,8 +7,10 @@ Both loops reconnect with capped exponential backoff while the broker is away.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +35,9 @@ Handler = Callable[[UnitOfWork, Event], None]
 TRANSIENT_RETRIES = 3
 # The idempotency scope of consumed events: an event id is claimed once per service database.
 EVENT_SCOPE = "event"
+# The longest an idle relay goes without looking at its outbox: how late an event written by
+# the HTTP side after a quiet spell may leave.
+RELAY_IDLE_MAX = 0.5
 
 
 def connect(settings: Settings) -> pika.BlockingConnection:
@@ -88,11 +93,28 @@ def run_with_reconnect(name: str, stop: threading.Event, session: Callable[[], N
 
 
 class OutboxRelay:
-    """Publishes committed outbox rows and marks them sent only after the broker confirmed."""
+    """Publishes committed outbox rows and marks them sent only after the broker confirmed.
+
+    It looks for rows often while there are some and ever less often while there are none
+    (from `relay_idle_seconds` doubling up to RELAY_IDLE_MAX), so an idle worker costs next to
+    nothing. What the worker's own consumer commits it announces with `nudge()`, so an event
+    that causes another is passed on at once, whatever the back-off.
+    """
 
     def __init__(self, engine: Engine, settings: Settings):
         self.engine = engine
         self.settings = settings
+        self._nudged = threading.Event()
+        self._connection: pika.BlockingConnection | None = None
+
+    def nudge(self) -> None:
+        """Called from another thread: wake the relay out of its wait on the broker's socket."""
+        self._nudged.set()
+        connection = self._connection
+        # A connection closing meanwhile refuses; its next session looks at the outbox first.
+        if connection is not None:
+            with contextlib.suppress(AMQPError):
+                connection.add_callback_threadsafe(lambda: None)
 
     def run(self, stop: threading.Event) -> None:
         run_with_reconnect("outbox relay", stop, lambda: self._session(stop))
@@ -103,10 +125,22 @@ class OutboxRelay:
             channel = connection.channel()
             channel.exchange_declare(self.settings.exchange, exchange_type="topic", durable=True)
             channel.confirm_delivery()
+            self._connection = connection
+            wait, looked_at = self.settings.relay_idle_seconds, -math.inf
             while not stop.is_set():
-                if self.relay_batch(channel) < self.settings.relay_batch:
-                    connection.process_data_events(time_limit=self.settings.relay_idle_seconds)
+                if self._nudged.is_set() or time.monotonic() - looked_at >= wait:
+                    self._nudged.clear()
+                    looked_at = time.monotonic()
+                    found = self.relay_batch(channel)
+                    if found == self.settings.relay_batch:
+                        continue
+                    wait = (
+                        self.settings.relay_idle_seconds if found else min(wait * 2, RELAY_IDLE_MAX)
+                    )
+                remaining = looked_at + wait - time.monotonic()
+                connection.process_data_events(time_limit=max(remaining, 0))
         finally:
+            self._connection = None
             if connection.is_open:
                 connection.close()
 
@@ -191,10 +225,17 @@ class Consumer:
     delivery limit, dead-letters it to the service's DLQ.
     """
 
-    def __init__(self, engine: Engine, settings: Settings, handlers: dict[str, Handler]):
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        handlers: dict[str, Handler],
+        applied: Callable[[], None] = lambda: None,
+    ):
         self.engine = engine
         self.settings = settings
         self.handlers = handlers
+        self.applied = applied
         self.ready = threading.Event()
         self._received: list[Delivery] = []
         # Zero-valued series from the start, so a dashboard can tell "none failed" from "unknown".
@@ -255,6 +296,7 @@ class Consumer:
             for delivery, event in parsed:
                 self._settle_one(channel, delivery, event)
             return
+        self.applied()
         channel.basic_ack(parsed[-1][0].tag, multiple=True)
 
     def _settle_one(self, channel, delivery: Delivery, event: Event) -> None:
@@ -271,6 +313,7 @@ class Consumer:
             except Exception:
                 self._reject(channel, delivery, event)
                 return
+        self.applied()
         channel.basic_ack(delivery.tag)
 
     def _reject(self, channel, delivery: Delivery, event: Event) -> None:

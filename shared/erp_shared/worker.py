@@ -107,8 +107,8 @@ def run_worker(service: str, handlers: dict[str, Handler], chores: tuple[Chore, 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
 
-    consumer = Consumer(engine, settings, handlers)
     relay = OutboxRelay(engine, settings)
+    consumer = Consumer(engine, settings, handlers, applied=relay.nudge)
     port = settings.worker_port
     server = _status_server(port, consumer) if port else None
     threads = [
