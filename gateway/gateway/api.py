@@ -96,7 +96,7 @@ def _upstreams():
 
 
 @blp.route("/token", methods=["POST"])
-@blp.arguments(Credentials)
+@blp.arguments(Credentials())
 @blp.response(200, TokenOut)
 def issue_token(credentials):
     keys = current_app.extensions["erp_signing_keys"]
@@ -113,7 +113,7 @@ def issue_token(credentials):
 
 
 @blp.route("/users", methods=["POST"])
-@blp.arguments(UserIn)
+@blp.arguments(UserIn())
 @blp.response(201, UserOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def add_user(data):
@@ -123,7 +123,7 @@ def add_user(data):
 
 
 @blp.route("/refresh", methods=["POST"])
-@blp.arguments(RefreshIn)
+@blp.arguments(RefreshIn())
 @blp.response(200, TokenOut)
 def refresh(data):
     """New tokens for a refresh token, which is then used up."""
@@ -136,7 +136,7 @@ def refresh(data):
 
 
 @blp.route("/logout", methods=["POST"])
-@blp.arguments(RefreshIn)
+@blp.arguments(RefreshIn())
 @blp.response(204)
 def sign_out(data):
     """The refresh token stops working at once; the access token within 15 minutes."""
@@ -145,7 +145,7 @@ def sign_out(data):
 
 
 @blp.route("/users/<user_id>", methods=["PATCH"])
-@blp.arguments(UserPatch)
+@blp.arguments(UserPatch())
 @blp.response(200, UserOut)
 def change_user(changes, user_id):
     """Change roles or customer, reset the password (lifting any lock) or disable a user."""
@@ -154,7 +154,7 @@ def change_user(changes, user_id):
 
 
 @blp.route("/users", methods=["GET"])
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(PageQuery(), location="query")
 @blp.response(200, page_of(UserOut))
 def list_users(query):
     """Every user, by username (admin only)."""
@@ -188,7 +188,7 @@ class AuditEntryOut(Schema):
 
 
 @audit_blp.route("/audit", methods=["GET"])
-@audit_blp.arguments(AuditQuery, location="query")
+@audit_blp.arguments(AuditQuery(), location="query")
 @audit_blp.response(200, page_of(AuditEntryOut))
 def audit_trail(query):
     """Every write made through the gateway, newest first (admin only)."""

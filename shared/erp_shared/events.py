@@ -7,6 +7,7 @@ the producer's transaction, not a poison message in someone else's queue. Consum
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -236,7 +237,10 @@ class UnknownEventType(ValueError):
     pass
 
 
+@functools.cache
 def _payload_schema(event_type: str) -> Payload:
+    """One schema per event type for the life of the process: building a marshmallow schema
+    costs more than using it, and using one keeps no state between calls."""
     try:
         return PAYLOADS[event_type]()
     except KeyError:

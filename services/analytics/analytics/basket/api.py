@@ -29,7 +29,7 @@ class RuleList(Schema):
 
 
 @blp.route("/basket", methods=["GET"])
-@blp.arguments(BasketQuery, location="query")
+@blp.arguments(BasketQuery(), location="query")
 @blp.response(200, RuleList)
 def basket(query):
     with reading() as uow:

@@ -55,7 +55,7 @@ class ComparisonOut(Schema):
 
 
 @blp.route("/observations", methods=["POST"])
-@blp.arguments(ObservationIn)
+@blp.arguments(ObservationIn())
 @blp.response(201, ObservationOut)
 def record_observation(data):
     with unit_of_work() as uow:
@@ -63,7 +63,7 @@ def record_observation(data):
 
 
 @blp.route("/comparison", methods=["GET"])
-@blp.arguments(ComparisonQuery, location="query")
+@blp.arguments(ComparisonQuery(), location="query")
 @blp.response(200, ComparisonOut)
 def comparison(query):
     """Per SKU: each competitor's latest price and our price index (100 x ours / theirs),

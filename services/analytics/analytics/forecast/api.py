@@ -44,7 +44,7 @@ class ForecastOut(Schema):
 
 
 @blp.route("/forecast", methods=["GET"])
-@blp.arguments(ForecastQuery, location="query")
+@blp.arguments(ForecastQuery(), location="query")
 @blp.response(200, ForecastOut)
 def forecast(query):
     """Demand of a SKU, a category or everything (neither given), with a 95% interval and the
@@ -79,7 +79,7 @@ class RunResultOut(Schema):
 
 
 @blp.route("/forecast/runs", methods=["POST"])
-@blp.arguments(RunIn, required=False)
+@blp.arguments(RunIn(), required=False)
 @blp.response(202, RunOut)
 def request_run(data):
     """Forecast every SKU sold, in the background: the answer is the queued run, whose
@@ -97,7 +97,7 @@ def run_status(run_id):
 
 
 @blp.route("/forecast/runs/<run_id>/items", methods=["GET"])
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(PageQuery(), location="query")
 @blp.response(200, page_of(RunResultOut))
 def run_results(query, run_id):
     """The SKUs forecast so far, by SKU."""

@@ -11,7 +11,7 @@ blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", descripti
 
 
 @blp.route("/summary", methods=["GET"])
-@blp.arguments(schemas.PeriodQuery, location="query")
+@blp.arguments(schemas.PeriodQuery(), location="query")
 @blp.response(200, schemas.SummaryOut)
 def summary(query):
     with reading() as uow:
@@ -19,7 +19,7 @@ def summary(query):
 
 
 @blp.route("/sales", methods=["GET"])
-@blp.arguments(schemas.SalesQuery, location="query")
+@blp.arguments(schemas.SalesQuery(), location="query")
 @blp.response(200, schemas.SalesOut)
 def sales(query):
     """Orders, units and revenue (net of tax) per day, week or month, by product, customer,

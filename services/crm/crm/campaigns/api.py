@@ -12,7 +12,7 @@ blp = Blueprint("campaigns", __name__, url_prefix="/api/v1", description="Campai
 
 
 @blp.route("/campaigns", methods=["POST"])
-@blp.arguments(schemas.CampaignIn)
+@blp.arguments(schemas.CampaignIn())
 @blp.response(201, schemas.CampaignOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def plan_campaign(data):
@@ -25,7 +25,7 @@ def plan_campaign(data):
 
 
 @blp.route("/campaigns", methods=["GET"])
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(PageQuery(), location="query")
 @blp.response(200, schemas.CampaignPage)
 def list_campaigns(query):
     with reading() as uow:

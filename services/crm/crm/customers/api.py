@@ -12,7 +12,7 @@ blp = Blueprint("customers", __name__, url_prefix="/api/v1", description="Custom
 
 
 @blp.route("/customers", methods=["POST"])
-@blp.arguments(schemas.CustomerIn)
+@blp.arguments(schemas.CustomerIn())
 @blp.response(201, schemas.CustomerOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def register_customer(data):
@@ -20,7 +20,7 @@ def register_customer(data):
 
 
 @blp.route("/customers", methods=["GET"])
-@blp.arguments(schemas.CustomerQuery, location="query")
+@blp.arguments(schemas.CustomerQuery(), location="query")
 @blp.response(200, schemas.CustomerPage)
 def search_customers(query):
     with reading() as uow:
@@ -38,7 +38,7 @@ def get_customer(customer_id):
 
 
 @blp.route("/customers/<customer_id>", methods=["PATCH"])
-@blp.arguments(schemas.CustomerPatch)
+@blp.arguments(schemas.CustomerPatch())
 @blp.response(200, schemas.CustomerOut)
 def update_customer(changes, customer_id):
     only_own(customer_id, f"No customer {customer_id}.")
@@ -55,7 +55,7 @@ def erase_customer(customer_id):
 
 
 @blp.route("/customers/<customer_id>/interactions", methods=["POST"])
-@blp.arguments(schemas.InteractionIn)
+@blp.arguments(schemas.InteractionIn())
 @blp.response(201, schemas.InteractionOut)
 def log_interaction(data, customer_id):
     with unit_of_work() as uow:
@@ -63,7 +63,7 @@ def log_interaction(data, customer_id):
 
 
 @blp.route("/customers/<customer_id>/interactions", methods=["GET"])
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(PageQuery(), location="query")
 @blp.response(200, schemas.InteractionPage)
 def interactions(query, customer_id):
     with reading() as uow:

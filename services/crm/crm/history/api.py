@@ -27,7 +27,7 @@ class MergeIn(Schema):
 
 
 @blp.route("/customers/<customer_id>/timeline", methods=["GET"])
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(PageQuery(), location="query")
 @blp.response(200, page_of(EntryOut))
 def timeline(query, customer_id):
     with reading() as uow:
@@ -37,7 +37,7 @@ def timeline(query, customer_id):
 
 
 @blp.route("/customers/<customer_id>/merge", methods=["POST"])
-@blp.arguments(MergeIn)
+@blp.arguments(MergeIn())
 @blp.response(200, CustomerOut)
 def merge(data, customer_id):
     """This customer is a duplicate of `survivor_id`: the survivor keeps the history."""

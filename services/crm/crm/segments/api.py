@@ -15,7 +15,7 @@ blp = Blueprint("segments", __name__, url_prefix="/api/v1", description="Segment
 
 
 @blp.route("/segments", methods=["POST"])
-@blp.arguments(schemas.SegmentIn)
+@blp.arguments(schemas.SegmentIn())
 @blp.response(201, schemas.SegmentOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def define_segment(data):
@@ -25,7 +25,7 @@ def define_segment(data):
 
 
 @blp.route("/segments", methods=["GET"])
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(PageQuery(), location="query")
 @blp.response(200, schemas.SegmentPage)
 def list_segments(query):
     with reading() as uow:
@@ -33,7 +33,7 @@ def list_segments(query):
 
 
 @blp.route("/segments/<segment_id>/customers", methods=["GET"])
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(PageQuery(), location="query")
 @blp.response(200, CustomerPage)
 def members(query, segment_id):
     with reading() as uow:

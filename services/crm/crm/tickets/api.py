@@ -20,7 +20,7 @@ blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="Service 
 
 
 @blp.route("/tickets", methods=["POST"])
-@blp.arguments(schemas.TicketIn)
+@blp.arguments(schemas.TicketIn())
 @blp.response(201, schemas.TicketOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def open_ticket(data):
@@ -33,7 +33,7 @@ def open_ticket(data):
 
 
 @blp.route("/tickets", methods=["GET"])
-@blp.arguments(schemas.TicketQuery, location="query")
+@blp.arguments(schemas.TicketQuery(), location="query")
 @blp.response(200, schemas.TicketPage)
 def list_tickets(query):
     """Soonest due first, so what is overdue leads."""
@@ -52,7 +52,7 @@ def get_ticket(ticket_id):
 
 
 @blp.route("/tickets/<ticket_id>", methods=["PATCH"])
-@blp.arguments(schemas.TicketPatch)
+@blp.arguments(schemas.TicketPatch())
 @blp.response(200, schemas.TicketOut)
 def change_ticket(change, ticket_id):
     with unit_of_work() as uow:
@@ -60,7 +60,7 @@ def change_ticket(change, ticket_id):
 
 
 @blp.route("/tickets/<ticket_id>/comments", methods=["POST"])
-@blp.arguments(schemas.CommentIn)
+@blp.arguments(schemas.CommentIn())
 @blp.response(201, schemas.TicketOut)
 def comment_on(data, ticket_id):
     with unit_of_work() as uow:

@@ -13,7 +13,7 @@ blp = Blueprint("catalogue", __name__, url_prefix="/api/v1", description="Produc
 
 
 @blp.route("/products", methods=["POST"])
-@blp.arguments(schemas.ProductIn)
+@blp.arguments(schemas.ProductIn())
 @blp.response(201, schemas.ProductOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def create_product(data):
@@ -21,7 +21,7 @@ def create_product(data):
 
 
 @blp.route("/products", methods=["GET"])
-@blp.arguments(schemas.ProductQuery, location="query")
+@blp.arguments(schemas.ProductQuery(), location="query")
 @blp.response(200, schemas.ProductPage)
 def list_products(query):
     with reading() as uow:
@@ -36,7 +36,7 @@ def get_product(sku):
 
 
 @blp.route("/products/<sku>", methods=["PATCH"])
-@blp.arguments(schemas.ProductPatch)
+@blp.arguments(schemas.ProductPatch())
 @blp.response(200, schemas.ProductOut)
 def update_product(changes, sku):
     with unit_of_work() as uow:

@@ -13,7 +13,7 @@ blp = Blueprint("replenishment", __name__, url_prefix="/api/v1", description="Re
 
 
 @blp.route("/reorder-alerts", methods=["GET"])
-@blp.arguments(schemas.AlertQuery, location="query")
+@blp.arguments(schemas.AlertQuery(), location="query")
 @blp.response(200, schemas.ReorderAlertPage)
 def reorder_alerts(query):
     with reading() as uow:
@@ -26,7 +26,7 @@ def reorder_alerts(query):
 
 
 @blp.route("/products/<sku>/reorder/<warehouse>", methods=["PUT"])
-@blp.arguments(schemas.ReorderPolicyIn)
+@blp.arguments(schemas.ReorderPolicyIn())
 @blp.response(200, schemas.ReorderPolicyOut)
 def set_reorder_policy(policy, sku, warehouse):
     """A warehouse's own reorder settings for a product, in place of the product's."""

@@ -11,7 +11,7 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1/inventory", description
 
 
 @blp.route("/turnover", methods=["GET"])
-@blp.arguments(schemas.PeriodQuery, location="query")
+@blp.arguments(schemas.PeriodQuery(), location="query")
 @blp.response(200, schemas.TurnoverOut)
 def turnover(query):
     with reading() as uow:

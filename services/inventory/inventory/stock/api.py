@@ -13,7 +13,7 @@ blp = Blueprint("stock", __name__, url_prefix="/api/v1", description="Stock and 
 
 
 @blp.route("/warehouses", methods=["POST"])
-@blp.arguments(schemas.WarehouseIn)
+@blp.arguments(schemas.WarehouseIn())
 @blp.response(201, schemas.WarehouseOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def create_warehouse(data):
@@ -28,7 +28,7 @@ def list_warehouses():
 
 
 @blp.route("/receipts", methods=["POST"])
-@blp.arguments(schemas.ReceiptIn)
+@blp.arguments(schemas.ReceiptIn())
 @blp.response(201, schemas.ReceiptOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def receive_stock(data):
@@ -36,7 +36,7 @@ def receive_stock(data):
 
 
 @blp.route("/adjustments", methods=["POST"])
-@blp.arguments(schemas.AdjustmentIn)
+@blp.arguments(schemas.AdjustmentIn())
 @blp.response(201, schemas.AdjustmentOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def adjust_stock(data):
@@ -44,7 +44,7 @@ def adjust_stock(data):
 
 
 @blp.route("/transfers", methods=["POST"])
-@blp.arguments(schemas.TransferIn)
+@blp.arguments(schemas.TransferIn())
 @blp.response(201, schemas.TransferOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def transfer_stock(data):
@@ -52,7 +52,7 @@ def transfer_stock(data):
 
 
 @blp.route("/stock", methods=["GET"])
-@blp.arguments(schemas.StockQuery, location="query")
+@blp.arguments(schemas.StockQuery(), location="query")
 @blp.response(200, schemas.StockLevelPage)
 def stock_list(query):
     with reading() as uow:
@@ -72,7 +72,7 @@ def get_stock(sku):
 
 
 @blp.route("/movements", methods=["GET"])
-@blp.arguments(schemas.MovementQuery, location="query")
+@blp.arguments(schemas.MovementQuery(), location="query")
 @blp.response(200, schemas.MovementPage)
 def movements(query):
     with reading() as uow:

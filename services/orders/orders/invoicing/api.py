@@ -14,7 +14,7 @@ PDF = "application/pdf"
 
 
 @blp.route("/invoices", methods=["GET"])
-@blp.arguments(schemas.InvoiceQuery, location="query")
+@blp.arguments(schemas.InvoiceQuery(), location="query")
 @blp.response(200, schemas.InvoicePage)
 def list_invoices(query):
     with reading() as uow:

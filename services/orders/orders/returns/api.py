@@ -23,7 +23,7 @@ blp = Blueprint("returns", __name__, url_prefix="/api/v1", description="Returns"
 
 
 @blp.route("/returns", methods=["POST"])
-@blp.arguments(schemas.ReturnIn)
+@blp.arguments(schemas.ReturnIn())
 @blp.response(201, schemas.ReturnOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def request_return(data):
@@ -38,7 +38,7 @@ def request_return(data):
 
 
 @blp.route("/returns", methods=["GET"])
-@blp.arguments(schemas.ReturnQuery, location="query")
+@blp.arguments(schemas.ReturnQuery(), location="query")
 @blp.response(200, schemas.ReturnPage)
 def list_returns(query):
     with reading() as uow:
@@ -56,7 +56,7 @@ def get_return(return_id):
 
 
 @blp.route("/returns/<return_id>/receive", methods=["POST"])
-@blp.arguments(schemas.ReceiveIn)
+@blp.arguments(schemas.ReceiveIn())
 @blp.response(200, schemas.ReturnOut)
 def receive_return(data, return_id):
     with unit_of_work() as uow:

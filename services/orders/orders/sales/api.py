@@ -35,7 +35,7 @@ def tax_rates() -> TaxRates:
 
 
 @blp.route("/orders", methods=["POST"])
-@blp.arguments(schemas.OrderIn)
+@blp.arguments(schemas.OrderIn())
 @blp.response(201, schemas.OrderOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def place_order(data):
@@ -48,7 +48,7 @@ def place_order(data):
 
 
 @blp.route("/orders", methods=["GET"])
-@blp.arguments(schemas.OrderQuery, location="query")
+@blp.arguments(schemas.OrderQuery(), location="query")
 @blp.response(200, schemas.OrderPage)
 def list_orders(query):
     with reading() as uow:
@@ -99,7 +99,7 @@ def order_events(order_id):
 
 
 @blp.route("/orders/<uuid:order_id>/cancel", methods=["POST"])
-@blp.arguments(schemas.CancelIn)
+@blp.arguments(schemas.CancelIn())
 @blp.response(200, schemas.OrderOut)
 def cancel_order(data, order_id):
     with unit_of_work() as uow:
@@ -115,7 +115,7 @@ def approve_order(order_id):
 
 
 @blp.route("/orders/<uuid:order_id>/ship", methods=["POST"])
-@blp.arguments(schemas.ShipIn)
+@blp.arguments(schemas.ShipIn())
 @blp.response(200, schemas.ShipOut)
 def ship_order(data, order_id):
     with unit_of_work() as uow:
