@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
 from erp_shared.errors import Forbidden, Invalid, Unknown
 from erp_shared.uow import UnitOfWork
@@ -55,11 +56,10 @@ def place_order(
     catalogue = replicas.catalogue_prices(uow, {line["sku"] for line in request["lines"]})
     lines, currency = price_lines(request["lines"], catalogue, taxes, free_of_charge)
     year = uow.now.year
-    owed = db.open_amount(uow.conn, customer.id) - invoicing.settled_total(uow, customer.id)
     order = Order.place(
         at=uow.now,
         credit_limit=customer.credit_limit,
-        open_amount=max(owed, 0),
+        open_amount=credit_in_use(uow, customer),
         id=str(uuid.uuid4()),
         number=order_number(year, numbering.next_number(uow.conn, "order", year)),
         customer_id=customer.id,
@@ -77,6 +77,15 @@ def place_order(
     uow.collect([order])
     audit.record(uow, "order", order.id, "place", None, _state(order))
     return order
+
+
+def credit_in_use(uow: UnitOfWork, customer) -> Decimal:
+    """What the customer owes on open orders less what it has paid; only a customer with a
+    credit limit is asked (two sums over its orders and invoices on every placement)."""
+    if customer.credit_limit is None:
+        return Decimal(0)
+    owed = db.open_amount(uow.conn, customer.id) - invoicing.settled_total(uow, customer.id)
+    return max(owed, Decimal(0))
 
 
 def get_order(uow: UnitOfWork, order_id: str) -> Order:
