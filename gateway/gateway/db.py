@@ -64,7 +64,7 @@ def record_sign_in(conn: Connection, user_id: str, failures: int, locked_until) 
 
 
 def record_write(conn: Connection, entry: dict) -> None:
-    conn.execute(audit_log.insert().values(**entry))
+    conn.execute(audit_log.insert(), entry)
 
 
 def audit_page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list, int]:

@@ -9,6 +9,7 @@ readers off the writer's back.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -110,6 +111,22 @@ def _sqlite_engine(url: str) -> Engine:
 def dialect_insert(conn: Connection):
     """The INSERT that knows ON CONFLICT for this backend (both speak the same upsert)."""
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+def built_once(build: Callable[[Callable], Executable]) -> Callable[[Connection], Executable]:
+    """A statement run on every order or reservation, built once per database dialect and
+    given its values as bound parameters at each call: on SQLite, building a SQLAlchemy
+    statement costs more than running it. `build` receives the dialect's INSERT (for upserts).
+    """
+    built: dict[str, Executable] = {}
+
+    def statement(conn: Connection) -> Executable:
+        dialect = conn.dialect.name
+        if dialect not in built:
+            built[dialect] = build(dialect_insert(conn))
+        return built[dialect]
+
+    return statement
 
 
 def insert_unique(conn: Connection, statement: Executable, taken: Conflict) -> None:

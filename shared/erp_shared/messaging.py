@@ -35,12 +35,13 @@ Index(
 
 def add_to_outbox(conn: Connection, envelope: dict) -> None:
     conn.execute(
-        outbox.insert().values(
-            event_id=envelope["id"],
-            type=envelope["type"],
-            body=json.dumps(envelope),
-            created_at=utcnow(),
-        )
+        outbox.insert(),
+        {
+            "event_id": envelope["id"],
+            "type": envelope["type"],
+            "body": json.dumps(envelope),
+            "created_at": utcnow(),
+        },
     )
 
 

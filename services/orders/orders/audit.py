@@ -21,16 +21,17 @@ def record(
     after: dict | None,
 ) -> None:
     uow.conn.execute(
-        audit_log.insert().values(
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            actor=uow.actor,
-            request_id=uow.request_id,
-            at=uow.now,
-            before=_plain(before),
-            after=_plain(after),
-        )
+        audit_log.insert(),
+        {
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "actor": uow.actor,
+            "request_id": uow.request_id,
+            "at": uow.now,
+            "before": _plain(before),
+            "after": _plain(after),
+        },
     )
 
 

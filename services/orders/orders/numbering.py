@@ -7,17 +7,20 @@ Concurrent numbering queues on that row: the price of having no gaps.
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 
-from erp_shared.db import dialect_insert
+from erp_shared.db import built_once
 from orders.tables import sequences
 
 
+@built_once
+def _take_number(insert):
+    statement = insert(sequences).values(name=bindparam("name"), value=1)
+    return statement.on_conflict_do_update(
+        index_elements=[sequences.c.name], set_={"value": sequences.c.value + 1}
+    ).returning(sequences.c.value)
+
+
 def next_number(conn: Connection, series: str, year: int) -> int:
-    name = f"{series}-{year}"
-    statement = dialect_insert(conn)(sequences).values(name=name, value=1)
-    return conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[sequences.c.name], set_={"value": sequences.c.value + 1}
-        ).returning(sequences.c.value)
-    ).scalar_one()
+    return conn.execute(_take_number(conn), {"name": f"{series}-{year}"}).scalar_one()

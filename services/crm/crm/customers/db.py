@@ -199,7 +199,7 @@ def set_segment(conn: Connection, customer_id: str, segment: str, at: datetime) 
 
 
 def add_interaction(conn: Connection, **values) -> None:
-    conn.execute(interactions.insert().values(**values))
+    conn.execute(interactions.insert(), values)
 
 
 def interactions_page(conn: Connection, customer_id: str, offset: int, limit: int):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from erp_shared.db import dialect_insert
+from erp_shared.db import built_once, dialect_insert
 from inventory.replenishment.domain import ReorderPolicy
 from inventory.tables import (
     products,
@@ -17,15 +17,37 @@ from inventory.tables import (
     stock_levels,
 )
 
+# The three statements below run for every line of every reservation, so they are built once.
+_OWN_POLICY = select(
+    reorder_settings.c.reorder_point,
+    reorder_settings.c.reorder_quantity,
+    reorder_settings.c.lead_time_days,
+).where(
+    reorder_settings.c.sku == bindparam("sku"),
+    reorder_settings.c.warehouse == bindparam("warehouse"),
+)
+_WAS_LOW = (
+    select(reorder_states.c.low)
+    .where(
+        reorder_states.c.sku == bindparam("sku"),
+        reorder_states.c.warehouse == bindparam("warehouse"),
+    )
+    .with_for_update()
+)
+
+
+@built_once
+def _save_state(insert):
+    statement = insert(reorder_states)
+    changed = ("available", "reorder_point", "low", "changed_at")
+    return statement.on_conflict_do_update(
+        index_elements=[reorder_states.c.sku, reorder_states.c.warehouse],
+        set_={name: statement.excluded[name] for name in changed},
+    )
+
 
 def warehouse_policy(conn: Connection, sku: str, warehouse: str) -> ReorderPolicy | None:
-    row = conn.execute(
-        select(
-            reorder_settings.c.reorder_point,
-            reorder_settings.c.reorder_quantity,
-            reorder_settings.c.lead_time_days,
-        ).where(reorder_settings.c.sku == sku, reorder_settings.c.warehouse == warehouse)
-    ).first()
+    row = conn.execute(_OWN_POLICY, {"sku": sku, "warehouse": warehouse}).first()
     return None if row is None else ReorderPolicy(*row)
 
 
@@ -47,23 +69,23 @@ def set_warehouse_policy(conn: Connection, sku: str, warehouse: str, policy: Reo
 
 def was_low(conn: Connection, sku: str, warehouse: str) -> bool:
     """Whether the SKU was low here, its state row locked until the transaction ends."""
-    low = conn.execute(
-        select(reorder_states.c.low)
-        .where(reorder_states.c.sku == sku, reorder_states.c.warehouse == warehouse)
-        .with_for_update()
-    ).scalar_one_or_none()
+    low = conn.execute(_WAS_LOW, {"sku": sku, "warehouse": warehouse}).scalar_one_or_none()
     return bool(low)
 
 
 def save_state(
     conn: Connection, sku: str, warehouse: str, available: int, reorder_point: int, low: bool, at
 ) -> None:
-    values = {"available": available, "reorder_point": reorder_point, "low": low, "changed_at": at}
-    statement = dialect_insert(conn)(reorder_states).values(sku=sku, warehouse=warehouse, **values)
     conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[reorder_states.c.sku, reorder_states.c.warehouse], set_=values
-        )
+        _save_state(conn),
+        {
+            "sku": sku,
+            "warehouse": warehouse,
+            "available": available,
+            "reorder_point": reorder_point,
+            "low": low,
+            "changed_at": at,
+        },
     )
 
 

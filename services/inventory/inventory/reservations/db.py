@@ -21,12 +21,13 @@ def decided(conn: Connection, order_id: str) -> bool:
 def add(conn: Connection, reservation: Reservation, at: datetime) -> None:
     """The decision, once per order (its primary key), and the lines it holds."""
     conn.execute(
-        reservation_decisions.insert().values(
-            order_id=reservation.order_id,
-            outcome=reservation.outcome,
-            reason=reservation.reason,
-            decided_at=at,
-        )
+        reservation_decisions.insert(),
+        {
+            "order_id": reservation.order_id,
+            "outcome": reservation.outcome,
+            "reason": reservation.reason,
+            "decided_at": at,
+        },
     )
     if reservation.lines:
         conn.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import dialect_insert, insert_unique
@@ -58,23 +58,35 @@ def known_warehouses(conn: Connection, codes) -> set[str]:
 # --- levels --------------------------------------------------------------------------------
 
 
+_NEW_ON_HAND = stock_levels.c.on_hand + bindparam("on_hand_change")
+_NEW_RESERVED = stock_levels.c.reserved + bindparam("reserved_change")
+# Every hold, release and shipment moves a level: built once, the deltas bound at each call.
+_CHANGE_LEVEL = (
+    update(stock_levels)
+    .where(
+        stock_levels.c.sku == bindparam("level_sku"),
+        stock_levels.c.warehouse == bindparam("level_warehouse"),
+        _NEW_RESERVED >= 0,
+        _NEW_RESERVED <= _NEW_ON_HAND,
+    )
+    .values(on_hand=_NEW_ON_HAND, reserved=_NEW_RESERVED)
+    .returning(stock_levels.c.on_hand, stock_levels.c.reserved)
+)
+
+
 def change_level(
     conn: Connection, sku: str, warehouse: str, on_hand: int = 0, reserved: int = 0
 ) -> StockLevel | None:
     """Apply the deltas if the level stays whole (reserved within on_hand, both >= 0);
     the new level, or None when it would not (nothing changed)."""
-    new_on_hand = stock_levels.c.on_hand + on_hand
-    new_reserved = stock_levels.c.reserved + reserved
     row = conn.execute(
-        update(stock_levels)
-        .where(
-            stock_levels.c.sku == sku,
-            stock_levels.c.warehouse == warehouse,
-            new_reserved >= 0,
-            new_reserved <= new_on_hand,
-        )
-        .values(on_hand=new_on_hand, reserved=new_reserved)
-        .returning(stock_levels.c.on_hand, stock_levels.c.reserved)
+        _CHANGE_LEVEL,
+        {
+            "level_sku": sku,
+            "level_warehouse": warehouse,
+            "on_hand_change": on_hand,
+            "reserved_change": reserved,
+        },
     ).first()
     return None if row is None else StockLevel(warehouse, row.on_hand, row.reserved)
 
@@ -102,20 +114,23 @@ def level_for_update(conn: Connection, sku: str, warehouse: str) -> StockLevel:
     return StockLevel(warehouse, row.on_hand, row.reserved) if row else StockLevel(warehouse, 0, 0)
 
 
+_AVAILABILITY = (
+    select(
+        stock_levels.c.sku,
+        stock_levels.c.warehouse,
+        stock_levels.c.on_hand,
+        stock_levels.c.reserved,
+    )
+    .where(stock_levels.c.sku.in_(bindparam("skus", expanding=True)))
+    .order_by(stock_levels.c.sku, stock_levels.c.warehouse)
+    .with_for_update()
+)
+
+
 def lock_availability(conn: Connection, skus) -> dict[str, dict[str, int]]:
     """Available stock per SKU and warehouse, row-locked (PostgreSQL) in a fixed order so
     concurrent reservations queue behind each other instead of deadlocking."""
-    rows = conn.execute(
-        select(
-            stock_levels.c.sku,
-            stock_levels.c.warehouse,
-            stock_levels.c.on_hand,
-            stock_levels.c.reserved,
-        )
-        .where(stock_levels.c.sku.in_(sorted(skus)))
-        .order_by(stock_levels.c.sku, stock_levels.c.warehouse)
-        .with_for_update()
-    )
+    rows = conn.execute(_AVAILABILITY, {"skus": sorted(skus)})
     available: dict[str, dict[str, int]] = {}
     for row in rows:
         available.setdefault(row.sku, {})[row.warehouse] = row.on_hand - row.reserved
@@ -242,7 +257,7 @@ def remaining_lots(conn: Connection, sku: str) -> list[StockLot]:
 
 
 def record_lot_issue(conn: Connection, **values) -> None:
-    conn.execute(lot_issues.insert().values(returned=0, **values))
+    conn.execute(lot_issues.insert(), {"returned": 0, **values})
 
 
 def issued_for_return(conn: Connection, order_id: str, sku: str) -> list:
@@ -275,7 +290,7 @@ def mark_returned(conn: Connection, lot_issue_id: int, quantity: int) -> None:
 
 
 def record_returned_goods(conn: Connection, **values) -> None:
-    conn.execute(returned_goods.insert().values(**values))
+    conn.execute(returned_goods.insert(), values)
 
 
 def return_recorded(conn: Connection, return_id: str) -> bool:
@@ -287,7 +302,7 @@ def return_recorded(conn: Connection, return_id: str) -> bool:
 
 
 def record_movement(conn: Connection, **values) -> None:
-    conn.execute(movements.insert().values(**values))
+    conn.execute(movements.insert(), values)
 
 
 def add_to_day(

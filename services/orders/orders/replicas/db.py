@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from erp_shared.copies import upsert_unless_newer
@@ -26,23 +26,25 @@ def anonymise_customer(conn: Connection, customer_id: str) -> None:
     )
 
 
+# Asked on every placement: built once, with their values bound at each call (building a
+# statement costs more than running it on SQLite).
+_CUSTOMER = select(customers.c.id, customers.c.credit_limit, customers.c.blocked).where(
+    customers.c.id == bindparam("customer_id")
+)
+_PRICES = select(
+    products.c.sku,
+    products.c.unit_price,
+    products.c.currency,
+    products.c.category,
+    products.c.active,
+).where(products.c.sku.in_(bindparam("skus", expanding=True)))
+
+
 def customer(conn: Connection, customer_id: str) -> CustomerAccount | None:
-    row = conn.execute(
-        select(customers.c.id, customers.c.credit_limit, customers.c.blocked).where(
-            customers.c.id == customer_id
-        )
-    ).first()
+    row = conn.execute(_CUSTOMER, {"customer_id": customer_id}).first()
     return None if row is None else CustomerAccount(*row)
 
 
 def prices(conn: Connection, skus) -> dict[str, CataloguePrice]:
-    rows = conn.execute(
-        select(
-            products.c.sku,
-            products.c.unit_price,
-            products.c.currency,
-            products.c.category,
-            products.c.active,
-        ).where(products.c.sku.in_(list(skus)))
-    )
+    rows = conn.execute(_PRICES, {"skus": list(skus)})
     return {row.sku: CataloguePrice(*row) for row in rows}

@@ -52,12 +52,13 @@ SUMMARY_FIELDS = (
 
 def add(conn: Connection, order: Order) -> None:
     conn.execute(
-        orders.insert().values(
+        orders.insert(),
+        {
             **{name: getattr(order, name) for name in _ORDER_FIELDS},
-            subtotal=order.subtotal,
-            tax=order.tax,
-            total=order.total,
-        )
+            "subtotal": order.subtotal,
+            "tax": order.tax,
+            "total": order.total,
+        },
     )
     conn.execute(
         order_lines.insert(),
@@ -179,7 +180,7 @@ def reassign_customer(conn: Connection, from_id: str, to_id: str) -> None:
 
 
 def add_shipment(conn: Connection, **values) -> None:
-    conn.execute(shipments.insert().values(**values))
+    conn.execute(shipments.insert(), values)
 
 
 def shipments_of(conn: Connection, order_id: str) -> list[dict]:
