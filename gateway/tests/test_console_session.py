@@ -1,0 +1,83 @@
+"""The console's session, seen from a browser's side: signing in through its form leaves the
+API's tokens in cookies scripts cannot read, the call is audited as any client's, an expired
+access token is renewed from the refresh token, signing out revokes it, and a form posted
+without its CSRF value or from another origin is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from erp_testing import bearer, claims, service_app, sign
+
+pytestmark = pytest.mark.integration
+
+USER = {"username": "sam", "password": "sales-password-1", "roles": ["sales"]}
+BROWSER = {"REMOTE_ADDR": "203.0.113.7"}
+
+
+@pytest.fixture
+def client(databases):
+    app = service_app("gateway", databases.new("sqlite"), service_urls={})
+    client = app.test_client()
+    client.post("/api/v1/auth/users", json=USER, headers=bearer())
+    return client
+
+
+def csrf(client) -> str:
+    """The value the sign-in form carries: the one its page set in the CSRF cookie."""
+    page = client.get("/sign-in", environ_base=BROWSER)
+    value = client.get_cookie("erp_csrf").value
+    assert page.status_code == 302 or f'name="csrf_token" value="{value}"' in page.text
+    return value
+
+
+def sign_in(client, **headers):
+    form = {"csrf_token": csrf(client), "username": USER["username"], "password": USER["password"]}
+    return client.post("/sign-in", data=form, headers=headers, environ_base=BROWSER)
+
+
+def cookie_flags(answer) -> dict[str, str]:
+    return {c.split("=", 1)[0]: c for c in answer.headers.getlist("Set-Cookie")}
+
+
+def test_signing_in_keeps_the_tokens_in_strict_http_only_cookies_and_is_audited(client):
+    answer = sign_in(client)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/customers"
+    flags = cookie_flags(answer)
+    for name in ("erp_access", "erp_refresh"):
+        assert "HttpOnly" in flags[name] and "SameSite=Strict" in flags[name]
+        assert "Secure" not in flags[name]
+    assert "Secure" in cookie_flags(sign_in(client, **{"X-Forwarded-Proto": "https"}))["erp_access"]
+    trail = client.get("/api/v1/audit", headers=bearer()).json["items"]
+    sign_ins = [e for e in trail if e["path"] == "/api/v1/auth/token"]
+    assert sign_ins[0]["actor"] == "sam" and sign_ins[0]["remote_addr"] == "203.0.113.7"
+
+
+def test_an_expired_access_token_is_renewed_from_the_refresh_token(client):
+    sign_in(client)
+    stale = sign(claims(["sales"], "sam", ttl=-60))
+    client.set_cookie("erp_access", stale)
+    answer = client.get("/", environ_base=BROWSER)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/customers"
+    assert "erp_access" in cookie_flags(answer) and "erp_refresh" in cookie_flags(answer)
+
+
+def test_signing_out_revokes_the_refresh_token_and_drops_the_cookies(client):
+    sign_in(client)
+    refresh_token = client.get_cookie("erp_refresh").value
+    answer = client.post("/sign-out", data={"csrf_token": client.get_cookie("erp_csrf").value})
+    assert answer.status_code == 302
+    assert client.get_cookie("erp_access") is None and client.get_cookie("erp_refresh") is None
+    again = client.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
+    assert again.status_code == 401
+    assert client.get("/customers").headers["Location"] == "/sign-in?next=/customers"
+
+
+def test_a_form_without_its_csrf_value_or_from_another_origin_is_refused(client):
+    token = csrf(client)
+    form = {"username": USER["username"], "password": USER["password"]}
+    assert client.post("/sign-in", data=form).status_code == 403
+    elsewhere = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    refused = client.post("/sign-in", data={**form, "csrf_token": token}, headers=elsewhere)
+    assert refused.status_code == 403
+    assert "erp_access" not in cookie_flags(refused)
