@@ -8,6 +8,7 @@ either is missing the tests fail saying so, they never skip. Screenshots are tak
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -41,6 +42,14 @@ STAFF = ("sales", "warehouse", "support", "analyst")
 WAIT = 15
 
 
+def _page_size(driver, width: int, height: int) -> None:
+    """The page's own size, whatever the headless window's chrome takes."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+
+
 def _webdriver():
     if webdriver is None:
         pytest.fail("selenium is not installed: `make test` installs requirements-dev.txt")
@@ -64,11 +73,7 @@ def _webdriver():
     ):
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=Service(shutil.which(CHROMEDRIVER)))
-    # The page itself is 1366×768, whatever the headless window's own chrome takes.
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
-    )
+    _page_size(driver, WIDTH, HEIGHT)
     return driver
 
 
@@ -179,6 +184,15 @@ class Console:
 
     def nav(self) -> list[str]:
         return [link.text for link in self.driver.find_elements(By.CSS_SELECTOR, "header nav a")]
+
+    @contextlib.contextmanager
+    def width(self, width: int, height: int):
+        """Pages at another size (a tablet's) for the `with` block."""
+        _page_size(self.driver, width, height)
+        try:
+            yield
+        finally:
+            _page_size(self.driver, WIDTH, HEIGHT)
 
     def screenshot(self, name: str) -> Path:
         """The page as it is now, settled (no htmx request in flight), at 1366×768."""

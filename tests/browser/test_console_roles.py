@@ -83,3 +83,18 @@ def test_pages_may_load_nothing_from_elsewhere_and_forms_need_their_csrf_value(c
     )
     assert forged.status_code == 403
     assert "erp_access" not in forged.cookies
+
+
+def test_the_api_viewer_loads_nothing_from_elsewhere(console):
+    console.open("/api/v1/docs")
+    console.wait_text(".swagger-ui .title", "ERP sales management API")
+    assert console.foreign_requests() == []
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/orders/new", "/shipping", "/tickets"])
+def test_pages_fit_a_tablet_without_sideways_scrolling(console, path):
+    console.become("admin")
+    with console.width(768, 1024):
+        console.open(path)
+        console.find("main h1")
+        assert console.driver.execute_script("return document.documentElement.scrollWidth") <= 768
