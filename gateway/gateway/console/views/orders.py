@@ -124,7 +124,7 @@ def invoice_pdf(invoice_id: str):
 @console.route("/shipping", methods=["GET"])
 @needs("POST", "/orders/any/ship")
 def shipping():
-    """Confirmed orders waiting to go out, oldest first page by page as the API lists them."""
+    """Confirmed orders waiting to go out, as the API lists them."""
     listing = g.user.fetch(
         "/orders", status="confirmed", page=request.args.get("page", 1), per_page=PER_PAGE
     )
