@@ -38,6 +38,8 @@ EVENT_SCOPE = "event"
 # The longest an idle relay goes without looking at its outbox: how late an event written by
 # the HTTP side after a quiet spell may leave.
 RELAY_IDLE_MAX = 0.5
+# How often a consumer counts its dead-letter queue: about as often as Prometheus scrapes.
+DEAD_LETTERS_EVERY = 15.0
 
 
 def connect(settings: Settings) -> pika.BlockingConnection:
@@ -258,15 +260,26 @@ class Consumer:
             channel.basic_qos(prefetch_count=self.settings.prefetch)
             channel.basic_consume(self.settings.queue, self._receive)
             self.ready.set()
+            metrics.CONSUMER_UP.labels(self.settings.service).set(1)
+            counted_at = -math.inf
             while not stop.is_set():
                 connection.process_data_events(time_limit=0.5)
                 if self._received:
                     self._settle(channel)
+                if time.monotonic() - counted_at >= DEAD_LETTERS_EVERY:
+                    counted_at = time.monotonic()
+                    self._count_dead_letters(channel)
         finally:
+            metrics.CONSUMER_UP.labels(self.settings.service).set(0)
             self.ready.clear()
             self._received.clear()
             if connection.is_open:
                 connection.close()
+
+    def _count_dead_letters(self, channel) -> None:
+        """The dead-letter queue's depth for the metrics: anything there needs a person."""
+        declared = channel.queue_declare(self.settings.dead_letter_queue, passive=True)
+        metrics.DEAD_LETTERS.labels(self.settings.service).set(declared.method.message_count)
 
     def _receive(self, _channel, method, properties, body: bytes) -> None:
         self._received.append(Delivery(method.delivery_tag, method.routing_key, properties, body))
@@ -340,10 +353,7 @@ class Consumer:
                     continue
                 uow.actor = f"{event.producer}:{event.type}"
                 try:
-                    with (
-                        context.caused_by(event.correlation_id, event.id),
-                        uow.conn.begin_nested(),
-                    ):
+                    with context.caused_by(event.correlation_id, event.id), uow.savepoint():
                         handler(uow, event)
                 except Refused as refusal:
                     refused.append((event, refusal))

@@ -7,8 +7,9 @@ confirmed by the broker. (What a consumer already applied is kept by erp_shared.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select, update
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, select, update
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import UtcDateTime, utcnow
@@ -53,6 +54,14 @@ def unsent(limit: int):
         .order_by(outbox.c.id)
         .limit(limit)
     )
+
+
+def backlog(conn: Connection) -> tuple[int, datetime | None]:
+    """How many events wait to be sent, and since when the oldest of them waits."""
+    count, oldest = conn.execute(
+        select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.sent_at.is_(None))
+    ).one()
+    return count, oldest
 
 
 def mark_sent(conn: Connection, ids: list[int]) -> None:

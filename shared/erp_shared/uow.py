@@ -6,6 +6,9 @@ replacement order in the same transaction as the return). Events are written to 
 inside that transaction, so either the change and its events happen or neither does; the relay
 publishes them afterwards (at least once).
 
+`on_commit` keeps what must happen only once the change is durable (counting it in the
+metrics); a savepoint rolled back takes its callbacks with it.
+
 `now` is the one instant of the transaction: every row and event it writes carries the same
 time, so an order's `created_at` and its first history entry agree. `actor` is who asked (a
 user, or the event being applied), for audit trails such as the stock ledger.
@@ -13,7 +16,8 @@ user, or the event being applied), for audit trails such as the stock ledger.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Protocol
 
@@ -41,6 +45,7 @@ class UnitOfWork:
         self.actor = actor
         self.conn: Connection | None = None
         self.now: datetime | None = None
+        self._after_commit: list[Callable[[], None]] = []
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self.engine.connect()
@@ -52,14 +57,34 @@ class UnitOfWork:
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        committed = False
         try:
             if exc_type is None and not self.readonly:
                 self._tx.commit()
+                committed = True
             else:
                 self._tx.rollback()
         finally:
             self.conn.close()
+        if committed:
+            for callback in self._after_commit:
+                callback()
         return False
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    @contextmanager
+    def savepoint(self):
+        """A part of the transaction that can fail alone: its writes and its on_commit
+        callbacks are undone if it raises."""
+        mark = len(self._after_commit)
+        try:
+            with self.conn.begin_nested():
+                yield
+        except BaseException:
+            del self._after_commit[mark:]
+            raise
 
     def emit(self, event_type: str, data: dict) -> dict:
         if self.readonly:

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlalchemy.engine import Engine
 
-from erp_shared import idempotency, metrics
+from erp_shared import idempotency, messaging, metrics
 from erp_shared.bus import EVENT_SCOPE, Consumer, Handler, OutboxRelay
 from erp_shared.config import Settings
 from erp_shared.context import configure_logging
@@ -99,6 +99,18 @@ def forget_old_keys(uow: UnitOfWork, settings: Settings) -> None:
 FORGET_OLD_KEYS = Chore("forget old keys", 3600.0, forget_old_keys)
 
 
+def measure_outbox(uow: UnitOfWork, settings: Settings) -> None:
+    """The backlog gauges, as often as Prometheus scrapes: an outbox that grows or ages means
+    the broker or the relay is stuck (deploy/prometheus alerts on it)."""
+    waiting, oldest = messaging.backlog(uow.conn)
+    age = (uow.now - oldest).total_seconds() if oldest is not None else 0.0
+    metrics.OUTBOX_BACKLOG.labels(settings.service).set(waiting)
+    metrics.OUTBOX_AGE.labels(settings.service).set(max(age, 0.0))
+
+
+MEASURE_OUTBOX = Chore("measure outbox", 15.0, measure_outbox)
+
+
 def run_worker(service: str, handlers: dict[str, Handler], chores: tuple[Chore, ...] = ()) -> None:
     settings = Settings.from_env(service)
     configure_logging(f"{service}-worker", settings.log_level)
@@ -116,7 +128,7 @@ def run_worker(service: str, handlers: dict[str, Handler], chores: tuple[Chore, 
         threading.Thread(target=relay.run, args=(stop,), name="relay"),
         *(
             threading.Thread(target=chore.loop, args=(engine, settings, stop), name=chore.name)
-            for chore in (FORGET_OLD_KEYS, *chores)
+            for chore in (FORGET_OLD_KEYS, MEASURE_OUTBOX, *chores)
         ),
     ]
     for thread in threads:

@@ -10,6 +10,7 @@ and two workers share a run instead of repeating it.
 from __future__ import annotations
 
 import os
+import statistics
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -22,6 +23,7 @@ from analytics.forecast import db
 from analytics.forecast.domain import forecast
 from analytics.forecast.series import filled
 from analytics.reports.domain import next_period, period_of
+from erp_shared import metrics
 from erp_shared.config import Settings
 from erp_shared.errors import Unknown
 from erp_shared.uow import UnitOfWork
@@ -123,7 +125,7 @@ def step(engine: Engine, settings: Settings) -> bool:
         rows = db.units_by_period(uow.conn, run.granularity, skus[0], skus[-1]) if skus else []
     with UnitOfWork(engine, settings.service, actor="job:forecast catalogue") as uow:
         if not skus:
-            db.finish_run(uow.conn, run.id, uow.now)
+            _finish(uow, run.id)
             return False
         if not db.claim_chunk(uow.conn, run.id, run.next_sku, skus[-1], uow.now):
             return True  # another worker took it: look again
@@ -134,5 +136,15 @@ def step(engine: Engine, settings: Settings) -> bool:
     results = list(_pool().map(_forecast_one, jobs, chunksize=16))
     with UnitOfWork(engine, settings.service, actor="job:forecast catalogue") as uow:
         db.save_results(uow.conn, run.id, results)
-        db.finish_run(uow.conn, run.id, uow.now)
+        _finish(uow, run.id)
     return True
+
+
+def _finish(uow: UnitOfWork, run_id: str) -> None:
+    """Close the run if it is complete, and report its median backtest error to the metrics
+    (a forecast getting worse across runs is worth an alert)."""
+    if db.finish_run(uow.conn, run_id, uow.now):
+        errors = db.backtest_errors(uow.conn, run_id)
+        if errors:
+            error = statistics.median(errors)
+            uow.on_commit(lambda: metrics.FORECAST_ERROR.labels(uow.producer).set(error))

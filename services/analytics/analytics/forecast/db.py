@@ -112,11 +112,28 @@ def save_results(conn: Connection, run_id: str, results: list[dict]) -> None:
     )
 
 
-def finish_run(conn: Connection, run_id: str, at) -> None:
-    conn.execute(
+def finish_run(conn: Connection, run_id: str, at) -> bool:
+    """Mark the run done if every SKU is; whether this call was the one that did."""
+    finished = conn.execute(
         update(forecast_runs)
-        .where(forecast_runs.c.id == run_id, forecast_runs.c.done >= forecast_runs.c.total)
+        .where(
+            forecast_runs.c.id == run_id,
+            forecast_runs.c.done >= forecast_runs.c.total,
+            forecast_runs.c.status != "done",
+        )
         .values(status="done", finished_at=at)
+    )
+    return finished.rowcount == 1
+
+
+def backtest_errors(conn: Connection, run_id: str) -> list[float]:
+    """The backtest sMAPE of every SKU of the run that had enough history for one."""
+    return list(
+        conn.scalars(
+            select(forecast_results.c.smape).where(
+                forecast_results.c.run_id == run_id, forecast_results.c.smape.is_not(None)
+            )
+        )
     )
 
 

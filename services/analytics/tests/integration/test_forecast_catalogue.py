@@ -4,11 +4,13 @@ by the worker's job chunk by chunk with readable progress, each chunk taken once
 from __future__ import annotations
 
 import math
+import statistics
 
 import pytest
 
 from analytics.forecast import catalogue
 from erp_testing import bearer, months_back, service_app
+from erp_testing.scrape import sample
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +61,11 @@ def test_a_run_is_queued_then_worked_through_in_chunks_with_progress(app, monkey
         assert len(item["points"]) == 3
         assert all(p["lower"] <= p["forecast"] <= p["upper"] for p in item["points"])
         assert item["backtest"]["baseline_mase"] is not None
+
+    every = client.get(f"{location}/items?per_page=100", headers=bearer()).json["items"]
+    median = statistics.median(item["backtest"]["smape"] for item in every)
+    reported = sample(client, "erp_forecast_backtest_mape", service="analytics")
+    assert reported == pytest.approx(median)
 
 
 def test_a_chunk_is_claimed_by_one_worker_only(app):

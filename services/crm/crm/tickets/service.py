@@ -16,6 +16,7 @@ from erp_shared.uow import UnitOfWork
 OVERDUE = Gauge(
     "erp_tickets_overdue",
     "Unresolved tickets past a service-level due time",
+    ["service"],
     multiprocess_mode="livemax",
 )
 
@@ -71,7 +72,7 @@ def list_tickets(uow: UnitOfWork, filters: dict, offset: int, limit: int):
 def count_overdue(uow: UnitOfWork, _settings=None) -> int:
     """For the worker's chore: keeps the erp_tickets_overdue gauge current."""
     overdue = db.count_overdue(uow.conn, uow.now)
-    OVERDUE.set(overdue)
+    OVERDUE.labels(uow.producer).set(overdue)
     return overdue
 
 

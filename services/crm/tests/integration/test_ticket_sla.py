@@ -51,7 +51,7 @@ def test_an_overdue_ticket_is_listed_and_counted_until_resolved(app, client, cus
     assert [t["id"] for t in listed["items"]] == [late["id"], on_time["id"]]
     with UnitOfWork(app.extensions["erp_engine"], "crm") as uow:
         assert count_overdue(uow) == 1
-    assert OVERDUE._value.get() == 1
+    assert OVERDUE.labels("crm")._value.get() == 1
 
     url = f"/api/v1/tickets/{late['id']}"
     client.patch(url, json={"status": "resolved", "resolution": "Replaced."}, headers=bearer())

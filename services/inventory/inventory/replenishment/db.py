@@ -26,8 +26,8 @@ _OWN_POLICY = select(
     reorder_settings.c.sku == bindparam("sku"),
     reorder_settings.c.warehouse == bindparam("warehouse"),
 )
-_WAS_LOW = (
-    select(reorder_states.c.low)
+_LAST_STATE = (
+    select(reorder_states.c.low, reorder_states.c.available)
     .where(
         reorder_states.c.sku == bindparam("sku"),
         reorder_states.c.warehouse == bindparam("warehouse"),
@@ -67,10 +67,11 @@ def set_warehouse_policy(conn: Connection, sku: str, warehouse: str, policy: Reo
     )
 
 
-def was_low(conn: Connection, sku: str, warehouse: str) -> bool:
-    """Whether the SKU was low here, its state row locked until the transaction ends."""
-    low = conn.execute(_WAS_LOW, {"sku": sku, "warehouse": warehouse}).scalar_one_or_none()
-    return bool(low)
+def last_state(conn: Connection, sku: str, warehouse: str) -> tuple[bool, int | None]:
+    """Whether the SKU was low here and what was available when last watched (None if never),
+    its state row locked until the transaction ends."""
+    row = conn.execute(_LAST_STATE, {"sku": sku, "warehouse": warehouse}).first()
+    return (False, None) if row is None else (bool(row.low), row.available)
 
 
 def save_state(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from erp_shared import metrics
 from erp_shared.uow import UnitOfWork
 from inventory.catalogue import service as catalogue
 from inventory.replenishment import db
@@ -37,8 +38,10 @@ def set_policy(uow: UnitOfWork, sku: str, warehouse: str, settings: dict) -> Reo
 def watch(uow: UnitOfWork, sku: str, warehouse: str, available: int) -> None:
     """Called with every change of available stock; says stock.low once per crossing."""
     rules = policy(uow, sku, warehouse)
-    low_before = db.was_low(uow.conn, sku, warehouse)
+    low_before, available_before = db.last_state(uow.conn, sku, warehouse)
     low_now = is_low(available, rules)
+    if available <= 0 and (available_before is None or available_before > 0):
+        uow.on_commit(lambda: metrics.STOCKOUTS.labels(uow.producer, warehouse).inc())
     db.save_state(uow.conn, sku, warehouse, available, rules.reorder_point, low_now, uow.now)
     if low_now and not low_before:
         uow.emit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from erp_shared import metrics
 from erp_shared.errors import Unknown
 from erp_shared.events import quantities_by_sku
 from erp_shared.money import money
@@ -27,6 +28,8 @@ def reserve_stock(uow: UnitOfWork, order_id: str, lines: list[dict]) -> None:
         stock.hold(uow, line.sku, line.warehouse, line.quantity)
     db.add(uow.conn, reservation, uow.now)
     uow.collect([reservation])
+    if reservation.outcome == "rejected":
+        uow.on_commit(lambda: metrics.RESERVATION_CONFLICTS.labels(uow.producer).inc())
 
 
 def confirm_hold(uow: UnitOfWork, order_id: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from erp_shared import metrics
 from erp_shared.errors import NotAllowed, Unknown
 from erp_shared.uow import UnitOfWork
 from orders import audit, numbering
@@ -31,6 +32,7 @@ def _issue(uow: UnitOfWork, kind: str, order, lines: list[InvoiceLine], **detail
     uow.collect([invoice])
     after = {"number": invoice.number, "kind": invoice.kind, "total": invoice.total}
     audit.record(uow, "invoice", invoice.id, f"issue_{invoice.kind}", None, after)
+    uow.on_commit(lambda: metrics.INVOICES_ISSUED.labels(uow.producer, kind).inc())
     return invoice
 
 

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
+from erp_shared import metrics
 from erp_shared.errors import Forbidden, Invalid, Unknown
 from erp_shared.uow import UnitOfWork
 from orders import audit, numbering
@@ -32,6 +33,9 @@ def _state(order: Order) -> dict:
         "total": order.total,
         "lines": {line.sku: [line.quantity, line.shipped, line.returned] for line in order.lines},
     }
+
+
+DECIDED = ("confirmed", "rejected")
 
 
 def place_order(
@@ -76,6 +80,7 @@ def place_order(
     db.add(uow.conn, order)
     uow.collect([order])
     audit.record(uow, "order", order.id, "place", None, _state(order))
+    tally(uow, order, None)
     return order
 
 
@@ -131,7 +136,18 @@ def _change(
     db.save(uow.conn, order, history_before, lines_changed=lines)
     uow.collect([order])
     audit.record(uow, "order", order.id, action, before, _state(order))
+    tally(uow, order, before["status"])
     return result
+
+
+def tally(uow: UnitOfWork, order: Order, status_before: str | None) -> None:
+    """Count the order in the business metrics once its change is committed: taken when new,
+    decided when it has just become confirmed or rejected."""
+    channel, status = order.channel, order.status
+    if status_before is None:
+        uow.on_commit(lambda: metrics.ORDERS_PLACED.labels(uow.producer, channel).inc())
+    if status != status_before and status in DECIDED:
+        uow.on_commit(lambda: metrics.ORDERS_DECIDED.labels(uow.producer, channel, status).inc())
 
 
 # --- answers from inventory (events): stale or repeated ones change nothing ---------------
