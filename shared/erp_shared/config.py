@@ -92,6 +92,8 @@ class Settings:
     bus_prefix: str = ""
     environment: str = "development"
     log_level: str = "INFO"
+    # json (one object per line, for a log collector) or text (for a person at a terminal).
+    log_format: str = "json"
     # Where a process keeps local state in development (SQLite files, the first signing key).
     var_dir: str = "var"
     # The largest request body taken (a CSV import of 100,000 lines fits); larger is 413.
@@ -176,6 +178,7 @@ class Settings:
             bus_prefix=_env("ERP_BUS_PREFIX", ""),
             environment=environment,
             log_level=_env("LOG_LEVEL", "INFO"),
+            log_format=_env("ERP_LOG_FORMAT", "json"),
             var_dir=var_dir,
             max_body_bytes=_typed("ERP_MAX_BODY_BYTES", 16 * 1024 * 1024, int),
             jwks_url=_env("ERP_JWKS_URL"),
@@ -217,6 +220,7 @@ class ServerSettings:
     workers: int
     threads: int
     access_log: bool
+    log_format: str = "json"
     app: str | None = None
     port: int | None = None
 
@@ -226,6 +230,7 @@ class ServerSettings:
             workers=_typed("WEB_CONCURRENCY", 2, int),
             threads=_typed("GUNICORN_THREADS", 8, int),
             access_log=_env("ERP_ACCESS_LOG", "1") == "1",
+            log_format=_env("ERP_LOG_FORMAT", "json"),
             app=_env("ERP_APP"),
             port=_typed("ERP_HTTP_PORT", None, int),
         )

@@ -10,6 +10,8 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from pythonjsonlogger.json import JsonFormatter
+
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 causation_id: ContextVar[str | None] = ContextVar("causation_id", default=None)
 
@@ -25,21 +27,32 @@ def caused_by(correlation: str | None, causation: str | None = None):
 
 
 class CorrelationFilter(logging.Filter):
-    """Puts the request id on every log record, so one request can be followed across services."""
+    """Puts the request id on every log record, so one request can be followed across services,
+    and the event being handled, if any (its causation)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = correlation_id.get() or "-"
+        record.causation_id = causation_id.get()
         return True
 
 
-def configure_logging(service: str, level: str = "INFO") -> None:
+def configure_logging(service: str, level: str = "INFO", log_format: str = "json") -> None:
+    """One JSON object per line (time, level, service, logger, message, request_id and
+    causation_id) for a log collector to index, or a line of text for a person to read."""
     handler = logging.StreamHandler()
     handler.addFilter(CorrelationFilter())
-    handler.setFormatter(
-        logging.Formatter(
+    if log_format == "json":
+        formatter = JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(causation_id)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            static_fields={"service": service},
+            timestamp=False,
+        )
+    else:
+        formatter = logging.Formatter(
             f"%(asctime)s %(levelname)s {service} [%(request_id)s] %(name)s: %(message)s"
         )
-    )
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

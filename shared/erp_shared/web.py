@@ -233,7 +233,7 @@ def create_service_app(
     service verifies tokens with the gateway's published keys; the gateway with its own."""
     settings = settings or Settings.from_env(service)
     verifier = verifier or verifier_for(settings)
-    configure_logging(service, settings.log_level)
+    configure_logging(service, settings.log_level, settings.log_format)
     engine = make_engine(settings.database_url)
     app = Flask(service)
     app.url_map.converters["uuid"] = UuidText

@@ -113,7 +113,7 @@ MEASURE_OUTBOX = Chore("measure outbox", 15.0, measure_outbox)
 
 def run_worker(service: str, handlers: dict[str, Handler], chores: tuple[Chore, ...] = ()) -> None:
     settings = Settings.from_env(service)
-    configure_logging(f"{service}-worker", settings.log_level)
+    configure_logging(f"{service}-worker", settings.log_level, settings.log_format)
     engine = make_engine(settings.database_url)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
