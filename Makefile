@@ -7,15 +7,20 @@ PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
 .PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval fuzz chaos soak lock clean
 
+# pip's own output (and the "compat" editable mode's warnings) goes to var/install.log; a
+# failure shows its last lines.
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt requirements.lock
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q --config-settings editable_mode=compat -c requirements.lock \
-		$(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
-	touch $@
+	@mkdir -p var
+	@echo "install   dependencies into $(VENV) (log: var/install.log)"
+	@{ test -x $(PY) || python3 -m venv $(VENV); } > var/install.log 2>&1 \
+	&& $(PY) -m pip install -q --upgrade pip >> var/install.log 2>&1 \
+	&& $(PY) -m pip install -q --config-settings editable_mode=compat -c requirements.lock \
+		$(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt >> var/install.log 2>&1 \
+	|| { echo "install failed; the last lines of var/install.log:"; tail -n 20 var/install.log; exit 1; }
+	@touch $@
 
 up: $(VENV)/.installed
-	$(PY) deploy/local/erpctl.py up
+	@$(PY) deploy/local/erpctl.py up
 
 down:
 	@test -x $(PY) && $(PY) deploy/local/erpctl.py down || true

@@ -107,8 +107,35 @@ def processes(env: dict[str, str]) -> list[dict]:
     return listed
 
 
-def migrate(env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "erp_shared.migrate", *APPS], env=env, check=True)
+def step(what: str, detail: str) -> None:
+    """One line of progress per step: what is done, to which part."""
+    print(f"{what:<9} {detail}", flush=True)
+
+
+def tail(log: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def failed(what: str, log: Path) -> int:
+    """Say which step failed and show the end of its log, where the reason usually is."""
+    print(f"{what}; the last lines of {log}:\n{tail(log)}", file=sys.stderr)
+    return 1
+
+
+def migrate(env: dict[str, str]) -> bool:
+    log = var_dir() / "log" / "migrate.log"
+    step("migrate", f"{', '.join(APPS)} (log: {log})")
+    with open(log, "ab") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "erp_shared.migrate", *APPS],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return done.returncode == 0
 
 
 def _pid_file(name: str) -> Path:
@@ -141,11 +168,13 @@ def up() -> int:
     if any(_running(p["name"]) for p in listed):
         print("already running; `make down` first", file=sys.stderr)
         return 1
-    migrate(env)
+    if not migrate(env):
+        return failed("migrate failed", var_dir() / "log" / "migrate.log")
     for directory in {p["metrics_dir"] for p in listed}:
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True)
     for process in listed:
+        step("start", f"{process['name']} ({process['ready'].rsplit('/health', 1)[0]})")
         with open(var_dir() / "log" / f"{process['name']}.log", "ab") as log:
             child = subprocess.Popen(
                 process["argv"],
@@ -158,22 +187,26 @@ def up() -> int:
         _pid_file(process["name"]).write_text(str(child.pid))
     deadline = time.monotonic() + READY_TIMEOUT
     waiting = {p["name"]: p["ready"] for p in listed}
+    started = time.monotonic()
     while waiting and time.monotonic() < deadline:
         for name, url in list(waiting.items()):
             if _running(name) is None:
-                print(f"{name} exited; see {var_dir() / 'log' / (name + '.log')}", file=sys.stderr)
                 down()
-                return 1
+                return failed(f"{name} exited while starting", var_dir() / "log" / f"{name}.log")
             if _is_ready(url):
                 del waiting[name]
+                step("ready", f"{name} after {time.monotonic() - started:.1f}s")
         time.sleep(0.2)
     if waiting:
-        print(f"not ready after {READY_TIMEOUT:.0f}s: {', '.join(waiting)}", file=sys.stderr)
         down()
-        return 1
+        name = next(iter(waiting))
+        return failed(
+            f"{name} not ready after {READY_TIMEOUT:.0f}s", var_dir() / "log" / f"{name}.log"
+        )
+    gateway = f"http://127.0.0.1:{app_port('gateway')}"
     print(
-        f"ERP is up: http://127.0.0.1:{app_port('gateway')}/api/v1  (admin password in "
-        f"{var_dir() / 'admin-password'} unless ERP_ADMIN_PASSWORD was set)"
+        f"ERP is up: {gateway}/ (console), {gateway}/api/v1 (API); the admin password is in "
+        f"{var_dir() / 'admin-password'} unless ERP_ADMIN_PASSWORD was set"
     )
     return 0
 
