@@ -6,9 +6,12 @@ the worker's consumer each see their own value.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import queue
 from contextlib import contextmanager
 from contextvars import ContextVar
+from logging.handlers import QueueHandler, QueueListener
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -36,11 +39,29 @@ class CorrelationFilter(logging.Filter):
         return True
 
 
+_listener: QueueListener | None = None
+
+
+@atexit.register
+def stop_logging() -> None:
+    """Write out what is still queued and stop the writing thread."""
+    global _listener
+    if _listener is not None:
+        _listener.stop()
+        _listener = None
+
+
 def configure_logging(service: str, level: str = "INFO", log_format: str = "json") -> None:
     """One JSON object per line (time, level, service, logger, message, request_id and
-    causation_id) for a log collector to index, or a line of text for a person to read."""
+    causation_id) for a log collector to index, or a line of text for a person to read.
+
+    Request threads only put records on a queue (the request id read in their own context);
+    one thread formats and writes them. With the handler written to from every thread, its
+    lock became the queue every request of a busy gateway waited in.
+    """
+    global _listener
+    stop_logging()
     handler = logging.StreamHandler()
-    handler.addFilter(CorrelationFilter())
     if log_format == "json":
         formatter = JsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(causation_id)s",
@@ -53,8 +74,12 @@ def configure_logging(service: str, level: str = "INFO", log_format: str = "json
             f"%(asctime)s %(levelname)s {service} [%(request_id)s] %(name)s: %(message)s"
         )
     handler.setFormatter(formatter)
+    queued = QueueHandler(queue.SimpleQueue())
+    queued.addFilter(CorrelationFilter())
+    _listener = QueueListener(queued.queue, handler)
+    _listener.start()
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [queued]
     root.setLevel(level)
     # pika narrates every connection at INFO and logs a lost broker with a traceback per
     # attempt; its failures reach erp_shared.bus as exceptions, logged there once with what

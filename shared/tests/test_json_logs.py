@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from erp_shared.context import caused_by, configure_logging
+from erp_shared.context import caused_by, configure_logging, stop_logging
 
 
 @pytest.fixture
@@ -16,6 +16,7 @@ def root_handlers():
     root = logging.getLogger()
     kept, level = root.handlers[:], root.level
     yield
+    stop_logging()
     root.handlers[:] = kept
     root.setLevel(level)
 
@@ -25,6 +26,7 @@ def test_a_log_line_is_json_with_service_request_and_cause(capsys, root_handlers
 
     with caused_by("req-7", "event-9"):
         logging.getLogger("orders.sales").warning("order %s refused", "SO-1")
+    stop_logging()
 
     line = json.loads(capsys.readouterr().err.strip())
     assert line["service"] == "orders-worker"
@@ -38,5 +40,6 @@ def test_text_logs_remain_for_a_person_at_a_terminal(capsys, root_handlers):
     configure_logging("gateway", "INFO", "text")
 
     logging.getLogger("gateway").info("ready")
+    stop_logging()
 
     assert capsys.readouterr().err.strip().endswith("INFO gateway [-] gateway: ready")
