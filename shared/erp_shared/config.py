@@ -215,22 +215,24 @@ class Settings:
 @dataclass(frozen=True)
 class ServerSettings:
     """How gunicorn runs an HTTP app: processes, threads each, whether to log access, and
-    (in an image, where no command line names them) which app to serve on which port."""
+    (in an image, where no command line names them) which app to serve on which port.
+
+    One process per app by default: on a small machine the nine processes already share the
+    cores, and a second copy of each app cost 370 MiB for no more orders per second
+    (docs/performance.md); more load is met with more replicas (docs/scaling.md)."""
 
     workers: int
     threads: int
     access_log: bool
-    log_format: str = "json"
     app: str | None = None
     port: int | None = None
 
     @classmethod
     def from_env(cls) -> ServerSettings:
         return cls(
-            workers=_typed("WEB_CONCURRENCY", 2, int),
+            workers=_typed("WEB_CONCURRENCY", 1, int),
             threads=_typed("GUNICORN_THREADS", 8, int),
             access_log=_env("ERP_ACCESS_LOG", "1") == "1",
-            log_format=_env("ERP_LOG_FORMAT", "json"),
             app=_env("ERP_APP"),
             port=_typed("ERP_HTTP_PORT", None, int),
         )

@@ -26,17 +26,9 @@ graceful_timeout = 10
 # problem+json, not meet gunicorn's HTML 414.
 limit_request_line = 8190
 keepalive = 5
-accesslog = "-" if _server.access_log else None
-# No query string and no client address: a search for a name or an e-mail must not leave it
-# in the logs. The request id ties a line to the audit trail, which keeps who and from where.
-# gunicorn escapes the double quotes a value may hold, so the JSON form stays valid.
-access_log_format = (
-    '{"time": "%(t)s", "level": "INFO", "logger": "access", "method": "%(m)s", '
-    '"path": "%(U)s", "status": "%(s)s", "bytes": "%(B)s", "ms": "%(M)s", '
-    '"request_id": "%({x-request-id}o)s"}'
-    if _server.log_format == "json"
-    else '"%(m)s %(U)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
-)
+# The app logs each request itself (erp_shared.web, ERP_ACCESS_LOG), in the service's log
+# format and for a fraction of what gunicorn's access line costs.
+accesslog = None
 
 # gunicorn's control socket defaults to one path per user: every master on the machine would
 # fight over it. Nothing here uses it.

@@ -29,12 +29,13 @@ from werkzeug.routing import UUIDConverter
 
 from erp_shared import access, context, errors, idempotency, metrics
 from erp_shared.auth import InvalidToken, KeysUnavailable, Verifier, bearer_token, verifier_for
-from erp_shared.config import Settings
+from erp_shared.config import ServerSettings, Settings
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
 from erp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("access")
 
 PROBLEM_JSON = "application/problem+json"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -255,7 +256,7 @@ def create_service_app(
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     _install_request_id(app)
-    _install_metrics(app, service)
+    _install_metrics(app, service, ServerSettings.from_env().access_log)
     _install_auth(app, verifier, public_paths)
     _install_errors(app)
     _install_security_headers(app)
@@ -282,7 +283,12 @@ def _install_request_id(app: Flask) -> None:
             context.correlation_id.reset(token)
 
 
-def _install_metrics(app: Flask, service: str) -> None:
+def _install_metrics(app: Flask, service: str, log_access: bool) -> None:
+    """Every answer counted and timed; and, with ERP_ACCESS_LOG, logged as one line (method,
+    route, status, milliseconds and the request id; never the query, which may hold a name
+    or an e-mail). Logged here rather than by gunicorn, whose access line cost a third of
+    the gateway's time per request."""
+
     @app.before_request
     def start_timer():
         g.started_at = time.perf_counter()
@@ -293,8 +299,24 @@ def _install_metrics(app: Flask, service: str) -> None:
         if started is not None:
             route = request.url_rule.rule if request.url_rule else "<unmatched>"
             labels = (service, request.method, route, str(response.status_code))
+            took = time.perf_counter() - started
             metrics.HTTP_REQUESTS.labels(*labels).inc()
-            metrics.HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
+            metrics.HTTP_LATENCY.labels(*labels).observe(took)
+            if log_access:
+                ms = round(took * 1000, 1)
+                access_log.info(
+                    "%s %s %s %sms",
+                    request.method,
+                    route,
+                    response.status_code,
+                    ms,
+                    extra={
+                        "method": request.method,
+                        "route": route,
+                        "status": response.status_code,
+                        "ms": ms,
+                    },
+                )
         return response
 
     @app.get("/metrics")
