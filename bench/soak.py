@@ -34,36 +34,12 @@ from erp_shared.messaging import outbox
 from erp_testing import broker_url, throwaway_databases
 from erp_testing.chaos import LIVES, Badge, Shopper, Tally, stock_the_shelves, verdict
 from erp_testing.invariants import Databases, queue_depths
+from erp_testing.processes import rss_by_process
 from erp_testing.system import running_system
 
 REPO = Path(__file__).resolve().parent.parent
 PEAK_SHOPPERS = 48
 REPORTS = ("/analytics/summary", "/analytics/sales?group_by=product", "/products", "/orders")
-
-
-def rss_by_process(system) -> dict[str, float]:
-    """MiB resident per process of the system (a gunicorn master with its workers)."""
-
-    def tree(pid: int) -> list[int]:
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            return []
-        return [pid] + [p for child in children for p in tree(int(child))]
-
-    def rss(pid: int) -> int:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            return 0
-        line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
-        return int(line.split()[1])
-
-    found = {}
-    for pid_file in sorted((system.var_dir / "run").glob("*.pid")):
-        pids = tree(int(pid_file.read_text()))
-        found[pid_file.stem] = round(sum(map(rss, pids)) / 1024, 1)
-    return found
 
 
 def outbox_age(databases: Databases) -> dict[str, float]:
