@@ -47,8 +47,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Orders of 1 and 3 lines on SQLite and on PostgreSQL, each line appended to docs/performance.md.
 bench: $(VENV)/.installed
-	$(PY) bench/place_orders.py
+	$(PY) bench/place_orders.py --lines 1
+	$(PY) bench/place_orders.py --lines 3
+	$(PY) bench/place_orders.py --lines 1 --postgres
+	$(PY) bench/place_orders.py --lines 3 --postgres
 	$(PY) bench/stock_ledger.py
 	$(PY) bench/order_import.py
 	$(PY) bench/customer_search.py

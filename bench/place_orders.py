@@ -1,21 +1,23 @@
 """Benchmark: how fast the system takes and decides orders, against the gateway's own floor.
 
-`make bench` (= `.venv/bin/python bench/place_orders.py`). Starts its own system with
-erp_testing.system (own ports, var dir and bus prefix, SQLite unless --postgres), then drives
-it with wrk, a C load generator that costs far less CPU than the system it measures:
+`make bench` (= `.venv/bin/python bench/place_orders.py`, once per order size and database).
+Starts its own system with erp_testing.system (own ports, var dir and bus prefix, SQLite
+unless --postgres), then:
 
-1. `GET /health/live` on the gateway: the gateway alone, the floor every ratio is taken to.
-2. `GET /api/v1/products/{sku}`: a read through the gateway to inventory and its database.
-3. `POST /api/v1/orders` (`--lines` lines each) for `--duration` seconds.
-4. Every order placed in 3 is polled until decided: placed->confirmed latency and the
+1. At rest: the CPU its processes use while nothing happens, and their memory (RSS).
+2. Drives it with wrk, a C load generator that costs far less CPU than the system it measures:
+   `GET /health/live` on the gateway (the floor every ratio is taken to), `GET
+   /api/v1/products/{sku}` (a read through the gateway to inventory and its database), then
+   `POST /api/v1/orders` (`--lines` lines each) for `--duration` seconds: the peak.
+3. Every order placed at the peak is polled until decided: placed->decided latency and the
    sustained decision rate come from the orders' own history timestamps.
-5. Orders placed at a steady `--paced-rate` from one client: the latency of an unsaturated
-   system, beside the latency under the saturating load of 3.
+4. Orders placed at half of the peak's decision rate: the latency of a system with headroom.
 
-For each wrk phase it reports the CPU wrk itself used and the whole machine's CPU use, so a
-reader can see the load generator was not the bottleneck. Numbers go to stdout and a JSON
-file; timing is never asserted. Exit code: 2 if setup failed, 1 if an order was lost. The
-system's logs stay in var/bench-<time> when setup fails.
+For each phase it reports the CPU the load generator used and its share of all busy CPU, so a
+reader can see it was not the bottleneck, and the system's RSS under load. Numbers go to
+stdout, a JSON file, and one line appended to docs/performance.md (--no-record to skip);
+timing is never asserted. Exit code: 2 if setup failed, 1 if an order was lost. The system's
+logs stay in var/bench-<time> when setup fails.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter
@@ -39,10 +42,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from erp_testing import broker_url, create_database, drop_databases, postgres_url
+from erp_testing.processes import cpu_by_process, rss_by_process
 from erp_testing.system import SystemFailed, running_system
 
 REPO = Path(__file__).resolve().parent.parent
 ORDER_SCRIPT = Path(__file__).with_name("place_orders.lua")
+PERFORMANCE_LOG = REPO / "docs" / "performance.md"
+# Client threads placing orders at half of the peak rate: enough that one slow answer does
+# not hold back the schedule.
+PACED_CLIENTS = 8
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
 
 
@@ -146,16 +154,53 @@ def decisions(placed: list[str], settled: dict[str, dict]) -> dict:
     }
 
 
-def place_paced(system, body: dict, rate: float, duration: float) -> list[str]:
-    """One order every 1/rate seconds from one client."""
-    placed, sent, started = [], 0, time.perf_counter()
-    while time.perf_counter() - started < duration:
+def place_paced(system, body: dict, rate: float, duration: float) -> tuple[list[str], float]:
+    """Orders at a steady `rate` for `duration` seconds, each sent at its own moment by one of
+    PACED_CLIENTS threads; the ids placed and the CPU seconds this process spent sending."""
+    count = max(1, int(rate * duration))
+    started = time.perf_counter()
+    cpu_before = time.process_time()
+
+    def send(index: int) -> str | None:
+        time.sleep(max(0.0, started + index / rate - time.perf_counter()))
         answer = system.call("POST", "/orders", json=body)
-        if answer.is_success:
-            placed.append(answer.json()["id"])
-        sent += 1
-        time.sleep(max(0.0, started + sent / rate - time.perf_counter()))
-    return placed
+        return answer.json()["id"] if answer.is_success else None
+
+    with ThreadPoolExecutor(PACED_CLIENTS) as pool:
+        placed = [order for order in pool.map(send, range(count)) if order]
+    return placed, time.process_time() - cpu_before
+
+
+def at_rest(system, seconds: float) -> dict:
+    """CPU of the whole system while nothing happens, as a share of one core, and its RSS."""
+    before = cpu_by_process(system)
+    time.sleep(seconds)
+    after = cpu_by_process(system)
+    used = {name: max(0.0, after[name] - before.get(name, 0.0)) for name in after}
+    return {
+        "idle_cpu_share_of_one_core": round(sum(used.values()) / seconds, 4),
+        "idle_cpu_by_process": {name: round(cpu / seconds, 4) for name, cpu in used.items()},
+        "rss_mib": rss_by_process(system),
+    }
+
+
+def peak_rss(system, phase) -> tuple[object, dict]:
+    """Run `phase` while sampling the system's RSS each second; the largest total seen."""
+    samples: list[dict] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(1.0):
+            samples.append(rss_by_process(system))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        result = phase()
+    finally:
+        done.set()
+        sampler.join()
+    return result, max(samples, key=lambda s: sum(s.values()), default={})
 
 
 def measure(system, args) -> dict:
@@ -168,6 +213,9 @@ def measure(system, args) -> dict:
     body = system.order_body(customer, sku, 1, args.lines)
     token = system.token
     results = {}
+    print(f"at rest for {args.rest}s", flush=True)
+    time.sleep(2)
+    results["rest"] = at_rest(system, args.rest)
     print(f"GET /health/live for {args.duration}s", flush=True)
     results["gateway_live"] = run_wrk(f"{system.gateway}/health/live", args)
     print(f"GET /api/v1/products/{{sku}} for {args.duration}s", flush=True)
@@ -181,13 +229,29 @@ def measure(system, args) -> dict:
             "BENCH_BODY": json.dumps(body),
             "BENCH_IDS": f"{scratch}/ids",
         }
-        results["place_order"] = run_wrk(f"{system.gateway}/api/v1/orders", args, ORDER_SCRIPT, env)
+        results["place_order"], results["rss_mib_under_load"] = peak_rss(
+            system,
+            lambda: run_wrk(f"{system.gateway}/api/v1/orders", args, ORDER_SCRIPT, env),
+        )
         placed = [line for path in Path(scratch).glob("ids.*") for line in path.read_text().split()]
     print(f"waiting up to {args.settle_timeout}s for {len(placed)} orders", flush=True)
     results["decisions"] = decisions(placed, decide_all(system, placed, args.settle_timeout))
-    print(f"POST /api/v1/orders at {args.paced_rate:g}/s for {args.duration}s", flush=True)
-    paced = place_paced(system, body, args.paced_rate, args.duration)
-    results["decisions_paced"] = decisions(paced, decide_all(system, paced, args.settle_timeout))
+    peak = results["decisions"]["decided_per_second"] or args.duration
+    half = round(peak / 2, 1)
+    print(f"POST /api/v1/orders at {half:g}/s (half of the peak) for {args.duration}s", flush=True)
+    busy_before, _ = cpu_times()
+    paced, client_cpu = place_paced(system, body, half, args.duration)
+    busy_after, _ = cpu_times()
+    results["decisions_half_peak"] = decisions(
+        paced, decide_all(system, paced, args.settle_timeout)
+    )
+    results["decisions_half_peak"] |= {
+        "rate_asked": half,
+        "client_cpu_cores": round(client_cpu / args.duration, 3),
+        "client_share_of_busy_cpu": round(client_cpu / (busy_after - busy_before), 3)
+        if busy_after > busy_before
+        else None,
+    }
     floor = results["gateway_live"]["ok_per_second"] or None
     for name in ("product_read", "place_order"):
         ratio = results[name]["ok_per_second"] / floor if floor else None
@@ -197,6 +261,10 @@ def measure(system, args) -> dict:
 
 def print_table(results: dict, args) -> None:
     rows = []
+    rest = results["rest"]
+    rows.append(("system RSS at rest MiB", f"{sum(rest['rss_mib'].values()):.0f}"))
+    rows.append(("system RSS under load MiB", f"{sum(results['rss_mib_under_load'].values()):.0f}"))
+    rows.append(("system CPU at rest", f"{rest['idle_cpu_share_of_one_core']:.1%} of one core"))
     for name in ("gateway_live", "product_read", "place_order"):
         phase = results[name]
         ratio = phase.get("ratio_to_gateway_live")
@@ -220,7 +288,8 @@ def print_table(results: dict, args) -> None:
                 f"(machine {phase['machine_busy']:.0%} busy)",
             )
         )
-    for name, label in (("decisions", "saturated"), ("decisions_paced", f"{args.paced_rate:g}/s")):
+    half = results["decisions_half_peak"]
+    for name, label in (("decisions", "peak"), ("decisions_half_peak", "half of peak")):
         done = results[name]
         ms = done["latency_ms"]
         rows.append((f"orders decided ({label})", f"{done['decided_per_second']} /s"))
@@ -234,8 +303,35 @@ def print_table(results: dict, args) -> None:
         rows.append(
             ("  placed->decided p50/p99/max ms", f"{ms['p50']} / {ms['p99']} / {ms['max']}")
         )
+    rows.append(
+        (
+            "  client CPU at half (cores; share)",
+            f"{half['client_cpu_cores']}; {half['client_share_of_busy_cpu']}",
+        )
+    )
     for label, value in rows:
         print(f"{label:<40} {value}")
+
+
+def record(report: dict) -> str:
+    """One line of the table in docs/performance.md, so the figures' history stays in the repo."""
+    live, read = report["gateway_live"], report["product_read"]
+    peak, half = report["decisions"], report["decisions_half_peak"]
+    line = (
+        f"| {report['at'][:16]} | {report['machine']['backend']} | "
+        f"{report['parameters']['lines']} | {live['ok_per_second']:.0f} | "
+        f"{read['ok_per_second']:.0f} ({read['ratio_to_gateway_live']:.0%}) | "
+        f"{report['place_order']['ok_per_second']:.0f} | {peak['decided_per_second']} | "
+        f"{peak['latency_ms']['p50']} / {peak['latency_ms']['p99']} | "
+        f"{half['latency_ms']['p50']} / {half['latency_ms']['p99']} | "
+        f"{sum(report['rest']['rss_mib'].values()):.0f} / "
+        f"{sum(report['rss_mib_under_load'].values()):.0f} | "
+        f"{report['rest']['idle_cpu_share_of_one_core']:.1%} | "
+        f"{report['place_order']['wrk_share_of_busy_cpu']:.0%} |"
+    )
+    with PERFORMANCE_LOG.open("a") as log:
+        log.write(line + "\n")
+    return line
 
 
 def main() -> int:
@@ -244,10 +340,13 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--lines", type=int, default=1, help="lines per order")
-    parser.add_argument("--paced-rate", type=float, default=5.0, help="orders/s, unsaturated")
+    parser.add_argument("--rest", type=float, default=10.0, help="seconds measured at rest")
     parser.add_argument("--settle-timeout", type=float, default=120.0)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL, not SQLite")
     parser.add_argument("--output", type=Path, help="JSON file (default bench/results/...)")
+    parser.add_argument(
+        "--no-record", action="store_true", help="do not append a line to docs/performance.md"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -263,7 +362,10 @@ def main() -> int:
 
     try:
         with running_system(
-            var_dir, broker_url(), new_database if args.postgres else None
+            var_dir,
+            broker_url(),
+            new_database if args.postgres else None,
+            GATEWAY_RATE_LIMIT="100000000/minute",
         ) as system:
             print(f"system up at {system.gateway} (var {var_dir})", flush=True)
             results = measure(system, args)
@@ -289,7 +391,9 @@ def main() -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=2, default=str) + "\n")
     print(f"written to {output}")
-    lost = results["decisions"]["still_pending"] + results["decisions_paced"]["still_pending"]
+    if not args.no_record:
+        print(f"appended to {PERFORMANCE_LOG.relative_to(REPO)}: {record(report)}")
+    lost = results["decisions"]["still_pending"] + results["decisions_half_peak"]["still_pending"]
     if lost:
         print(f"{lost} orders lost: still pending after the wait", file=sys.stderr)
         return 1
