@@ -153,6 +153,9 @@ def relaunch(system: System, name: str, launch: Launch) -> int:
             start_new_session=True,
         )
     system.pid_file(name).write_text(str(process.pid))
+    # This process is its parent now: reap it when it ends, or it would linger as a zombie
+    # that `erpctl down` takes for alive until its 15-second grace runs out.
+    threading.Thread(target=process.wait, daemon=True).start()
     return process.pid
 
 
