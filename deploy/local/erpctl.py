@@ -91,17 +91,20 @@ def processes(env: dict[str, str]) -> list[dict]:
         count = int(env.get(f"{name.upper()}_WORKERS", "1"))
         for copy in range(count):
             status_port = worker_port(worker_base, name, copy)
-            suffix = "" if copy == 0 else f"-{copy + 1}"
+            worker = f"{name}-worker" + ("" if copy == 0 else f"-{copy + 1}")
+            # Its own folder, as in a container: an app's /metrics and its worker's are
+            # scraped apart, so neither may show the other's samples.
+            worker_metrics = var_dir() / "metrics" / worker
             listed.append(
                 {
-                    "name": f"{name}-worker{suffix}",
+                    "name": worker,
                     "argv": [python, "-m", f"{name}.worker"],
                     "env": {
-                        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+                        "PROMETHEUS_MULTIPROC_DIR": str(worker_metrics),
                         "WORKER_PORT": str(status_port),
                     },
                     "ready": f"http://127.0.0.1:{status_port}/health/ready",
-                    "metrics_dir": metrics_dir,
+                    "metrics_dir": worker_metrics,
                 }
             )
     return listed

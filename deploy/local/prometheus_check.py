@@ -20,9 +20,8 @@ It exits 1 if a target is down or a rule fails to evaluate, then stops Prometheu
 its data. A recording rule without series is reported, not failed: it reads a series some
 process does not expose (yet).
 
-With `make up` an app and its workers share one multiprocess folder, so each exposes the
-other's samples too: per-service sums read here are up to twice the real figures, which is
-fine for "does it produce series" and is why compose and Kubernetes give each its own.
+Every process erpctl starts keeps its own metrics folder, as in a container, so the app's and
+the worker's /metrics are summed without counting anything twice.
 """
 
 from __future__ import annotations

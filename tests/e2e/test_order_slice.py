@@ -72,23 +72,23 @@ def test_every_process_exposes_parseable_http_and_event_metrics(system):
     customer_id = system.create_customer()
     order = system.place_first_order(customer_id, "DESK", 1)
     wait_until(lambda: system.settled(order["id"]))
-    for _ in range(40):  # spread over both gunicorn workers of the service
+    for _ in range(40):
         httpx.get(f"http://127.0.0.1:{system.port('inventory')}/health/live")
 
-    families = {}
+    apps, workers = {}, {}
     for service in APPS:
         text = httpx.get(f"http://127.0.0.1:{system.port(service)}/metrics").text
-        families[service] = {f.name: f for f in text_string_to_metric_families(text)}
-        assert "erp_http_requests" in families[service]
-        assert "erp_http_request_duration_seconds" in families[service]
+        apps[service] = {f.name: f for f in text_string_to_metric_families(text)}
+        assert "erp_http_requests" in apps[service]
+        assert "erp_http_request_duration_seconds" in apps[service]
     for service in SERVICES:
         text = httpx.get(f"http://127.0.0.1:{system.worker_port(service)}/metrics").text
-        names = {f.name for f in text_string_to_metric_families(text)}
-        assert {"erp_events_consumed", "erp_events_failed"} <= names, service
+        workers[service] = {f.name: f for f in text_string_to_metric_families(text)}
+        assert {"erp_events_consumed", "erp_events_failed"} <= set(workers[service]), service
 
     live = sum(
         sample.value
-        for sample in families["inventory"]["erp_http_requests"].samples
+        for sample in apps["inventory"]["erp_http_requests"].samples
         if sample.labels.get("route") == "/health/live" and sample.name.endswith("_total")
     )
     assert live >= 40
@@ -96,7 +96,7 @@ def test_every_process_exposes_parseable_http_and_event_metrics(system):
     def value(service, family, event_type):
         return sum(
             s.value
-            for s in families[service][family].samples
+            for s in workers[service][family].samples
             if s.labels.get("type") == event_type and s.name.endswith("_total")
         )
 
