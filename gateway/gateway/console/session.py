@@ -32,6 +32,8 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 # Renewing a little early keeps a token from expiring between the check and the API call.
 RENEW_BEFORE = 30
+# Rows on one page of a list.
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,10 @@ class User:
         if not answer.ok:
             raise client.ApiError(answer)
         return answer.json
+
+    def page(self, path: str, per_page: int = PER_PAGE, **filters) -> dict:
+        """The page of a list the browser asked for (`?page=`), filtered as the form says."""
+        return self.fetch(path, **filters, page=request.args.get("page", 1), per_page=per_page)
 
     def send(self, method: str, path: str, body: dict | None = None, **options) -> client.Answer:
         """Any call; the page decides what a refusal means (422 shows beside the fields)."""

@@ -19,9 +19,7 @@ def _filters() -> dict:
 @console.route("/customers", methods=["GET"])
 def customers():
     filters = _filters()
-    listing = g.user.fetch(
-        "/customers", **filters, page=request.args.get("page", 1), per_page=PER_PAGE
-    )
+    listing = g.user.page("/customers", **filters, per_page=PER_PAGE)
     return render_template("console/customers.html", listing=listing, filters=filters)
 
 

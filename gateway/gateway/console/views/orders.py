@@ -9,7 +9,6 @@ from gateway.console import forms
 from gateway.console.blueprint import console, needs
 from gateway.console.client import ApiError
 
-PER_PAGE = 50
 STATUSES = ("pending", "confirmed", "rejected", "shipped", "delivered", "cancelled")
 CHANNELS = ("web", "phone", "email", "store", "marketplace", "api")
 FILTERS = ("status", "channel", "customer_id", "from", "to")
@@ -21,9 +20,7 @@ POLL_DECIDING, POLL_SETTLED = 1, 5
 @console.route("/orders", methods=["GET"])
 def orders():
     filters = {name: request.args.get(name, "").strip() for name in FILTERS}
-    listing = g.user.fetch(
-        "/orders", **filters, page=request.args.get("page", 1), per_page=PER_PAGE
-    )
+    listing = g.user.page("/orders", **filters)
     return render_template(
         "console/orders.html",
         listing=listing,
@@ -125,9 +122,7 @@ def invoice_pdf(invoice_id: str):
 @needs("POST", "/orders/any/ship")
 def shipping():
     """Confirmed orders waiting to go out, as the API lists them."""
-    listing = g.user.fetch(
-        "/orders", status="confirmed", page=request.args.get("page", 1), per_page=PER_PAGE
-    )
+    listing = g.user.page("/orders", status="confirmed")
     return render_template("console/shipping.html", listing=listing)
 
 

@@ -8,7 +8,6 @@ from gateway.console import forms
 from gateway.console.blueprint import console
 from gateway.console.views.orders import order_page
 
-PER_PAGE = 50
 STATUSES = ("requested", "received")
 CONDITIONS = ("resellable", "damaged")
 
@@ -35,9 +34,7 @@ def request_return(order_id: str):
 @console.route("/returns", methods=["GET"])
 def returns():
     status = request.args.get("status", "requested" if _receives() else "")
-    listing = g.user.fetch(
-        "/returns", status=status, page=request.args.get("page", 1), per_page=PER_PAGE
-    )
+    listing = g.user.page("/returns", status=status)
     return render_template(
         "console/returns.html", listing=listing, status=status, statuses=STATUSES
     )

@@ -8,7 +8,6 @@ from flask import g, redirect, render_template, request, url_for
 from gateway.console import forms
 from gateway.console.blueprint import console, needs
 
-PER_PAGE = 50
 STATUSES = ("open", "in_progress", "resolved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 MOVES = ("in_progress", "resolved", "closed")
@@ -22,9 +21,7 @@ def tickets():
         "overdue": "true" if request.args.get("overdue") else "",
         "customer_id": request.args.get("customer_id", ""),
     }
-    listing = g.user.fetch(
-        "/tickets", **filters, page=request.args.get("page", 1), per_page=PER_PAGE
-    )
+    listing = g.user.page("/tickets", **filters)
     return render_template(
         "console/tickets.html",
         listing=listing,

@@ -8,7 +8,6 @@ from flask import g, redirect, render_template, request, url_for
 from gateway.console import forms
 from gateway.console.blueprint import console, needs
 
-PER_PAGE = 50
 RECEIPT_ROWS = 5
 RECEIPT_FIELDS = ("sku", "quantity", "unit_cost", "lot")
 
@@ -23,7 +22,7 @@ def stock():
         "warehouse": request.args.get("warehouse", ""),
         "below_reorder": "true" if request.args.get("below_reorder") else "",
     }
-    listing = g.user.fetch("/stock", **filters, page=request.args.get("page", 1), per_page=PER_PAGE)
+    listing = g.user.page("/stock", **filters)
     return render_template(
         "console/stock.html", listing=listing, filters=filters, warehouses=_warehouses()
     )
@@ -108,9 +107,7 @@ def receive_goods():
 @console.route("/reorder-alerts", methods=["GET"])
 def reorder_alerts():
     warehouse = request.args.get("warehouse", "")
-    listing = g.user.fetch(
-        "/reorder-alerts", warehouse=warehouse, page=request.args.get("page", 1), per_page=PER_PAGE
-    )
+    listing = g.user.page("/reorder-alerts", warehouse=warehouse)
     return render_template(
         "console/reorder_alerts.html",
         listing=listing,
