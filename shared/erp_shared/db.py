@@ -21,7 +21,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
@@ -84,9 +84,9 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    path = url.split("///", 1)[-1]
+    path = make_url(url).database
     if path and path != ":memory:":
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        _create_for_owner_only(path)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -106,6 +106,19 @@ def _sqlite_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _create_for_owner_only(path: str) -> None:
+    """Make the database file readable by its owner only before SQLite opens it: SQLite
+    gives its journal, WAL and shared-memory files the database file's mode, so they follow.
+    A file an earlier version left readable by others is closed too. A folder made here is
+    the owner's alone; an existing one (perhaps /tmp) is left as it is."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
 
 
 def dialect_insert(conn: Connection):
