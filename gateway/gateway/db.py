@@ -63,8 +63,32 @@ def record_sign_in(conn: Connection, user_id: str, failures: int, locked_until) 
     )
 
 
+def _fitted(entry: dict) -> dict:
+    """Each text cut to its column: a value the database refuses (PostgreSQL checks
+    lengths, SQLite does not) would lose the whole entry, and the caller chooses most of
+    them (the request id, the path, the username tried)."""
+    return {
+        name: value[: audit_log.c[name].type.length] if isinstance(value, str) else value
+        for name, value in entry.items()
+    }
+
+
+def open_audit_entry(conn: Connection, entry: dict) -> int:
+    """The entry of a write about to be done, its outcome still unknown (status null)."""
+    return conn.execute(audit_log.insert().values(_fitted(entry))).inserted_primary_key[0]
+
+
+def close_audit_entry(conn: Connection, entry_id: int, status: int, target: str | None) -> None:
+    """The outcome of an open entry: the only change the append-only trail allows."""
+    conn.execute(
+        update(audit_log)
+        .where(audit_log.c.id == entry_id)
+        .values(_fitted({"status": status, "target": target}))
+    )
+
+
 def record_write(conn: Connection, entry: dict) -> None:
-    conn.execute(audit_log.insert(), entry)
+    conn.execute(audit_log.insert().values(_fitted(entry)))
 
 
 def audit_page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list, int]:

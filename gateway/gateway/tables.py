@@ -29,8 +29,9 @@ users = Table(
 
 # Every write that reached the gateway, whoever made it and however it ended: who (and with
 # which roles), what (method, path, the record it made or touched), when, from where, and
-# the answer. Never a body, a password or a token. Append-only: triggers refuse UPDATE and
-# DELETE (migration 0004).
+# the answer. Never a body, a password or a token. A write let through is entered before it
+# is done (status null) and its outcome filled in after. Append-only: triggers refuse DELETE
+# and every UPDATE but that one filling in of status and target (migration 0006).
 audit_log = Table(
     "audit_log",
     metadata,
@@ -41,10 +42,13 @@ audit_log = Table(
     Column("request_id", String(64), nullable=False),
     Column("method", String(8), nullable=False),
     Column("path", String(500), nullable=False),
-    Column("status", Integer, nullable=False),
+    Column("status", Integer),
     Column("target", String(200)),
     Column("remote_addr", String(64)),
 )
+# What the service's database role may change of its append-only tables (the columns it may
+# UPDATE; it may never DELETE or TRUNCATE them): see erp_shared.migrate.grant_app_role.
+APPEND_ONLY = {"audit_log": ("status", "target")}
 Index("ix_audit_log_at", audit_log.c.at)
 Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.at)
 

@@ -89,6 +89,9 @@ class Settings:
     service: str
     database_url: str
     amqp_url: str
+    # PostgreSQL: the role the service's processes connect as, when the migrations run as the
+    # tables' owner; the migrations grant it what the service needs and nothing more.
+    database_app_role: str | None = None
     bus_prefix: str = ""
     environment: str = "development"
     log_level: str = "INFO"
@@ -189,6 +192,7 @@ class Settings:
             delivery_limit=_typed("ERP_DELIVERY_LIMIT", 5, int),
             worker_port=_typed("WORKER_PORT", None, int),
             tax_rate=_typed("ORDERS_TAX_RATE", Decimal("0"), Decimal),
+            database_app_role=_env(f"{prefix}_DATABASE_APP_ROLE") or _env("DATABASE_APP_ROLE"),
             tax_rates=_rates("ORDERS_TAX_RATES"),
             seller={
                 name: _env(f"ORDERS_SELLER_{name.upper()}", default)

@@ -2,6 +2,11 @@
 
 `python -m erp_shared.migrate <service>...` upgrades each service's database to head; each
 service's `migrations/env.py` only calls `run_migrations(...)`.
+
+On PostgreSQL the migrations run as the owner of the tables and the service's processes as
+another role (`<SERVICE>_DATABASE_APP_ROLE`): an owner may TRUNCATE a table or disable its
+triggers whatever the triggers say, so only a role that owns nothing keeps an append-only
+table append-only against the service itself (or whoever takes over its connection).
 """
 
 from __future__ import annotations
@@ -25,8 +30,29 @@ def alembic_config(package: str, url: str) -> Config:
     return config
 
 
-def upgrade(package: str, url: str) -> None:
+def upgrade(package: str, url: str, app_role: str | None = None) -> None:
     command.upgrade(alembic_config(package, url), "head")
+    if app_role:
+        tables = importlib.import_module(f"{package}.tables")
+        grant_app_role(url, app_role, getattr(tables, "APPEND_ONLY", {}))
+
+
+def grant_app_role(url: str, role: str, append_only: dict[str, tuple[str, ...]]) -> None:
+    """What the service's own role may do: read and write rows, and of an append-only table
+    add rows and fill in the columns named; never TRUNCATE, change a table or its triggers."""
+    engine = make_engine(url)
+    name = engine.dialect.identifier_preparer.quote(role)
+    with engine.begin() as conn:
+        for statement in (
+            f"GRANT USAGE ON SCHEMA public TO {name}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}",
+        ):
+            conn.exec_driver_sql(statement)
+        for table, columns in append_only.items():
+            conn.exec_driver_sql(f"REVOKE UPDATE, DELETE ON {table} FROM {name}")
+            conn.exec_driver_sql(f"GRANT UPDATE ({', '.join(columns)}) ON {table} TO {name}")
+    engine.dispose()
 
 
 def managed(unmanaged: tuple[str, ...]):
@@ -58,4 +84,5 @@ def run_migrations(target_metadata, unmanaged: tuple[str, ...] = ()) -> None:
 
 if __name__ == "__main__":
     for service in sys.argv[1:]:
-        upgrade(service, Settings.from_env(service, uses_broker=False).database_url)
+        settings = Settings.from_env(service, uses_broker=False)
+        upgrade(service, settings.database_url, settings.database_app_role)

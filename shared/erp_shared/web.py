@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 access_log = logging.getLogger("access")
 
 PROBLEM_JSON = "application/problem+json"
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+# A client's own request id is kept when it is this plain and short (the audit trail and the
+# logs store 64 characters); anything else is replaced by a new one.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 BROKER_CHECK_TTL = 2.0
 MAX_IDEMPOTENCY_KEY = 200
 T = TypeVar("T")
