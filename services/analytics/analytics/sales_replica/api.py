@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from analytics.sales_replica import history, service
 from erp_shared.errors import Invalid
+from erp_shared.schemas import MAX_QUANTITY
 from erp_shared.web import unit_of_work
 
 blp = Blueprint("history", __name__, url_prefix="/api/v1/analytics", description="Past sales")
@@ -15,10 +16,20 @@ BATCH_ID = validate.Regexp(r"^[A-Za-z0-9._:\-]{1,64}$")
 
 
 class HistoryLine(Schema):
-    date = fields.Raw(required=True)
-    sku = fields.Raw(required=True)
-    quantity = fields.Raw(required=True)
-    revenue = fields.Raw()
+    """A line as a CSV row gives it (any JSON value, read as its text), judged by
+    history.checked: every fault of the batch is answered at once, by line number."""
+
+    date = fields.Raw(required=True, metadata={"description": "YYYY-MM-DD."})
+    sku = fields.Raw(required=True, metadata={"description": "1-64 characters."})
+    quantity = fields.Raw(
+        required=True, metadata={"description": f"A whole number from 0 to {MAX_QUANTITY}."}
+    )
+    revenue = fields.Raw(
+        metadata={
+            "description": "Net of tax, an amount such as 19.99 (at most twelve digits and "
+            "two decimals, no exponent); 0 when left out."
+        }
+    )
 
 
 class HistoryIn(Schema):

@@ -1,23 +1,29 @@
 """Sales from before the system: a batch of dated lines, checked whole, loaded once.
 
-A file that is not UTF-8, has other columns than date,sku,quantity,revenue, more than
-MAX_LINES lines, or any bad line (a date that is not YYYY-MM-DD, a negative or fractional
-quantity, a negative revenue) is refused with every fault by line number, and nothing is
-loaded. A batch id is loaded once: the same batch again answers what it loaded the first
-time; the same id with other lines is a conflict.
+A file that is not UTF-8, is not CSV the csv module can read (a field over its size limit),
+has other columns than date,sku,quantity,revenue, more than MAX_LINES lines, or any bad line
+(a date that is not YYYY-MM-DD, a quantity that is not a whole number up to MAX_QUANTITY, a
+revenue that is not an amount as the API writes one) is refused with every fault by line
+number, and nothing is loaded. A batch id is loaded once: the same batch again answers what
+it loaded the first time; the same id with other lines is a conflict.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from erp_shared.errors import Invalid
+from erp_shared.schemas import AMOUNT, MAX_QUANTITY
 
 COLUMNS = ["date", "sku", "quantity", "revenue"]
 MAX_LINES = 100_000
+# A revenue as the API writes any amount: "1e30" or "12.345" would overflow or be rounded
+# where the figures are stored.
+REVENUE = re.compile(AMOUNT)
 
 
 def lines_from_csv(data: bytes) -> list[dict]:
@@ -25,14 +31,24 @@ def lines_from_csv(data: bytes) -> list[dict]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid("The file is not UTF-8 text.", {"file": ["Not UTF-8."]}) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    if not header or set(header) - set(COLUMNS) or not {"date", "sku", "quantity"} <= set(header):
+    # newline="": the csv module reads line breaks itself, a lone CR included.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+        if (
+            not header
+            or set(header) - set(COLUMNS)
+            or not {"date", "sku", "quantity"} <= set(header)
+        ):
+            raise Invalid(
+                "The file's columns are not date,sku,quantity[,revenue].",
+                {"file": [f"Got {','.join(header) or 'nothing'}."]},
+            )
+        return [dict(row) for row in reader]
+    except csv.Error as error:
         raise Invalid(
-            "The file's columns are not date,sku,quantity[,revenue].",
-            {"file": [f"Got {','.join(header) or 'nothing'}."]},
-        )
-    return [dict(row) for row in reader]
+            "The file cannot be read as CSV.", {"file": [f"Line {reader.line_num}: {error}."]}
+        ) from None
 
 
 def checked(lines: list[dict]) -> list[dict]:
@@ -59,20 +75,17 @@ def checked(lines: list[dict]) -> list[dict]:
             problems["sku"] = ["Required, at most 64 characters."]
         try:
             quantity = int(str(line.get("quantity", "")).strip())
-            if quantity < 0:
+            if not 0 <= quantity <= MAX_QUANTITY:
                 raise ValueError
         except ValueError:
-            problems["quantity"] = ["A whole number, not negative."]
-        try:
-            revenue = Decimal(str(line.get("revenue") or "0").strip())
-            if revenue < 0 or not revenue.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            problems["revenue"] = ["An amount, not negative."]
+            problems["quantity"] = [f"A whole number from 0 to {MAX_QUANTITY}."]
+        revenue = str(line.get("revenue") or "0").strip()
+        if not REVENUE.fullmatch(revenue):
+            problems["revenue"] = ["An amount such as 19.99, not negative."]
         if problems:
             faults[str(number)] = problems
         else:
-            good.append({"day": day, "sku": sku, "quantity": quantity, "revenue": revenue})
+            good.append({"day": day, "sku": sku, "quantity": quantity, "revenue": Decimal(revenue)})
     if faults:
         raise Invalid(
             "Some lines of the batch are not valid; nothing was loaded.", {"lines": faults}
