@@ -1,10 +1,11 @@
 """Orders from a channel's CSV file, free of Flask and SQL: what a valid file is.
 
 `external_ref,customer_id,channel,sku,quantity`, one line per order line: the lines of one
-external reference make one order. A file that cannot be read as a whole (not UTF-8, wrong
-header, empty, more than MAX_LINES lines) is refused and nothing is imported; otherwise every
-row is judged, rows are reported by their line number in the file (the header is line 1), and
-an order is created only when all of its rows are good.
+external reference make one order. A file that cannot be read as a whole (not UTF-8, not CSV
+the csv module reads, such as a field over its size limit, wrong header, empty, more than
+MAX_LINES lines) is refused and nothing is imported; otherwise every row is judged, rows are
+reported by their line number in the file (the header is line 1), and an order is created
+only when all of its rows are good.
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ def read_rows(data: bytes) -> list[ImportRow]:
         raise Invalid(
             "The file is not UTF-8 text.", {"file": [f"Not UTF-8 at byte {exc.start}."]}
         ) from None
-    records = list(csv.reader(io.StringIO(text)))
+    # newline="": the csv module reads line breaks itself, a lone CR included.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise Invalid(
+            "The file cannot be read as CSV.", {"file": [f"Line {reader.line_num}: {error}."]}
+        ) from None
     if not records or not any(field.strip() for field in records[0]):
         raise Invalid("The file is empty.", {"file": ["No header and no rows."]})
     header = [name.strip() for name in records[0]]
