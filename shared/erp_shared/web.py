@@ -106,11 +106,14 @@ def settings() -> Settings:
 def own_customer() -> str | None:
     """The caller's customer id when the caller is a customer rather than staff: it may
     reach only that customer's records, and anyone else's answer 404 as if absent. None
-    for staff. A customer token that names no customer reaches nothing ("")."""
+    for staff. A customer token that names no customer is refused: it has no records, and
+    an empty owner must never read as "no filter" in a list."""
     principal = g.get("principal") or {}
     if not access.is_customer_only(principal.get("roles") or []):
         return None
-    return principal.get("customer_id") or ""
+    if not principal.get("customer_id"):
+        raise errors.Forbidden("This customer token names no customer.")
+    return principal["customer_id"]
 
 
 def only_own(customer_id: str | None, missing: str) -> None:
