@@ -6,7 +6,15 @@ from flask_smorest import Blueprint
 
 from crm.customers import schemas, service
 from erp_shared.schemas import PageQuery
-from erp_shared.web import IDEMPOTENCY_KEY_DOC, create_once, listed, only_own, reading, unit_of_work
+from erp_shared.web import (
+    IDEMPOTENCY_KEY_DOC,
+    create_once,
+    listed,
+    only_own,
+    own_customer,
+    reading,
+    unit_of_work,
+)
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1", description="Customers")
 
@@ -41,9 +49,15 @@ def get_customer(customer_id):
 @blp.arguments(schemas.CustomerPatch())
 @blp.response(200, schemas.CustomerOut)
 def update_customer(changes, customer_id):
+    """Change the fields sent. A customer may change its own details but not what staff
+    decide about it: `credit_limit`, `blocked` and `tags` from a customer's token are
+    refused with 403, each named in `errors`. An e-mail address another customer has is
+    refused with 409, without saying whose it is."""
     only_own(customer_id, f"No customer {customer_id}.")
     with unit_of_work() as uow:
-        return service.update_customer(uow, customer_id, changes)
+        return service.update_customer(
+            uow, customer_id, changes, by_customer=own_customer() is not None
+        )
 
 
 @blp.route("/customers/<customer_id>/erase", methods=["POST"])

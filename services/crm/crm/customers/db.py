@@ -37,9 +37,9 @@ TRIGRAM = 3
 
 
 def _taken(customer: Customer) -> Conflict:
-    return Conflict(
-        f"A customer with email {customer.email} already exists.", {"email": ["Already used."]}
-    )
+    """An address another customer has: the answer names neither it nor whose it is, so a
+    customer changing its own cannot learn who else is on file."""
+    return Conflict("This e-mail address cannot be used.", {"email": ["Choose another."]})
 
 
 def _row(customer: Customer) -> dict:

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from erp_shared.errors import Invalid, NotAllowed
+from erp_shared.errors import Forbidden, Invalid, NotAllowed
 
 ERASED = "erased"
+# What the business decides about a customer (how much credit, whether it may order, how it
+# is tagged): staff set these, never the customer editing its own record.
+STAFF_ONLY = ("credit_limit", "blocked", "tags")
 
 
 def normalise_email(email: str) -> str:
@@ -25,6 +28,13 @@ def normalise_email(email: str) -> str:
 
 def normalise_tags(tags: list[str]) -> list[str]:
     return sorted({tag.strip().lower() for tag in tags if tag.strip()})
+
+
+def refuse_staff_only(asked: dict, staff_only: tuple[str, ...]) -> None:
+    """Refuse a customer's request that sets what only staff may, naming each such field."""
+    taken = {name: ["Only staff may set this."] for name in staff_only if name in asked}
+    if taken:
+        raise Forbidden(f"A customer may not set {', '.join(taken)}.", taken)
 
 
 def searchable(*values: str | None) -> str:
@@ -78,7 +88,11 @@ class Customer:
                 value = normalise_tags(value)
             setattr(self, name, value)
 
-    def change(self, changes: dict, at: datetime) -> None:
+    def change(self, changes: dict, at: datetime, *, by_customer: bool = False) -> None:
+        """Apply the changes; a customer editing its own record may change its details,
+        not what staff decide about it (STAFF_ONLY)."""
+        if by_customer:
+            refuse_staff_only(changes, STAFF_ONLY)
         self._refuse_if_gone()
         self._apply(changes)
         self.updated_at = at

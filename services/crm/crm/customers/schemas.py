@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from erp_shared.actors import Actor
 from erp_shared.schemas import Changes, JsonBoolean, Money, PageQuery, PostalAddress, page_of
 
 TAG = fields.Str(validate=validate.Length(min=1, max=40))
@@ -100,7 +101,7 @@ class InteractionOut(Schema):
     channel = fields.Str()
     summary = fields.Str()
     occurred_at = fields.AwareDateTime()
-    recorded_by = fields.Str(allow_none=True)
+    recorded_by = Actor(allow_none=True)
 
 
 CustomerPage = page_of(CustomerSummary)

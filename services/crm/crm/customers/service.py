@@ -25,9 +25,11 @@ def get_customer(uow: UnitOfWork, customer_id: str, *, for_update: bool = False)
     return customer
 
 
-def update_customer(uow: UnitOfWork, customer_id: str, changes: dict) -> Customer:
+def update_customer(
+    uow: UnitOfWork, customer_id: str, changes: dict, *, by_customer: bool = False
+) -> Customer:
     customer = get_customer(uow, customer_id, for_update=True)
-    customer.change(changes, uow.now)
+    customer.change(changes, uow.now, by_customer=by_customer)
     db.save(uow.conn, customer)
     uow.collect([customer])
     return customer

@@ -42,6 +42,12 @@ def orders_of(conn: Connection, customer_id: str) -> list[dict]:
     return [row._asdict() for row in rows]
 
 
+def customer_of(conn: Connection, order_id: str) -> str | None:
+    return conn.execute(
+        select(purchases.c.customer_id).where(purchases.c.order_id == order_id)
+    ).scalar_one_or_none()
+
+
 def returns_of(conn: Connection, customer_id: str) -> list[dict]:
     rows = conn.execute(
         select(

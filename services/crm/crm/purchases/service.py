@@ -45,6 +45,11 @@ def orders_of(uow: UnitOfWork, customer_id: str) -> list[dict]:
     return db.orders_of(uow.conn, customer_id)
 
 
+def customer_of_order(uow: UnitOfWork, order_id: str) -> str | None:
+    """Whose order it is, as far as the CRM has heard (None for an order it has not)."""
+    return db.customer_of(uow.conn, order_id)
+
+
 def returns_of(uow: UnitOfWork, customer_id: str) -> list[dict]:
     return db.returns_of(uow.conn, customer_id)
 

@@ -10,6 +10,7 @@ from erp_shared.web import (
     create_once,
     listed,
     only_own,
+    own_customer,
     own_only,
     reading,
     settings,
@@ -24,10 +25,16 @@ blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="Service 
 @blp.response(201, schemas.TicketOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def open_ticket(data):
+    """A customer opens tickets for itself only; `priority` and `assignee` from a
+    customer's token are refused with 403, each named in `errors`, and its `order_id` must
+    be one of its own orders (422 otherwise, whether the order exists or not)."""
     only_own(data["customer_id"], f"No customer {data['customer_id']}.")
+    by_customer = own_customer() is not None
     return create_once(
         data,
-        lambda uow, ticket: service.open_ticket(uow, ticket, settings().ticket_sla),
+        lambda uow, ticket: service.open_ticket(
+            uow, ticket, settings().ticket_sla, by_customer=by_customer
+        ),
         service.get_ticket,
     )
 

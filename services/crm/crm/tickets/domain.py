@@ -16,6 +16,10 @@ from datetime import datetime, timedelta
 from erp_shared.errors import NotAllowed
 
 PRIORITIES = ("low", "normal", "high", "urgent")
+DEFAULT_PRIORITY = "normal"
+# How urgent a ticket is and who works on it are support's calls: a customer opening one
+# describes the problem, and may link it to one of its own orders.
+STAFF_ONLY = ("priority", "assignee")
 STATUSES = ("open", "in_progress", "resolved", "closed")
 FLOW = {
     "open": {"in_progress", "resolved", "closed"},

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from crm.tickets.domain import PRIORITIES, STATUSES
+from crm.tickets.domain import DEFAULT_PRIORITY, PRIORITIES, STATUSES
+from erp_shared.actors import Actor, shown
 from erp_shared.schemas import Changes, PageQuery, page_of
 
 
@@ -12,8 +13,12 @@ class TicketIn(Schema):
     customer_id = fields.Str(required=True, validate=validate.Length(min=1, max=36))
     subject = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     description = fields.Str(required=True, validate=validate.Length(min=1, max=10000))
-    priority = fields.Str(load_default="normal", validate=validate.OneOf(PRIORITIES))
+    # Staff only; normal when left out.
+    priority = fields.Str(
+        validate=validate.OneOf(PRIORITIES), metadata={"default": DEFAULT_PRIORITY}
+    )
     order_id = fields.Str(validate=validate.Length(min=1, max=36))
+    # Staff only.
     assignee = fields.Str(validate=validate.Length(min=1, max=80))
 
 
@@ -32,12 +37,22 @@ class CommentIn(Schema):
     body = fields.Str(required=True, validate=validate.Length(min=1, max=10000))
 
 
+class EventBody(fields.Str):
+    """A comment's text or a resolution; for an assignment, whom to: a username, shown as
+    an Actor is."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if obj.kind == "assign":
+            value = shown(value)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class TicketEventOut(Schema):
     kind = fields.Str()
     at = fields.AwareDateTime()
-    actor = fields.Str(allow_none=True)
+    actor = Actor(allow_none=True)
     status = fields.Str(allow_none=True)
-    body = fields.Str(allow_none=True)
+    body = EventBody(allow_none=True)
 
 
 class TicketOut(Schema):
@@ -48,7 +63,7 @@ class TicketOut(Schema):
     description = fields.Str()
     priority = fields.Str()
     status = fields.Str()
-    assignee = fields.Str(allow_none=True)
+    assignee = Actor(allow_none=True)
     # CONTRACT's due_at: when the ticket must be resolved.
     due_at = fields.Function(lambda ticket: ticket.resolution_due.isoformat())
     first_response_due = fields.AwareDateTime()
@@ -76,7 +91,7 @@ class TicketSummary(Schema):
     subject = fields.Str()
     priority = fields.Str()
     status = fields.Str()
-    assignee = fields.Str(allow_none=True)
+    assignee = Actor(allow_none=True)
     first_response_due = fields.AwareDateTime()
     resolution_due = fields.AwareDateTime()
     overdue = fields.Bool()

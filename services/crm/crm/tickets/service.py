@@ -8,9 +8,11 @@ import uuid
 from prometheus_client import Gauge
 
 from crm.customers import service as customers
+from crm.customers.domain import refuse_staff_only
+from crm.purchases import service as purchases
 from crm.tickets import db
-from crm.tickets.domain import Ticket
-from erp_shared.errors import Unknown
+from crm.tickets.domain import DEFAULT_PRIORITY, STAFF_ONLY, Ticket
+from erp_shared.errors import Invalid, Unknown
 from erp_shared.uow import UnitOfWork
 
 OVERDUE = Gauge(
@@ -21,8 +23,18 @@ OVERDUE = Gauge(
 )
 
 
-def open_ticket(uow: UnitOfWork, request: dict, sla) -> Ticket:
+def open_ticket(uow: UnitOfWork, request: dict, sla, *, by_customer: bool = False) -> Ticket:
+    """A new ticket, announced. A customer opening its own sets neither priority nor
+    assignee, and links it only to an order the CRM knows to be that customer's."""
     customers.get_customer(uow, request["customer_id"])
+    if by_customer:
+        refuse_staff_only(request, STAFF_ONLY)
+        order_id = request.get("order_id")
+        if order_id and purchases.customer_of_order(uow, order_id) != request["customer_id"]:
+            raise Invalid(
+                "The ticket names an order that is not the customer's.",
+                {"order_id": ["Not one of your orders."]},
+            )
     ticket = Ticket.open(
         at=uow.now,
         sla=sla,
@@ -31,7 +43,7 @@ def open_ticket(uow: UnitOfWork, request: dict, sla) -> Ticket:
         customer_id=request["customer_id"],
         subject=request["subject"],
         description=request["description"],
-        priority=request["priority"],
+        priority=request.get("priority", DEFAULT_PRIORITY),
         order_id=request.get("order_id"),
         assignee=request.get("assignee"),
     )

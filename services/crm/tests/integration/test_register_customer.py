@@ -67,7 +67,7 @@ def test_an_email_already_used_is_a_conflict(client):
     register(client)
     again = register(client, email="ADA@example.com")
     assert again.status_code == 409
-    assert again.json["errors"] == {"email": ["Already used."]}
+    assert again.json["errors"] == {"email": ["Choose another."]}
 
 
 def test_a_bad_email_or_unknown_field_is_refused(client):

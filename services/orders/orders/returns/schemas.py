@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from erp_shared.actors import Actor
 from erp_shared.schemas import SKU, PageQuery, page_of
 from orders.returns.domain import CONDITIONS, RESOLUTIONS
 
@@ -48,7 +49,7 @@ class ReturnOut(Schema):
     resolution = fields.Str()
     status = fields.Str()
     lines = fields.List(fields.Nested(ReturnLineOut))
-    requested_by = fields.Str()
+    requested_by = Actor()
     created_at = fields.AwareDateTime()
     received_at = fields.AwareDateTime(allow_none=True)
     credit_note_id = fields.Str(allow_none=True)

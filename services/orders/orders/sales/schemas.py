@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, pre_dump, validate
 
+from erp_shared.actors import Actor
 from erp_shared.schemas import SKU, DecimalString, Figure, Money, PageQuery, PostalAddress, page_of
 from orders.sales.domain import CHANNELS, STATUSES
 
@@ -42,7 +43,7 @@ class HistoryOut(Schema):
     status = fields.Str()
     at = fields.AwareDateTime()
     reason = fields.Str(allow_none=True)
-    actor = fields.Str(allow_none=True)
+    actor = Actor(allow_none=True)
 
 
 class OrderOut(Schema):
@@ -61,10 +62,10 @@ class OrderOut(Schema):
     currency = fields.Str()
     rejection_reason = fields.Str(allow_none=True)
     rejected_for = fields.Str(allow_none=True)
-    approved_by = fields.Str(allow_none=True)
+    approved_by = Actor(allow_none=True)
     external_ref = fields.Str(allow_none=True)
     replaces_return_id = fields.Str(allow_none=True)
-    placed_by = fields.Str()
+    placed_by = Actor()
     history = fields.List(fields.Nested(HistoryOut))
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
