@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from erp_shared.money import money
+from erp_shared.money import CENT, money
 
 # Ten-thousandths of this still fit the BigInteger that erp_shared.db.Money stores.
 MAX_AMOUNT = Decimal("1000000000000")
 
 
-# At most twelve whole digits: every string the pattern allows is within MAX_AMOUNT.
+# At most twelve whole digits: every string the pattern allows is below MAX_AMOUNT.
 AMOUNT = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 SIGNED_AMOUNT = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
 FIGURE = r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$"
+# A number in plain decimal digits, the only spelling of an amount an API client needs.
+# Decimal() reads far more: "1e30" (whose cents cannot be computed), "NaN", "Infinity",
+# " 1 ", "1_000" and other scripts' digits.
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class Money(fields.Decimal):
-    """An amount as a decimal string with at most two decimals, from 0 up to MAX_AMOUNT (or
-    as low as -MAX_AMOUNT when `signed`, for figures such as a margin).
+    """An amount as a decimal string with at most two decimals and at most twelve whole
+    digits (signed when `signed`, for figures such as a margin), read only as its documented
+    pattern writes it.
 
     More precision is refused, not rounded: quietly changing an amount a client sent is worse
     than asking again. Output is rounded half-up to cents, the rule of erp_shared.money. The
@@ -30,12 +36,14 @@ class Money(fields.Decimal):
     """
 
     default_error_messages = {
+        "invalid": 'An amount as a decimal string such as "19.99" (digits, no exponent).',
         "cents": "Use at most two decimal places.",
         "range": "An amount from {low} to {high}.",
     }
 
     def __init__(self, *, signed: bool = False, **kwargs):
-        self.low = -MAX_AMOUNT if signed else Decimal(0)
+        largest = MAX_AMOUNT - CENT
+        self.low, self.high = (-largest if signed else Decimal(0)), largest
         described = {
             "type": "string",
             "format": "decimal",
@@ -44,15 +52,17 @@ class Money(fields.Decimal):
         }
         kwargs["metadata"] = described | kwargs.get("metadata", {})
         super().__init__(as_string=True, **kwargs)
+        self.written = re.compile(self.metadata["pattern"])
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):  # a JSON number may already have lost a cent
+        # Not a JSON number either: it may already have lost a cent.
+        if not isinstance(value, str) or not PLAIN_DECIMAL.fullmatch(value):
             raise self.make_error("invalid")
-        amount = super()._deserialize(value, attr, data, **kwargs)
-        if amount != money(amount):
+        amount = Decimal(value)
+        if amount.as_tuple().exponent < -2:
             raise self.make_error("cents")
-        if not self.low <= amount <= MAX_AMOUNT:
-            raise self.make_error("range", low=self.low, high=MAX_AMOUNT)
+        if not self.written.fullmatch(value):
+            raise self.make_error("range", low=self.low, high=self.high)
         return amount
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -402,6 +402,15 @@ def _install_errors(app: Flask) -> None:
         answer.headers["Retry-After"] = "1"
         return answer
 
+    @app.errorhandler(RecursionError)
+    def render_deep_json(error: RecursionError):
+        # A body nested past Python's recursion limit makes json.loads raise RecursionError,
+        # not the ValueError Flask's get_json and webargs answer 400 for: the client's
+        # malformed body, whichever of them read it. Any other recursion is our fault.
+        if "decoding a JSON" not in str(error):
+            return render_unexpected(error)
+        return problem(400, "The JSON body is nested too deeply to read.")
+
     @app.errorhandler(Exception)
     def render_unexpected(error: Exception):
         # HTTPExceptions never get here: Flask picks ProblemApi's more specific handler.
