@@ -102,12 +102,17 @@ def issue_token(credentials):
     keys = current_app.extensions["erp_signing_keys"]
     with unit_of_work() as uow:
         token = service.sign_in(
-            uow, settings(), keys, credentials["username"], credentials["password"]
+            uow,
+            settings(),
+            keys,
+            credentials["username"],
+            credentials["password"],
+            request.remote_addr or "",
         )
     if token is None:
         raise Unauthenticated(
-            "Unknown user or wrong password; after repeated failures an account waits "
-            "before it accepts a password again."
+            "Unknown user or wrong password; after repeated failures your address waits "
+            "before it may try this username again."
         )
     return token
 

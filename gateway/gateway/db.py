@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from erp_shared.db import insert_unique
+from erp_shared.db import dialect_insert, insert_unique
 from erp_shared.errors import Conflict
-from gateway.identity import User
-from gateway.tables import audit_log, refresh_tokens, users
+from gateway.identity import FailedSignIns, User
+from gateway.tables import audit_log, failed_sign_ins, refresh_tokens, users
 
 _COLUMNS = (
     "id",
@@ -18,8 +18,6 @@ _COLUMNS = (
     "customer_id",
     "active",
     "created_at",
-    "failed_logins",
-    "locked_until",
 )
 
 
@@ -55,12 +53,35 @@ def page_of_users(conn: Connection, offset: int, limit: int) -> tuple[list[User]
     return [User(**row._asdict()) for row in rows], total
 
 
-def record_sign_in(conn: Connection, user_id: str, failures: int, locked_until) -> None:
-    conn.execute(
-        update(users)
-        .where(users.c.id == user_id)
-        .values(failed_logins=failures, locked_until=locked_until)
+def failed_sign_ins_from(conn: Connection, username: str, address: str) -> FailedSignIns | None:
+    row = conn.execute(
+        select(failed_sign_ins.c.count, failed_sign_ins.c.last_at).where(
+            failed_sign_ins.c.username == username, failed_sign_ins.c.address == address
+        )
+    ).first()
+    return None if row is None else FailedSignIns(row.count, row.last_at)
+
+
+def record_failed_sign_ins(
+    conn: Connection, username: str, address: str, failures: FailedSignIns
+) -> None:
+    values = {"count": failures.count, "last_at": failures.last_at}
+    statement = dialect_insert(conn)(failed_sign_ins).values(
+        username=username, address=address, **values
     )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[failed_sign_ins.c.username, failed_sign_ins.c.address], set_=values
+        )
+    )
+
+
+def forget_failed_sign_ins(conn: Connection, username: str, address: str | None = None) -> None:
+    """After a good password (from that address), or a reset by an admin (from anywhere)."""
+    where = [failed_sign_ins.c.username == username]
+    if address is not None:
+        where.append(failed_sign_ins.c.address == address)
+    conn.execute(delete(failed_sign_ins).where(*where))
 
 
 def _fitted(entry: dict) -> dict:

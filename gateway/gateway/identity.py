@@ -7,6 +7,7 @@ signed with the gateway's private key (gateway.keys); services verify with the p
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import time
 import uuid
@@ -24,12 +25,18 @@ ROLES = ("admin", "sales", "warehouse", "support", "analyst", "customer")
 # out or disabling a user takes effect everywhere within this long. Refresh tokens last.
 TOKEN_TTL_SECONDS = 900
 REFRESH_TTL = timedelta(days=7)
-# After LOCK_AFTER failed sign-ins in a row an account refuses every password for
-# LOCKED_FOR, doubling with each further failure up to a day: guessing gets slow fast, and
-# the owner is back in within minutes.
-LOCK_AFTER = 5
-LOCKED_FOR = timedelta(minutes=15)
-LONGEST_LOCK = timedelta(days=1)
+# A session (a chain of refresh tokens from one sign-in) ends this long after the sign-in,
+# however often it was refreshed: a stolen refresh token is not good for ever.
+SESSION_LIFETIME = timedelta(days=30)
+# Wrong passwords for one username from one address: the first FREE_TRIES cost nothing, then
+# each makes that address wait before it may try that username again, FIRST_WAIT doubling up
+# to LONGEST_WAIT. A lock per account let anyone lock anyone out (a customer, the admin);
+# this slows a guesser as much while the owner, from elsewhere, signs in as usual. Failures
+# a day old are forgotten. (The per-username rate limit bounds guessing from many addresses.)
+FREE_TRIES = 3
+FIRST_WAIT = timedelta(seconds=1)
+LONGEST_WAIT = timedelta(minutes=15)
+FORGOTTEN_AFTER = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -41,18 +48,30 @@ class User:
     customer_id: str | None
     active: bool
     created_at: datetime
-    failed_logins: int = 0
-    locked_until: datetime | None = None
 
-    def is_locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and self.locked_until > now
 
-    def failed(self, now: datetime) -> tuple[int, datetime | None]:
-        """The failure count and lock after one more wrong password."""
-        failures = self.failed_logins + 1
-        if failures < LOCK_AFTER:
-            return failures, self.locked_until
-        return failures, now + min(LOCKED_FOR * 2 ** (failures - LOCK_AFTER), LONGEST_LOCK)
+@dataclass(frozen=True)
+class FailedSignIns:
+    """Wrong passwords in a row for one username from one address."""
+
+    count: int
+    last_at: datetime
+
+    def wait_until(self) -> datetime | None:
+        if self.count < FREE_TRIES:
+            return None
+        return self.last_at + min(FIRST_WAIT * 2 ** (self.count - FREE_TRIES), LONGEST_WAIT)
+
+    def waiting(self, now: datetime) -> int:
+        """Whole seconds still to wait before a password is looked at again (0: none)."""
+        until = self.wait_until()
+        return 0 if until is None or until <= now else math.ceil((until - now).total_seconds())
+
+
+def another_failure(earlier: FailedSignIns | None, now: datetime) -> FailedSignIns:
+    if earlier is None or now - earlier.last_at > FORGOTTEN_AFTER:
+        return FailedSignIns(1, now)
+    return FailedSignIns(earlier.count + 1, now)
 
 
 # NIST SP 800-63B: length, not composition rules, is what makes a password hard to guess.

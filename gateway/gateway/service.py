@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy.engine import Engine
 
 from erp_shared.config import Settings
-from erp_shared.errors import Conflict, Forbidden, Invalid, Unknown
+from erp_shared.errors import Conflict, Forbidden, Invalid, TooSoon, Unknown
 from erp_shared.uow import UnitOfWork
 from gateway import db, identity
 from gateway.identity import User
@@ -19,41 +19,59 @@ from gateway.keys import SigningKeys
 
 
 def sign_in(
-    uow: UnitOfWork, settings: Settings, keys: SigningKeys, username: str, password: str
+    uow: UnitOfWork,
+    settings: Settings,
+    keys: SigningKeys,
+    username: str,
+    password: str,
+    address: str,
 ) -> dict | None:
-    """A token, or None when the sign-in failed; a failure is counted (and may lock the
-    account), so the caller commits before refusing. A locked account's password is still
-    checked, so the answer takes as long either way."""
+    """A token, or None when the sign-in failed; a failure is counted for this username and
+    address (the caller commits before refusing). While that address must wait, no password
+    is looked at (TooSoon), for known and unknown usernames alike."""
+    earlier = db.failed_sign_ins_from(uow.conn, username, address)
+    if earlier is not None and (wait := earlier.waiting(uow.now)):
+        raise TooSoon(
+            f"Too many wrong passwords for this username from your address: try again in {wait} s.",
+            wait,
+        )
     user = db.user_by_name(uow.conn, username)
     matches = identity.password_matches(user.password_hash if user else None, password)
-    if user is None or not user.active:
+    if user is None or not user.active or not matches:
+        failures = identity.another_failure(earlier, uow.now)
+        db.record_failed_sign_ins(uow.conn, username, address, failures)
         return None
-    if not matches or user.is_locked(uow.now):
-        if not user.is_locked(uow.now):
-            db.record_sign_in(uow.conn, user.id, *user.failed(uow.now))
-        return None
-    if user.failed_logins or user.locked_until:
-        db.record_sign_in(uow.conn, user.id, 0, None)
-    return _tokens(uow, settings, keys, user)
+    if earlier is not None:
+        db.forget_failed_sign_ins(uow.conn, username, address)
+    return _tokens(uow, settings, keys, user, session_started_at=uow.now)
 
 
-def _tokens(uow: UnitOfWork, settings: Settings, keys: SigningKeys, user: User) -> dict:
+def _tokens(
+    uow: UnitOfWork, settings: Settings, keys: SigningKeys, user: User, session_started_at
+) -> dict:
     token, digest = identity.new_refresh_token()
-    expires = uow.now + identity.REFRESH_TTL
+    expires = min(uow.now + identity.REFRESH_TTL, session_started_at + identity.SESSION_LIFETIME)
     db.add_refresh_token(
         uow.conn,
-        {"digest": digest, "user_id": user.id, "issued_at": uow.now, "expires_at": expires},
+        {
+            "digest": digest,
+            "user_id": user.id,
+            "issued_at": uow.now,
+            "expires_at": expires,
+            "session_started_at": session_started_at,
+        },
     )
     return identity.issue_token(settings, keys, user) | {
         "refresh_token": token,
-        "refresh_expires_in": int(identity.REFRESH_TTL.total_seconds()),
+        "refresh_expires_in": int((expires - uow.now).total_seconds()),
     }
 
 
 def refresh(uow: UnitOfWork, settings: Settings, keys: SigningKeys, token: str) -> dict | None:
     """New tokens for a refresh token, which is used up; None if it is unknown, expired,
     revoked or its user disabled. A used-up token offered again was copied: every refresh
-    token of its user is revoked, so the thief and the owner both sign in again."""
+    token of its user is revoked, so the thief and the owner both sign in again. The new
+    refresh token ends with the session, SESSION_LIFETIME after the sign-in at the latest."""
     stored = db.refresh_token(uow.conn, identity.refresh_digest(token))
     if stored is None:
         return None
@@ -64,7 +82,7 @@ def refresh(uow: UnitOfWork, settings: Settings, keys: SigningKeys, token: str) 
     if stored.expires_at <= uow.now or user is None or not user.active:
         return None
     db.revoke_refresh_tokens(uow.conn, uow.now, digest=stored.digest)
-    return _tokens(uow, settings, keys, user)
+    return _tokens(uow, settings, keys, user, stored.session_started_at)
 
 
 def sign_out(uow: UnitOfWork, token: str) -> None:
@@ -104,7 +122,8 @@ def _new_user(uow: UnitOfWork, data: dict) -> User:
 
 
 def change_user(uow: UnitOfWork, principal: dict, user_id: str, changes: dict) -> User:
-    """Roles, customer, a new password (which also lifts a lock) or disabling. An admin may
+    """Roles, customer, a new password (which also ends every wait for a wrong one) or
+    disabling. An admin may
     not disable or demote itself: the last admin would lock everyone out."""
     user = get_user(uow, user_id)
     if user.username == principal.get("sub") and (
@@ -118,11 +137,8 @@ def change_user(uow: UnitOfWork, principal: dict, user_id: str, changes: dict) -
     if "active" in changes:
         values["active"] = changes["active"]
     if "password" in changes:
-        values |= {
-            "password_hash": identity.hash_password(changes["password"]),
-            "failed_logins": 0,
-            "locked_until": None,
-        }
+        values["password_hash"] = identity.hash_password(changes["password"])
+        db.forget_failed_sign_ins(uow.conn, user.username)
     db.change_user(uow.conn, user_id, values)
     if changes.get("active") is False or "password" in changes:
         db.revoke_refresh_tokens(uow.conn, uow.now, user_id=user_id)

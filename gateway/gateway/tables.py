@@ -22,9 +22,17 @@ users = Table(
     Column("customer_id", String(36)),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),
-    # Failed sign-ins in a row, and until when the account refuses every password.
-    Column("failed_logins", Integer, nullable=False, default=0),
-    Column("locked_until", UtcDateTime),
+)
+
+# Wrong passwords in a row per username and client address (identity.FailedSignIns), for any
+# username tried, known or not: the answer must not tell which exist.
+failed_sign_ins = Table(
+    "failed_sign_ins",
+    metadata,
+    Column("username", String(80), primary_key=True),
+    Column("address", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("last_at", UtcDateTime, nullable=False),
 )
 
 # Every write that reached the gateway, whoever made it and however it ended: who (and with
@@ -62,5 +70,7 @@ refresh_tokens = Table(
     Column("user_id", String(36), nullable=False, index=True),
     Column("issued_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
+    # When the sign-in that began this chain of refreshes happened (identity.SESSION_LIFETIME).
+    Column("session_started_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
 )

@@ -3,9 +3,14 @@ token sets off."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select, update
 
 from erp_testing import bearer, service_app
+from gateway.identity import SESSION_LIFETIME
+from gateway.tables import refresh_tokens
 
 pytestmark = pytest.mark.integration
 
@@ -56,3 +61,20 @@ def test_a_disabled_user_cannot_refresh(client):
     client.patch(f"/api/v1/auth/users/{sam['id']}", json={"active": False}, headers=bearer())
     assert refresh(client, tokens["refresh_token"]).status_code == 401
     assert refresh(client, "made-up").status_code == 401
+
+
+def test_a_session_ends_its_lifetime_after_the_sign_in_however_often_refreshed(client):
+    first = sign_in(client)
+    engine = client.application.extensions["erp_engine"]
+    with engine.begin() as conn:
+        issued = conn.execute(select(refresh_tokens.c.issued_at)).scalar_one()
+        started = issued - SESSION_LIFETIME + timedelta(hours=1)
+        conn.execute(update(refresh_tokens).values(session_started_at=started))
+    renewed = refresh(client, first["refresh_token"])
+    assert renewed.status_code == 200
+    assert renewed.json["refresh_expires_in"] <= 3600
+    with engine.begin() as conn:
+        newest = select(refresh_tokens).order_by(refresh_tokens.c.issued_at.desc()).limit(1)
+        token = conn.execute(newest).one()
+    assert token.session_started_at == started
+    assert token.expires_at == started + SESSION_LIFETIME

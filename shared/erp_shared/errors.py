@@ -52,6 +52,14 @@ class Forbidden(Refused):
     """The caller is known but may not do this."""
 
 
+class TooSoon(Refused):
+    """The caller must wait before asking again (`retry_after` seconds)."""
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 def refuse_unknown_skus(lines: list[dict], known, detail: str) -> None:
     """Refuse lines naming SKUs outside `known`, each reported at its position in the request."""
     unknown = {

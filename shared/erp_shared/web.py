@@ -57,6 +57,7 @@ REFUSAL_STATUS = {
     errors.Forbidden: 403,
 }
 
+    errors.TooSoon: 429,
 
 def problem(status: int, detail: str, field_errors: dict | None = None):
     body = {
@@ -389,7 +390,10 @@ def _install_security_headers(app: Flask) -> None:
 def _install_errors(app: Flask) -> None:
     @app.errorhandler(errors.Refused)
     def render_refusal(refusal: errors.Refused):
-        return problem(refusal_status(refusal), refusal.detail, refusal.errors)
+        answer = problem(refusal_status(refusal), refusal.detail, refusal.errors)
+        if isinstance(refusal, errors.TooSoon):
+            answer.headers["Retry-After"] = str(refusal.retry_after)
+        return answer
 
     @app.errorhandler(DBAPIError)
     def render_lost_database(error: DBAPIError):
