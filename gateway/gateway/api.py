@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
+from erp_shared.access import ROLES
 from erp_shared.errors import Unauthenticated
 from erp_shared.schemas import Changes, JsonBoolean, PageQuery, page_of
 from erp_shared.web import (
@@ -55,7 +56,7 @@ class UserIn(Schema):
         metadata={"description": "Not containing the username."},
     )
     roles = fields.List(
-        fields.Str(validate=validate.OneOf(identity.ROLES)),
+        fields.Str(validate=validate.OneOf(ROLES)),
         required=True,
         validate=validate.Length(min=1),
     )
@@ -64,9 +65,7 @@ class UserIn(Schema):
 
 class UserPatch(Changes):
     password = fields.Str(validate=validate.Length(min=identity.MIN_PASSWORD_LENGTH, max=200))
-    roles = fields.List(
-        fields.Str(validate=validate.OneOf(identity.ROLES)), validate=validate.Length(min=1)
-    )
+    roles = fields.List(fields.Str(validate=validate.OneOf(ROLES)), validate=validate.Length(min=1))
     customer_id = fields.Str(validate=validate.Length(min=1, max=36), allow_none=True)
     active = JsonBoolean()
 

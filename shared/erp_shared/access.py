@@ -2,12 +2,15 @@
 gateway before it forwards a request and again by the service that answers it (defence in
 depth: a request that reaches a service's port directly meets the same rules).
 
-The roles are CONTRACT.md's: `admin` may do everything; `sales` sells (customers, campaigns,
-segments, orders, returns, invoices); `warehouse` keeps stock (products, receipts,
-adjustments, shipping and delivering, receiving returns); `support` serves (tickets,
-interactions, reading customers and orders); `analyst` reads everything and runs analytics;
-`customer` reaches only its own record, orders, invoices, returns and tickets, and the
-catalogue. Which records are a customer's own is each service's business (see
+The roles (ROLES, the one list of them): `admin` may do everything, and alone approves an
+order over its credit limit; `sales` sells (customers, campaigns, segments, orders, returns,
+invoices); `warehouse` keeps stock (products, receipts, adjustments, shipping and
+delivering, receiving returns); `support` serves (tickets, interactions, returns asked for
+by a customer, reading customers and orders); `analyst` reads everything, runs analytics and
+defines segments; `customer` reaches only its own record, orders, invoices, returns and
+tickets, and the catalogue. docs/security.md shows the same table for people.
+
+Which records are a customer's own is each service's business (see
 `erp_shared.web.own_customer`); here a customer is only let through to the routes where it
 may have some.
 
@@ -58,7 +61,10 @@ RULES = (
     _rule(READ, rf"/customers/{ID}/(interactions|timeline)", "sales", "support", "analyst"),
     _rule({"POST"}, rf"/customers/{ID}/interactions", "sales", "support"),
     _rule(READ, r"/(campaigns|segments)(/.*)?", "sales", "analyst"),
-    _rule(WRITE, r"/(campaigns|segments)(/.*)?", "sales", "analyst"),
+    # Campaigns are sales' to run; segments (customers grouped by how they buy) are also the
+    # analysts' to define, as analysis.
+    _rule(WRITE, r"/campaigns(/.*)?", "sales"),
+    _rule(WRITE, r"/segments(/.*)?", "sales", "analyst"),
     _rule(READ, r"/tickets(/.*)?", "support", "sales", "analyst", "customer"),
     _rule({"POST"}, r"/tickets", "support", "sales", "customer"),
     _rule({"POST"}, rf"/tickets/{ID}/comments", "support", "customer"),
@@ -67,12 +73,14 @@ RULES = (
     _rule(READ, r"/orders(/.*)?", *STAFF_READERS, "customer"),
     _rule({"POST"}, r"/orders", "sales", "customer"),
     _rule({"POST"}, r"/orders/import", "sales"),
-    _rule({"POST"}, rf"/orders/{ID}/approve", "sales"),
+    # Letting an order over its customer's credit limit through is the admin's decision.
+    _rule({"POST"}, rf"/orders/{ID}/approve"),
     _rule({"POST"}, rf"/orders/{ID}/cancel", "sales", "customer"),
     _rule({"POST"}, rf"/orders/{ID}/(ship|deliver)", "warehouse"),
     _rule(READ, r"/invoices(/.*)?", "sales", "support", "analyst", "customer"),
     _rule({"POST"}, rf"/invoices/{ID}/pay", "sales"),
     _rule(READ, r"/returns(/.*)?", *STAFF_READERS, "customer"),
+    # Support opens a return for a customer who asks for one, as the customer may itself.
     _rule({"POST"}, r"/returns", "sales", "support", "customer"),
     _rule({"POST"}, rf"/returns/{ID}/receive", "warehouse"),
     # Inventory: the catalogue is open to customers, the rest to staff.
