@@ -49,6 +49,14 @@ class TicketChanged(Payload):
     priority = fields.Str(required=True)
 
 
+class CampaignPlanned(Payload):
+    campaign_id = fields.Str(required=True)
+    # What orders may carry as their campaign_code.
+    code = fields.Str(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+
+
 class SegmentChanged(Payload):
     customer_id = fields.Str(required=True)
     segment = fields.Str(required=True)
@@ -182,6 +190,7 @@ PAYLOADS: dict[str, type[Payload]] = {
     "customer.segment_changed": SegmentChanged,
     "customer.erased": CustomerErased,
     "customer.merged": CustomerMerged,
+    "campaign.planned": CampaignPlanned,
     "ticket.opened": TicketChanged,
     "ticket.changed": TicketChanged,
     "product.created": ProductData,

@@ -53,6 +53,14 @@ products = Table(
     Column("source_updated_at", UtcDateTime, nullable=False),
 )
 
+# The codes of CRM's campaigns: an order may carry only one of these.
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("campaign_id", String(36), nullable=False),
+)
+
 orders = Table(
     "orders",
     metadata,

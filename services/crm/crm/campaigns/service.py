@@ -13,8 +13,18 @@ from erp_shared.uow import UnitOfWork
 
 
 def plan_campaign(uow: UnitOfWork, details: dict) -> dict:
+    """A new campaign, announced so that orders accept its code."""
     campaign = Campaign.plan(id=str(uuid.uuid4()), created_at=uow.now, **details)
     db.add(uow.conn, campaign)
+    uow.emit(
+        "campaign.planned",
+        {
+            "campaign_id": campaign.id,
+            "code": campaign.code,
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+        },
+    )
     return campaign_with_performance(uow, campaign.id)
 
 

@@ -1,4 +1,4 @@
-"""The customer and catalogue copies: the only SQL of the replicas package."""
+"""The customer, campaign and catalogue copies: the only SQL of the replicas package."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from erp_shared.copies import upsert_unless_newer
+from erp_shared.db import dialect_insert
 from orders.replicas.domain import CataloguePrice, CustomerAccount
-from orders.tables import customers, products
+from orders.tables import campaigns, customers, products
 
 
 def upsert_customer(conn: Connection, values: dict) -> None:
@@ -16,6 +17,12 @@ def upsert_customer(conn: Connection, values: dict) -> None:
 
 def upsert_product(conn: Connection, values: dict) -> None:
     upsert_unless_newer(conn, products, "sku", values)
+
+
+def add_campaign(conn: Connection, code: str, campaign_id: str) -> None:
+    """A campaign's code, once (a redelivered event changes nothing)."""
+    statement = dialect_insert(conn)(campaigns).values(code=code, campaign_id=campaign_id)
+    conn.execute(statement.on_conflict_do_nothing(index_elements=[campaigns.c.code]))
 
 
 def anonymise_customer(conn: Connection, customer_id: str) -> None:
@@ -31,6 +38,7 @@ def anonymise_customer(conn: Connection, customer_id: str) -> None:
 _CUSTOMER = select(customers.c.id, customers.c.credit_limit, customers.c.blocked).where(
     customers.c.id == bindparam("customer_id")
 )
+_CUSTOMER_LOCKED = _CUSTOMER.with_for_update()
 _PRICES = select(
     products.c.sku,
     products.c.unit_price,
@@ -40,9 +48,19 @@ _PRICES = select(
 ).where(products.c.sku.in_(bindparam("skus", expanding=True)))
 
 
-def customer(conn: Connection, customer_id: str) -> CustomerAccount | None:
-    row = conn.execute(_CUSTOMER, {"customer_id": customer_id}).first()
+def customer(
+    conn: Connection, customer_id: str, *, for_update: bool = False
+) -> CustomerAccount | None:
+    """The customer's account; `for_update` locks its row (PostgreSQL) until the transaction
+    ends."""
+    statement = _CUSTOMER_LOCKED if for_update else _CUSTOMER
+    row = conn.execute(statement, {"customer_id": customer_id}).first()
     return None if row is None else CustomerAccount(*row)
+
+
+def has_campaign(conn: Connection, code: str) -> bool:
+    found = select(campaigns.c.code).where(campaigns.c.code == code)
+    return conn.execute(found).first() is not None
 
 
 def prices(conn: Connection, skus) -> dict[str, CataloguePrice]:

@@ -41,14 +41,27 @@ def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
     )
 
 
+def replicate_campaign(uow: UnitOfWork, data: dict) -> None:
+    """Remember a CRM campaign's code, which orders may then carry."""
+    db.add_campaign(uow.conn, data["code"], data["campaign_id"])
+
+
 def erase_customer(uow: UnitOfWork, customer_id: str) -> None:
     """GDPR erasure in the CRM: the copy keeps the id (orders point to it), nothing personal."""
     db.anonymise_customer(uow.conn, customer_id)
 
 
-def customer(uow: UnitOfWork, customer_id: str) -> CustomerAccount | None:
-    """What orders knows of a CRM customer; None when it has not heard of it."""
-    return db.customer(uow.conn, customer_id)
+def customer(
+    uow: UnitOfWork, customer_id: str, *, for_update: bool = False
+) -> CustomerAccount | None:
+    """What orders knows of a CRM customer; None when it has not heard of it. `for_update`
+    holds the customer's row until the transaction ends: another placement for the same
+    customer waits there."""
+    return db.customer(uow.conn, customer_id, for_update=for_update)
+
+
+def campaign_exists(uow: UnitOfWork, code: str) -> bool:
+    return db.has_campaign(uow.conn, code)
 
 
 def catalogue_prices(uow: UnitOfWork, skus) -> dict[str, CataloguePrice]:

@@ -14,6 +14,7 @@ from erp_shared.web import (
     create_once,
     listed,
     only_own,
+    own_customer,
     own_only,
     reading,
     settings,
@@ -39,10 +40,17 @@ def tax_rates() -> TaxRates:
 @blp.response(201, schemas.OrderOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def place_order(data):
+    """Priced from the catalogue. Refused with 422 when the customer, a SKU or the
+    campaign code is unknown (a campaign code must be one the CRM has planned), or the
+    customer is blocked. A customer placing its own order does so on the `web` channel:
+    another channel from a customer's token is refused with 403 naming `channel`."""
     only_own(data["customer_id"], f"No customer {data['customer_id']}.")
+    by_customer = own_customer() is not None
     return create_once(
         data,
-        lambda uow, order: service.place_order(uow, order, caller(), tax_rates()),
+        lambda uow, order: service.place_order(
+            uow, order, caller(), tax_rates(), by_customer=by_customer
+        ),
         service.get_order,
     )
 

@@ -16,12 +16,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from erp_shared.errors import Invalid, NotAllowed, refuse_overvalued_lines, refuse_unknown_skus
+from erp_shared.errors import (
+    Forbidden,
+    Invalid,
+    NotAllowed,
+    refuse_overvalued_lines,
+    refuse_unknown_skus,
+)
 from erp_shared.events import quantities_by_sku
 from erp_shared.money import money
 from orders.pricing import TaxedLines, tax_on
 
 CHANNELS = ("web", "phone", "email", "store", "marketplace", "api")
+# Where a customer orders by itself; the other channels are staff taking an order.
+SELF_SERVICE_CHANNEL = "web"
 
 TRANSITIONS = {
     "pending": {"confirmed", "rejected", "cancelled"},
@@ -126,6 +134,16 @@ def price_lines(
         rate = Decimal("0") if free_of_charge else taxes.rate_for(entry.category)
         lines.append(OrderLine(sku, quantity, price, rate))
     return lines, currencies.pop()
+
+
+def refuse_staff_channel(channel: str) -> None:
+    """A customer placing its own order does so on the web: the other channels are staff's
+    (and the figures by channel must not count a customer's order as a phone sale)."""
+    if channel != SELF_SERVICE_CHANNEL:
+        raise Forbidden(
+            f"A customer orders on the {SELF_SERVICE_CHANNEL} channel.",
+            {"channel": [f"Only {SELF_SERVICE_CHANNEL} for a customer."]},
+        )
 
 
 def credit_refusal(limit: Decimal | None, open_amount: Decimal, total: Decimal) -> str | None:

@@ -19,6 +19,7 @@ from orders.sales.domain import (
     TaxRates,
     order_number,
     price_lines,
+    refuse_staff_channel,
 )
 
 CREDIT_OVERRIDE = "credit_override"
@@ -46,17 +47,32 @@ def place_order(
     *,
     free_of_charge: bool = False,
     replaces_return_id: str | None = None,
+    by_customer: bool = False,
 ) -> Order:
     """Store a new order priced from the catalogue replica and announce it, or reject it at
-    once when it does not fit the customer's credit limit."""
+    once when it does not fit the customer's credit limit. A customer places its own on the
+    web channel only; a campaign code must be one CRM announced."""
+    if by_customer:
+        refuse_staff_channel(request["channel"])
     customer = replicas.customer(uow, request["customer_id"])
     if customer is None:
         raise Invalid(
             "The order is for an unknown customer.",
             {"customer_id": [f"Unknown customer {request['customer_id']}."]},
         )
+    if customer.credit_limit is not None:
+        # Placements for one customer queue here until the one before commits, so each sums
+        # the open orders with the other's already counted: two at once cannot both pass
+        # the limit that only one fits.
+        customer = replicas.customer(uow, customer.id, for_update=True)
     if customer.blocked:
         raise Invalid("The customer is blocked.", {"customer_id": [f"{customer.id} is blocked."]})
+    code = request.get("campaign_code")
+    if code is not None and not replicas.campaign_exists(uow, code):
+        raise Invalid(
+            "The order names a campaign code no campaign has.",
+            {"campaign_code": [f"No campaign {code}."]},
+        )
     catalogue = replicas.catalogue_prices(uow, {line["sku"] for line in request["lines"]})
     lines, currency = price_lines(request["lines"], catalogue, taxes, free_of_charge)
     year = uow.now.year
