@@ -180,8 +180,20 @@ forecast_runs = Table(
     Column("requested_by", String(80)),
     Column("started_at", UtcDateTime),
     Column("finished_at", UtcDateTime),
+    # When a chunk was last claimed or saved: a run that stops progressing lost its worker.
+    Column("progressed_at", UtcDateTime),
 )
 Index("ix_forecast_runs_status", forecast_runs.c.status, forecast_runs.c.requested_at)
+# One queued or running run per scope: asking again answers it instead of adding work.
+_UNFINISHED = forecast_runs.c.status.in_(("queued", "running"))
+Index(
+    "ux_forecast_runs_unfinished_scope",
+    forecast_runs.c.granularity,
+    forecast_runs.c.horizon,
+    unique=True,
+    sqlite_where=_UNFINISHED,
+    postgresql_where=_UNFINISHED,
+)
 
 forecast_results = Table(
     "forecast_results",

@@ -62,7 +62,12 @@ class RunOut(Schema):
     id = fields.Str()
     granularity = fields.Str()
     horizon = fields.Int()
-    status = fields.Str(metadata={"description": "queued, running or done"})
+    status = fields.Str(
+        metadata={
+            "description": "queued, running, done, or failed: no chunk of it progressed for "
+            f"{catalogue.ABANDONED_AFTER.seconds // 60} minutes (its worker died); ask again"
+        }
+    )
     total = fields.Int(metadata={"description": "SKUs to forecast"})
     done = fields.Int(metadata={"description": "SKUs forecast so far"})
     requested_at = fields.AwareDateTime()
@@ -83,7 +88,10 @@ class RunResultOut(Schema):
 @blp.response(202, RunOut)
 def request_run(data):
     """Forecast every SKU sold, in the background: the answer is the queued run, whose
-    progress (done of total) its own URL gives while the analytics worker works on it."""
+    progress (done of total) its own URL gives while the analytics worker works on it.
+
+    While a run of the same granularity and horizon is queued or running, asking again
+    answers that run (202 with its id and Location) instead of queuing another."""
     with unit_of_work() as uow:
         run = catalogue.request_run(uow, data["granularity"], data["horizon"])
     return run, 202, {"Location": f"/api/v1/analytics/forecast/runs/{run['id']}"}

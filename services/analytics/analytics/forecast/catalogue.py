@@ -2,9 +2,13 @@
 through by the analytics worker a chunk of SKUs at a time, with progress anyone can read.
 
 A chunk is claimed by moving the run's cursor (compare-and-set), computed outside any
-transaction on all cores (a process pool: the models are CPU-bound Python), and its
-results written in one short transaction, so the worker's event consumer is never held up
-and two workers share a run instead of repeating it.
+transaction on the cores the container may use (a process pool: the models are CPU-bound
+Python), and its results written in one short transaction, so the worker's event consumer is
+never held up and two workers share a run instead of repeating it.
+
+The work is bounded: one queued or running run per scope (asking again answers it), the
+pool's processes run at a lower priority than the services' requests and events, and a run
+whose worker died mid-chunk is failed rather than left running, holding back every later run.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import os
 import statistics
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import cache
 from multiprocessing import get_context
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -30,22 +35,32 @@ from erp_shared.uow import UnitOfWork
 
 CHUNK = 400
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+# A chunk takes seconds, a few minutes on a slow machine: a run that has not progressed for
+# this long lost the worker that claimed its last chunk (killed, out of memory).
+ABANDONED_AFTER = timedelta(minutes=15)
+# How much less CPU the forecasting processes get than the services (nice 0) when both want it.
+NICENESS = 10
+# The container's CPU quota, cgroup v2: "<quota> <period>" in microseconds, or "max <period>".
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
 
 def request_run(uow: UnitOfWork, granularity: str, horizon: int) -> dict:
-    run = {
-        "id": str(uuid.uuid4()),
-        "granularity": granularity,
-        "horizon": horizon,
-        "status": "queued",
-        "total": db.skus_sold(uow.conn),
-        "done": 0,
-        "next_sku": "",
-        "requested_at": uow.now,
-        "requested_by": uow.actor,
-    }
-    db.add_run(uow.conn, run)
-    return run_status(uow, run["id"])
+    """The scope's queued or running run, else a new queued one: asking again (a second
+    click, a client's retry, a fuzzer) adds no work."""
+    if db.unfinished_run(uow.conn, granularity, horizon) is None:
+        run = {
+            "id": str(uuid.uuid4()),
+            "granularity": granularity,
+            "horizon": horizon,
+            "status": "queued",
+            "total": db.skus_sold(uow.conn),
+            "done": 0,
+            "next_sku": "",
+            "requested_at": uow.now,
+            "requested_by": uow.actor,
+        }
+        db.add_run(uow.conn, run)
+    return db.unfinished_run(uow.conn, granularity, horizon)._asdict()
 
 
 def run_status(uow: UnitOfWork, run_id: str) -> dict:
@@ -74,6 +89,24 @@ def run_results(uow: UnitOfWork, run_id: str, offset: int, limit: int) -> tuple[
     return items, total
 
 
+def cores_allowed() -> int:
+    """The whole cores this process may keep busy: those it may run on, and no more than the
+    container's CPU quota (os.cpu_count() counts the host's, and a pool sized by it is
+    throttled by the quota, taking the time the services need)."""
+    cores = len(os.sched_getaffinity(0))
+    try:
+        quota, period = CPU_MAX.read_text().split()
+        return max(1, min(cores, int(quota) // int(period)))
+    except (OSError, ValueError):  # no cgroup v2 limit ("max" or no file): the affinity
+        return cores
+
+
+def _lower_priority() -> None:
+    """Each forecasting process yields the CPU to the services' requests and events: a
+    forecast can wait, an order cannot."""
+    os.nice(NICENESS)
+
+
 @cache
 def _pool() -> ProcessPoolExecutor:
     """Spawned, not forked: the worker has broker threads a fork would copy mid-flight. One
@@ -81,7 +114,11 @@ def _pool() -> ProcessPoolExecutor:
     the run five times slower."""
     for name in BLAS_THREADS:
         os.environ[name] = "1"
-    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=cores_allowed(),
+        mp_context=get_context("spawn"),
+        initializer=_lower_priority,
+    )
 
 
 def close_pool() -> None:
@@ -125,8 +162,10 @@ def step(engine: Engine, settings: Settings) -> bool:
         rows = db.units_by_period(uow.conn, run.granularity, skus[0], skus[-1]) if skus else []
     with UnitOfWork(engine, settings.service, actor="job:forecast catalogue") as uow:
         if not skus:
-            _finish(uow, run.id)
-            return False
+            if _finish(uow, run.id) or not _abandoned(run, uow.now):
+                return False  # done, or a chunk still being worked on
+            db.fail_run(uow.conn, run.id, uow.now)
+            return True  # the next run may start
         if not db.claim_chunk(uow.conn, run.id, run.next_sku, skus[-1], uow.now):
             return True  # another worker took it: look again
     jobs = [
@@ -135,16 +174,22 @@ def step(engine: Engine, settings: Settings) -> bool:
     ]
     results = list(_pool().map(_forecast_one, jobs, chunksize=16))
     with UnitOfWork(engine, settings.service, actor="job:forecast catalogue") as uow:
-        db.save_results(uow.conn, run.id, results)
+        db.save_results(uow.conn, run.id, results, uow.now)
         _finish(uow, run.id)
     return True
 
 
-def _finish(uow: UnitOfWork, run_id: str) -> None:
+def _abandoned(run, now: datetime) -> bool:
+    return (run.progressed_at or run.started_at or run.requested_at) < now - ABANDONED_AFTER
+
+
+def _finish(uow: UnitOfWork, run_id: str) -> bool:
     """Close the run if it is complete, and report its median backtest error to the metrics
-    (a forecast getting worse across runs is worth an alert)."""
-    if db.finish_run(uow.conn, run_id, uow.now):
-        errors = db.backtest_errors(uow.conn, run_id)
-        if errors:
-            error = statistics.median(errors)
-            uow.on_commit(lambda: metrics.FORECAST_ERROR.labels(uow.producer).set(error))
+    (a forecast getting worse across runs is worth an alert); whether this call closed it."""
+    if not db.finish_run(uow.conn, run_id, uow.now):
+        return False
+    errors = db.backtest_errors(uow.conn, run_id)
+    if errors:
+        error = statistics.median(errors)
+        uow.on_commit(lambda: metrics.FORECAST_ERROR.labels(uow.producer).set(error))
+    return True

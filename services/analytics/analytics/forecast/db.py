@@ -13,6 +13,7 @@ from analytics.tables import (
     sales_daily,
     sales_rollups,
 )
+from erp_shared.db import dialect_insert
 
 
 def known_sku(conn: Connection, sku: str) -> bool:
@@ -72,7 +73,18 @@ def skus_after(conn: Connection, after: str, count: int) -> list[str]:
 
 
 def add_run(conn: Connection, run: dict) -> None:
-    conn.execute(forecast_runs.insert().values(**run))
+    """Queue the run unless its scope has one queued or running (the partial unique index):
+    on PostgreSQL a racing request waits on the first one's index entry, then adds nothing."""
+    conn.execute(dialect_insert(conn)(forecast_runs).values(**run).on_conflict_do_nothing())
+
+
+def unfinished_run(conn: Connection, granularity: str, horizon: int):
+    query = select(forecast_runs).where(
+        forecast_runs.c.granularity == granularity,
+        forecast_runs.c.horizon == horizon,
+        forecast_runs.c.status.in_(("queued", "running")),
+    )
+    return conn.execute(query).first()
 
 
 def run_of(conn: Connection, run_id: str):
@@ -98,17 +110,18 @@ def claim_chunk(conn: Connection, run_id: str, after: str, through: str, at) -> 
             next_sku=through,
             status="running",
             started_at=func.coalesce(forecast_runs.c.started_at, at),
+            progressed_at=at,
         )
     )
     return moved.rowcount == 1
 
 
-def save_results(conn: Connection, run_id: str, results: list[dict]) -> None:
+def save_results(conn: Connection, run_id: str, results: list[dict], at) -> None:
     conn.execute(forecast_results.insert(), [{"run_id": run_id, **r} for r in results])
     conn.execute(
         update(forecast_runs)
         .where(forecast_runs.c.id == run_id)
-        .values(done=forecast_runs.c.done + len(results))
+        .values(done=forecast_runs.c.done + len(results), progressed_at=at)
     )
 
 
@@ -124,6 +137,14 @@ def finish_run(conn: Connection, run_id: str, at) -> bool:
         .values(status="done", finished_at=at)
     )
     return finished.rowcount == 1
+
+
+def fail_run(conn: Connection, run_id: str, at) -> None:
+    conn.execute(
+        update(forecast_runs)
+        .where(forecast_runs.c.id == run_id, forecast_runs.c.status == "running")
+        .values(status="failed", finished_at=at)
+    )
 
 
 def backtest_errors(conn: Connection, run_id: str) -> list[float]:
