@@ -21,9 +21,9 @@ from erp_shared.config import Settings
 from gateway.keys import SigningKeys
 
 ROLES = ("admin", "sales", "warehouse", "support", "analyst", "customer")
-# Access tokens are short-lived: services cannot ask whether one was revoked, so signing
-# out or disabling a user takes effect everywhere within this long. Refresh tokens last.
-TOKEN_TTL_SECONDS = 900
+# Access tokens are short-lived (Settings.token_lifetime, 15 minutes unless configured):
+# services cannot ask whether one was revoked, so signing out or disabling a user takes
+# effect everywhere within this long. Refresh tokens last.
 REFRESH_TTL = timedelta(days=7)
 # A session (a chain of refresh tokens from one sign-in) ends this long after the sign-in,
 # however often it was refreshed: a stolen refresh token is not good for ever.
@@ -115,10 +115,8 @@ def password_matches(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def issue_token(
-    settings: Settings, keys: SigningKeys, user: User, ttl: int = TOKEN_TTL_SECONDS
-) -> dict:
-    now = int(time.time())
+def issue_token(settings: Settings, keys: SigningKeys, user: User) -> dict:
+    now, ttl = int(time.time()), settings.token_lifetime
     claims = {
         "sub": user.username,
         "uid": user.id,

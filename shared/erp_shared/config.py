@@ -108,6 +108,16 @@ class Settings:
     jwt_keys_dir: str | None = None
     jwt_signing_kid: str | None = None
     jwt_issuer: str = "erp-gateway"
+    # How long an access token lasts: the gateway issues them for this long and every app
+    # refuses one whose exp - iat is longer, so a leaked signing key cannot mint lasting ones.
+    token_lifetime: int = 900
+    # How many proxies in front of this app set X-Forwarded-For/-Proto/-Host/-Port: exactly
+    # that many hops are believed (0: none, the client talks to the app directly), so the
+    # client's address and scheme are the ones rate limits, the audit trail and cookies see.
+    trusted_proxy_hops: int = 0
+    # The bearer token Prometheus scrapes /metrics with; outside development an app does not
+    # start without one, since its metrics name routes, volumes and failures.
+    metrics_token: str | None = None
     delivery_limit: int = 5
     prefetch: int = 50
     relay_batch: int = 200
@@ -138,6 +148,9 @@ class Settings:
     redis_url: str | None = None
     rate_limit: str = "600/minute"
     login_rate_limit: str = "10/minute"
+    # gateway: each user's share of the requests that cost minutes of CPU or a full scan
+    # (gateway.limits.EXPENSIVE), on top of rate_limit.
+    expensive_rate_limit: str = "10/minute"
     # gateway: the web origins a browser may call the API from (none: same origin only).
     cors_origins: tuple[str, ...] = ()
 
@@ -189,6 +202,9 @@ class Settings:
             jwks_url=_env("ERP_JWKS_URL"),
             jwt_keys_dir=_env("ERP_JWT_KEYS_DIR"),
             jwt_signing_kid=_env("ERP_JWT_SIGNING_KID"),
+            token_lifetime=_typed("ERP_TOKEN_LIFETIME", 900, int),
+            trusted_proxy_hops=_typed("ERP_TRUSTED_PROXY_HOPS", 0, int),
+            metrics_token=_env("ERP_METRICS_TOKEN"),
             delivery_limit=_typed("ERP_DELIVERY_LIMIT", 5, int),
             worker_port=_typed("WORKER_PORT", None, int),
             tax_rate=_typed("ORDERS_TAX_RATE", Decimal("0"), Decimal),
@@ -208,6 +224,7 @@ class Settings:
             redis_url=_env("REDIS_URL"),
             rate_limit=_env("GATEWAY_RATE_LIMIT", "600/minute"),
             login_rate_limit=_env("GATEWAY_LOGIN_RATE_LIMIT", "10/minute"),
+            expensive_rate_limit=_env("GATEWAY_EXPENSIVE_RATE_LIMIT", "10/minute"),
             cors_origins=tuple(
                 origin.strip()
                 for origin in (_env("GATEWAY_CORS_ORIGINS") or "").split(",")

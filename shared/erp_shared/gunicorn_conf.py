@@ -14,7 +14,9 @@ from erp_shared.config import ServerSettings, metrics_dir
 _server = ServerSettings.from_env()
 workers = _server.workers
 worker_class = "gthread"
-threads = _server.threads
+# A thread per feed slot on top of the request threads: however many live feeds are open
+# (each holds its thread while it lasts, erp_shared.live_feeds), the request threads are left.
+threads = _server.threads + _server.live_feeds
 timeout = 30
 # Worker heartbeat files on tmpfs: on a container's disk-backed /tmp a slow write can make the
 # arbiter kill a healthy worker. gunicorn makes them with mkstemp, so the shared folder is safe.

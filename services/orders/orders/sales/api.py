@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import time
 
-from flask import Response, g, request, stream_with_context
+from flask import Response, current_app, g, request, stream_with_context
 from flask_smorest import Blueprint
 
+from erp_shared.config import ServerSettings
+from erp_shared.live_feeds import FEED_SECONDS, HEARTBEAT, HEARTBEAT_SECONDS, FeedRefused, FeedSlots
 from erp_shared.web import (
     IDEMPOTENCY_KEY_DOC,
     caller,
@@ -24,11 +26,20 @@ from orders.sales import schemas, service
 from orders.sales.domain import TaxRates
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="Sales orders")
-# A live feed ends after this long (clients reconnect with Last-Event-ID), so it never holds a
-# server thread for good.
-FEED_SECONDS = 25.0
 FEED_POLL_SECONDS = 0.5
+RETRY_AFTER_DOC = {
+    "description": "Seconds until a feed ends and frees its slot at the latest.",
+    "schema": {"type": "integer", "minimum": 1},
+}
 FINAL = {"delivered", "rejected", "cancelled"}
+
+
+@blp.record_once
+def _feed_slots(state) -> None:
+    server = ServerSettings.from_env()
+    state.app.extensions["orders_feed_slots"] = FeedSlots(
+        server.live_feeds, server.live_feeds_per_user
+    )
 
 
 def tax_rates() -> TaxRates:
@@ -76,21 +87,42 @@ def get_order(order_id):
 @blp.route("/orders/<uuid:order_id>/events", methods=["GET"])
 @blp.doc(
     summary="The order's status changes as Server-Sent Events",
-    responses={"200": {"description": "text/event-stream of `status` events"}},
+    description=(
+        f"A feed ends when the order is final or after {FEED_SECONDS:.0f} s; reconnect with "
+        "Last-Event-ID. "
+        "Each feed holds a server thread, so a user may follow a few at once and the server "
+        "a bounded number; beyond those the answer is 429 or 503 with Retry-After."
+    ),
+    responses={
+        "200": {"description": "text/event-stream of `status` events"},
+        "429": {
+            "description": "The caller already has its share of live feeds open.",
+            "headers": {"Retry-After": RETRY_AFTER_DOC},
+        },
+        "503": {
+            "description": "The server has as many live feeds open as it serves.",
+            "headers": {"Retry-After": RETRY_AFTER_DOC},
+        },
+    },
 )
 def order_events(order_id):
     """Every status move as an SSE `status` event with id = its place in the history, from
-    after Last-Event-ID; ends when the order is final or after FEED_SECONDS."""
+    after Last-Event-ID; ends when the order is final or after FEED_SECONDS. A comment every
+    HEARTBEAT_SECONDS while nothing moves lets the server see a client that left."""
     last = request.headers.get("Last-Event-ID", "")
     seen = int(last) if last.isascii() and last.isdigit() else 0
     with reading() as uow:
         only_own(service.get_order(uow, order_id).customer_id, f"No order {order_id}.")
+    try:
+        slot = current_app.extensions["orders_feed_slots"].take(caller())
+    except FeedRefused as refused:
+        return refused.answer()
 
     def feed():
         nonlocal seen
         yield "retry: 2000\n\n"
-        deadline = time.monotonic() + FEED_SECONDS
-        while time.monotonic() < deadline:
+        began = wrote_at = time.monotonic()
+        while time.monotonic() < began + FEED_SECONDS:
             with reading() as uow:
                 changes = service.history_since(uow, order_id, seen)
             for change in changes:
@@ -100,10 +132,19 @@ def order_events(order_id):
                 yield f"id: {seen}\nevent: status\ndata: {json.dumps(data)}\n\n"
             if changes and changes[-1].status in FINAL:
                 return
+            if changes:
+                wrote_at = time.monotonic()
+            elif time.monotonic() - wrote_at >= HEARTBEAT_SECONDS:
+                yield HEARTBEAT
+                wrote_at = time.monotonic()
             time.sleep(FEED_POLL_SECONDS)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return Response(stream_with_context(feed()), mimetype="text/event-stream", headers=headers)
+    answer = Response(stream_with_context(feed()), mimetype="text/event-stream", headers=headers)
+    # Called when the server closes the answer, however the feed ended (run out, final
+    # order, client gone, never started).
+    answer.call_on_close(slot.release)
+    return answer
 
 
 @blp.route("/orders/<uuid:order_id>/cancel", methods=["POST"])
