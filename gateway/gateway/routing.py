@@ -6,6 +6,8 @@ the caller's identity, over pooled keep-alive connections with bounded timeouts.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
@@ -16,6 +18,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from erp_shared.config import ServerSettings
+from erp_shared.live_feeds import FeedRefused, FeedSlots
 from erp_shared.web import problem
 
 RESOURCES = {
@@ -38,6 +41,9 @@ RESOURCES = {
     "analytics": "analytics",
 }
 
+# Paths answered with a live feed, which holds a gateway thread for as long as it lasts: each
+# takes one of the process's feed slots first (erp_shared.live_feeds).
+LIVE_FEEDS = re.compile(r"orders/[^/]+/events")
 FORWARDED_REQUEST_HEADERS = ("Content-Type", "Accept", "Authorization", "Idempotency-Key")
 FORWARDED_RESPONSE_HEADERS = (
     "Allow",
@@ -62,6 +68,11 @@ BREAKER_RESET = 15.0
 STALE_CONNECTION_RETRY = Retry(
     total=1, connect=1, read=1, redirect=0, status=0, other=0, raise_on_status=False
 )
+
+
+def _feed_user() -> str:
+    principal = g.get("principal") or {}
+    return principal.get("sub") or f"ip:{request.remote_addr}"
 
 
 def _relay(upstream):
@@ -99,6 +110,8 @@ class Upstreams:
         self._health_pool = ThreadPoolExecutor(
             max_workers=max(1, len(urls)) * ServerSettings.from_env().threads
         )
+        server = ServerSettings.from_env()
+        self.feed_slots = FeedSlots(server.live_feeds, server.live_feeds_per_user)
 
     def forward(self, path: str) -> Response:
         segments = path.split("/")
@@ -106,6 +119,20 @@ class Upstreams:
         # Dot segments would let a client climb out of /api/v1 on the service behind.
         if service is None or any(segment in (".", "..") for segment in segments):
             return problem(404, f"No resource /api/v1/{path}.")
+        with contextlib.ExitStack() as held:
+            if request.method == "GET" and LIVE_FEEDS.fullmatch(path):
+                try:
+                    held.callback(self.feed_slots.take(_feed_user()).release)
+                except FeedRefused as refused:
+                    return refused.answer()
+            answer = self._send(service, path)
+            if answer.is_streamed:
+                # The slot is given back when gunicorn closes the answer: the feed ended, or
+                # its client left (seen when a write fails).
+                answer.call_on_close(held.pop_all().close)
+            return answer
+
+    def _send(self, service: str, path: str) -> Response:
         headers = {
             name: request.headers[name]
             for name in FORWARDED_REQUEST_HEADERS
