@@ -2,9 +2,11 @@
 name without `.pem`), in ERP_JWT_KEYS_DIR. All of them are published as the JWKS services
 verify with; one signs (ERP_JWT_SIGNING_KID, else the last by name).
 
-Rotating: add a new key file and restart the gateway (the key is published, not yet used);
-once services have seen it (they refetch within five minutes, or at once on an unknown key
-id), make it the signing key; remove the old file after the longest token lifetime.
+The folder is looked at again every second, so no restart is needed to rotate: add a new key
+file (it is published, not yet used); once services have seen it (a mounted JWKS file within
+a second, the JWKS URL within five minutes or at once on an unknown key id), make it the
+signing key; remove the old file after the longest token lifetime, or at once if it leaked:
+its tokens are refused from then on.
 `python -m gateway.keys new <dir> [<jwks.json>]` writes a new key named by today's date;
 `ensure` writes one only if the folder has none (what a first deployment runs); either then
 publishes every key's public half to the JWKS file services mount, when one is named.
@@ -13,7 +15,11 @@ publishes every key's public half to the JWKS file services mount, when one is n
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +31,10 @@ from jwt.algorithms import OKPAlgorithm
 
 from erp_shared.auth import ALGORITHM, InvalidToken, Verifier
 from erp_shared.config import Settings
+
+log = logging.getLogger(__name__)
+# How often the folder is listed for keys added, replaced or removed.
+FOLDER_CHECK = 1.0
 
 
 @dataclass(frozen=True)
@@ -68,23 +78,81 @@ class SigningKeys:
         return {"keys": keys}
 
 
-def signing_keys(settings: Settings) -> SigningKeys:
+class KeyFolder:
+    """The signing keys as the folder holds them now: what signs, verifies and is published
+    follows the folder within FOLDER_CHECK seconds. A folder that cannot be read as a whole
+    (a key half written, the signing key named by ERP_JWT_SIGNING_KID gone) keeps the last
+    good keys and is logged as an error until it can."""
+
+    def __init__(self, folder: Path, signing_kid: str | None = None):
+        self.folder = folder
+        self.signing_kid = signing_kid
+        self._lock = threading.Lock()
+        self._version = self._listing()
+        self._keys = SigningKeys.from_dir(folder, signing_kid)
+        self._checked_at = time.monotonic()
+
+    def _listing(self) -> tuple:
+        """Each key file's name and version: a change to any of them means reading again."""
+        versions = []
+        for path in self.folder.glob("*.pem"):
+            stat = path.stat()
+            versions.append((path.name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
+        return tuple(sorted(versions))
+
+    def current(self) -> SigningKeys:
+        if time.monotonic() - self._checked_at > FOLDER_CHECK:
+            with self._lock:
+                if time.monotonic() - self._checked_at > FOLDER_CHECK:
+                    self._reload()
+        return self._keys
+
+    def _reload(self) -> None:
+        self._checked_at = time.monotonic()
+        try:
+            version = self._listing()
+            if version != self._version:
+                self._keys = SigningKeys.from_dir(self.folder, self.signing_kid)
+                self._version = version
+                log.info(
+                    "signing keys now %s, signing with %s",
+                    list(self._keys.private),
+                    self._keys.signing_kid,
+                )
+        except (OSError, ValueError, RuntimeError) as exc:
+            log.error(
+                "the signing keys in %s could not be read, keeping the last: %s", self.folder, exc
+            )
+
+    def sign(self, claims: dict) -> str:
+        return self.current().sign(claims)
+
+    def public_key(self, kid: str):
+        return self.current().public_key(kid)
+
+    def jwks(self) -> dict:
+        return self.current().jwks()
+
+
+def signing_keys(settings: Settings) -> KeyFolder:
     """The configured keys; in development a first key is made under the var folder."""
     if settings.jwt_keys_dir:
-        return SigningKeys.from_dir(Path(settings.jwt_keys_dir), settings.jwt_signing_kid)
+        return KeyFolder(Path(settings.jwt_keys_dir), settings.jwt_signing_kid)
     if not settings.is_development:
         raise RuntimeError("ERP_JWT_KEYS_DIR must name the folder of the gateway's signing keys")
     folder = Path(settings.var_dir) / "keys"
     if not any(folder.glob("*.pem")):
         new_key_file(folder)
-    return SigningKeys.from_dir(folder, settings.jwt_signing_kid)
+    return KeyFolder(folder, settings.jwt_signing_kid)
 
 
-def verifier(keys: SigningKeys, settings: Settings) -> Verifier:
-    return Verifier(keys.public_key, settings.jwt_issuer)
+def verifier(keys: KeyFolder, settings: Settings) -> Verifier:
+    return Verifier(keys.public_key, settings.jwt_issuer, settings.token_lifetime)
 
 
 def new_key_file(folder: Path) -> Path:
+    """A new private key, readable by its owner only from the moment it exists, and complete
+    before it has its `.pem` name (the gateway reads the folder while this runs)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{datetime.now(UTC):%Y-%m-%d}.pem"
     if path.exists():
@@ -94,8 +162,11 @@ def new_key_file(folder: Path) -> Path:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    path.write_bytes(pem)
-    path.chmod(0o600)
+    staged = folder / f".{path.name}.new"
+    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(pem)
+    staged.rename(path)
     return path
 
 
