@@ -32,23 +32,20 @@ def lines_from_csv(data: bytes) -> list[dict]:
     except UnicodeDecodeError:
         raise Invalid("The file is not UTF-8 text.", {"file": ["Not UTF-8."]}) from None
     # newline="": the csv module reads line breaks itself, a lone CR included.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [name.strip() for name in reader.fieldnames or []]
-        if (
-            not header
-            or set(header) - set(COLUMNS)
-            or not {"date", "sku", "quantity"} <= set(header)
-        ):
-            raise Invalid(
-                "The file's columns are not date,sku,quantity[,revenue].",
-                {"file": [f"Got {','.join(header) or 'nothing'}."]},
-            )
-        return [dict(row) for row in reader]
+        records = [record for record in reader if record]
     except csv.Error as error:
         raise Invalid(
             "The file cannot be read as CSV.", {"file": [f"Line {reader.line_num}: {error}."]}
         ) from None
+    header = [name.strip() for name in records[0]] if records else []
+    if not header or set(header) - set(COLUMNS) or not {"date", "sku", "quantity"} <= set(header):
+        raise Invalid(
+            "The file's columns are not date,sku,quantity[,revenue].",
+            {"file": [f"Got {','.join(header) or 'nothing'}."]},
+        )
+    return [dict(zip(header, record, strict=False)) for record in records[1:]]
 
 
 def checked(lines: list[dict]) -> list[dict]:

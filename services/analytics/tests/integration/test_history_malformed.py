@@ -78,3 +78,12 @@ def test_an_amount_or_quantity_past_what_is_stored_is_422(client, line, field):
     assert answer.status_code == 422, answer.get_data(as_text=True)[:300]
     assert field in answer.json["errors"]["lines"]["1"]
     assert loaded(client) == []
+
+
+def test_a_field_over_the_csv_limit_is_told_by_its_line(client):
+    oversized = "A" * (csv.field_size_limit() + 1)
+    answer = send_csv(
+        client, (HEADER + f"2025-01-05,B,1,1.00\n2025-01-05,{oversized},1\n").encode()
+    )
+    assert answer.status_code == 422
+    assert answer.json["errors"]["file"][0].startswith("Line 3:")
