@@ -242,13 +242,19 @@ class ServerSettings:
 
     One process per app by default: on a small machine the nine processes already share the
     cores, and a second copy of each app cost 370 MiB for no more orders per second
-    (docs/performance.md); more load is met with more replicas (docs/scaling.md)."""
+    (docs/performance.md); more load is met with more replicas (docs/scaling.md).
+
+    Live feeds (Server-Sent Events) hold a thread each for as long as they last, so a process
+    runs `threads` request threads plus `live_feeds` threads only feeds may take: at most
+    `live_feeds` at once, `live_feeds_per_user` of them one user's (counted per process)."""
 
     workers: int
     threads: int
     access_log: bool
     app: str | None = None
     port: int | None = None
+    live_feeds: int = 32
+    live_feeds_per_user: int = 4
 
     @classmethod
     def from_env(cls) -> ServerSettings:
@@ -258,6 +264,8 @@ class ServerSettings:
             access_log=_env("ERP_ACCESS_LOG", "1") == "1",
             app=_env("ERP_APP"),
             port=_typed("ERP_HTTP_PORT", None, int),
+            live_feeds=_typed("ERP_LIVE_FEEDS", 32, int),
+            live_feeds_per_user=_typed("ERP_LIVE_FEEDS_PER_USER", 4, int),
         )
 
 
