@@ -9,6 +9,9 @@ from gateway.console.blueprint import console, needs
 
 PER_PAGE = 25
 FIELDS = ("name", "email", "phone", "company", "credit_limit")
+# What a customer may change on its own record: not its credit limit or tags, which staff
+# decide (the API refuses them from a customer, so the form neither shows nor sends them).
+OWN_FIELDS = ("name", "email", "phone", "company")
 CHANNELS = ("call", "email", "meeting", "chat", "visit")
 
 
@@ -83,8 +86,10 @@ def edit_customer(customer_id: str):
     record = g.user.fetch(f"/customers/{customer_id}")
     if request.method == "GET":
         return render_template("console/customer_form.html", customer=record, errors={})
-    wanted = {name: request.form.get(name, "").strip() or None for name in FIELDS}
-    wanted["tags"] = forms.words(request.form.get("tags", ""))
+    fields = OWN_FIELDS if g.user.is_customer else FIELDS
+    wanted = {name: request.form.get(name, "").strip() or None for name in fields}
+    if not g.user.is_customer:
+        wanted["tags"] = forms.words(request.form.get("tags", ""))
     # Only what changed is sent: a PATCH names the fields it changes.
     changes = {name: value for name, value in wanted.items() if value != record.get(name)}
     if not changes:

@@ -11,6 +11,9 @@ from gateway.console.blueprint import console, needs
 STATUSES = ("open", "in_progress", "resolved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 MOVES = ("in_progress", "resolved", "closed")
+# A customer describes its problem; how urgent it is, support decides.
+CUSTOMER_TICKET_FIELDS = ("subject", "description")
+TICKET_FIELDS = (*CUSTOMER_TICKET_FIELDS, "priority")
 
 
 @console.route("/tickets", methods=["GET"])
@@ -75,7 +78,8 @@ def new_ticket():
             errors={},
             priorities=PRIORITIES,
         )
-    body = {"customer_id": customer_id or "", **forms.given("subject", "description", "priority")}
+    fields = CUSTOMER_TICKET_FIELDS if g.user.is_customer else TICKET_FIELDS
+    body = {"customer_id": customer_id or "", **forms.given(*fields)}
     answer = g.user.send("POST", "/tickets", body)
     if answer.ok:
         return redirect(url_for("console.ticket", ticket_id=answer.json["id"]))
