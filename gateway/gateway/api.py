@@ -20,6 +20,7 @@ from erp_shared.web import (
     problem,
     reading,
     settings,
+    token_refusal,
     unit_of_work,
 )
 from gateway import identity, openapi, service
@@ -202,6 +203,16 @@ def audit_trail(query):
 
 @routes.route("/health", methods=["GET"])
 def health():
+    """Anyone: whether the gateway answers, at no cost (nothing is asked of the services).
+    An admin's token: every service's readiness, which names its database and broker, so
+    the world is not told which part is down; counted against the caller's rate limit."""
+    if "Authorization" not in request.headers:
+        return {"status": "ok"}
+    refusal = token_refusal()
+    if refusal is not None:
+        return refusal
+    if "admin" not in (g.principal.get("roles") or []):
+        return problem(403, "Only an admin sees each service's health.")
     services = _upstreams().readiness()
     healthy = all(state["status"] == "ok" for state in services.values())
     return {"status": "ok" if healthy else "degraded", "services": services}, (

@@ -27,13 +27,13 @@ def create_app(settings: Settings | None = None):
         public_paths=PUBLIC_PATHS,
         uses_broker=False,
         verifier=keys.verifier(signing, settings),
+        rate_limits=lambda app: limits.install(app, settings),
     )
     app.extensions["erp_signing_keys"] = signing
     app.register_blueprint(routes)
     app.register_blueprint(openapi.docs_assets)
     console.install(app, settings)
     app.after_request(allow_own_methods)
-    limits.install(app, settings)
     audit.install(app)
     if settings.cors_origins:
         CORS(

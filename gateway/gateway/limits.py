@@ -1,6 +1,12 @@
 """Rate limits (Flask-Limiter): every API call counts against its caller (the user when
-signed in, else the IP), and signing in is limited tighter, per IP and per username, so
-guessing passwords is slow from one address and against one account from many.
+signed in, else the IP), refused or not: a request without a valid token, or one the role
+rules refuse, counts against its address like any other. Signing in is limited tighter, per
+IP and per username, so guessing passwords is slow from one address and against one account
+from many. The requests that cost minutes of CPU or read a whole history (EXPENSIVE) share a
+tighter per-user allowance on top.
+
+The address is the client's as far as the trusted proxy hops say (ERP_TRUSTED_PROXY_HOPS,
+erp_shared.web): behind an ingress, each client has its own count, not the ingress's.
 
 Counts live in Redis when REDIS_URL is set, so every gunicorn worker and every gateway
 replica share them; in memory otherwise (one process only, fine for development). A caller
@@ -21,6 +27,21 @@ from erp_shared.web import problem
 from gateway.api import username_tried
 
 SIGN_IN = "auth.issue_token"
+# What one request can cost minutes of CPU or a scan of every sale for: a catalogue forecast
+# (a process per core for every SKU), the two CSV imports (up to the 16 MiB body) and basket
+# mining (every order's lines, in memory). Sales reports are not here: they read rollups and
+# answer within milliseconds (bench/README.md), and the console's dashboard makes several.
+EXPENSIVE = frozenset(
+    {
+        ("POST", "/api/v1/analytics/forecast/runs"),
+        ("POST", "/api/v1/orders/import"),
+        ("POST", "/api/v1/analytics/history"),
+        ("GET", "/api/v1/analytics/basket"),
+    }
+)
+# Outside /api/ only the gateway's own health report is counted: the probes' /health/live
+# and /health/ready, /metrics and the public keys are for machines that must get through.
+COUNTED_OUTSIDE_API = ("/health",)
 
 
 def caller() -> str:
@@ -32,22 +53,29 @@ def username() -> str:
     return f"login:{username_tried()}"
 
 
-def not_api() -> bool:
-    """Health, metrics and the public keys are for machines that must always get through."""
-    return not request.path.startswith("/api/")
+def not_counted() -> bool:
+    return not request.path.startswith("/api/") and request.path not in COUNTED_OUTSIDE_API
+
+
+def not_expensive() -> bool:
+    return (request.method, request.path.rstrip("/")) not in EXPENSIVE
 
 
 def install(app: Flask, settings: Settings) -> Limiter:
-    """One limiter per app (its storage is its own), the sign-in view wrapped in its limits."""
+    """One limiter per app (its storage is its own), the sign-in view wrapped in its limits.
+    The expensive requests are the limiter's application limit: one allowance per caller
+    across all of them, checked with the default limit before any view runs."""
     limiter = Limiter(
         key_func=caller,
         app=app,
         storage_uri=settings.redis_url or "memory://",
         default_limits=[settings.rate_limit],
+        application_limits=[settings.expensive_rate_limit],
+        application_limits_exempt_when=not_expensive,
         strategy="moving-window",
         key_prefix=f"erp-gateway:{settings.bus_prefix}",
     )
-    limiter.request_filter(not_api)
+    limiter.request_filter(not_counted)
     view = app.view_functions[SIGN_IN]
     per_ip = limiter.limit(settings.login_rate_limit, key_func=get_remote_address)
     per_user = limiter.limit(settings.login_rate_limit, key_func=username)

@@ -30,7 +30,17 @@ def test_every_answer_carries_the_security_headers_and_api_answers_are_not_cache
     assert answer.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
     assert answer.headers["Cache-Control"] == "no-store"
     assert "Strict-Transport-Security" not in answer.headers
-    behind_tls = client.get(
+    over_tls = client.get("/api/v1/auth/users", headers=bearer(), base_url="https://localhost")
+    assert over_tls.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_hsts_is_not_sent_on_a_clients_own_word_only_on_a_trusted_proxys(client, databases):
+    claimed = client.get("/api/v1/auth/users", headers={**bearer(), "X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in claimed.headers
+    proxied = service_app(
+        "gateway", databases.new("sqlite"), service_urls={}, trusted_proxy_hops=1
+    ).test_client()
+    behind_tls = proxied.get(
         "/api/v1/auth/users", headers={**bearer(), "X-Forwarded-Proto": "https"}
     )
     assert behind_tls.headers["Strict-Transport-Security"].startswith("max-age=")

@@ -47,10 +47,29 @@ def test_signing_in_keeps_the_tokens_in_strict_http_only_cookies_and_is_audited(
     for name in ("erp_access", "erp_refresh"):
         assert "HttpOnly" in flags[name] and "SameSite=Strict" in flags[name]
         assert "Secure" not in flags[name]
-    assert "Secure" in cookie_flags(sign_in(client, **{"X-Forwarded-Proto": "https"}))["erp_access"]
     trail = client.get("/api/v1/audit", headers=bearer()).json["items"]
     sign_ins = [e for e in trail if e["path"] == "/api/v1/auth/token"]
     assert sign_ins[0]["actor"] == "sam" and sign_ins[0]["remote_addr"] == "203.0.113.7"
+
+
+def test_a_clients_own_forwarded_headers_decide_neither_secure_cookies_nor_its_address(client):
+    claimed = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.9"}
+    assert "Secure" not in cookie_flags(sign_in(client, **claimed))["erp_access"]
+    trail = client.get("/api/v1/audit", headers=bearer()).json["items"]
+    assert trail[0]["path"] == "/api/v1/auth/token" and trail[0]["remote_addr"] == "203.0.113.7"
+
+
+def test_behind_a_trusted_proxy_its_tls_makes_cookies_secure_and_its_client_is_audited(
+    databases,
+):
+    app = service_app("gateway", databases.new("sqlite"), service_urls={}, trusted_proxy_hops=1)
+    client = app.test_client()
+    client.post("/api/v1/auth/users", json=USER, headers=bearer())
+    # The proxy (203.0.113.7) appends the address it saw to what the client claimed.
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.1, 198.51.100.9"}
+    assert "Secure" in cookie_flags(sign_in(client, **forwarded))["erp_access"]
+    trail = client.get("/api/v1/audit", headers=bearer()).json["items"]
+    assert trail[0]["path"] == "/api/v1/auth/token" and trail[0]["remote_addr"] == "198.51.100.9"
 
 
 def test_an_expired_access_token_is_renewed_from_the_refresh_token(client):

@@ -113,9 +113,19 @@ def test_a_service_that_is_down_answers_503_and_health_says_so(client):
     answer = client.get("/api/v1/orders/1", headers=bearer())
     assert answer.status_code == 503
     assert answer.mimetype == "application/problem+json"
-    health = client.get("/health")
+    health = client.get("/health", headers=bearer())
     assert health.status_code == 503
     assert health.json["services"]["orders"]["status"] == "down"
+
+
+def test_health_tells_anyone_only_that_the_gateway_answers_and_an_admin_the_detail(client):
+    public = client.get("/health")
+    assert public.status_code == 200 and public.json == {"status": "ok"}
+    assert client.get("/health", headers=bearer(roles=["sales"])).status_code == 403
+    forged = client.get("/health", headers={"Authorization": "Bearer not-a-token"})
+    assert forged.status_code == 401 and forged.mimetype == "application/problem+json"
+    detail = client.get("/health", headers=bearer())
+    assert set(detail.json["services"]) == {"crm", "orders", "inventory", "analytics"}
 
 
 def test_a_service_that_keeps_failing_is_not_tried_for_a_while(client):

@@ -9,6 +9,7 @@ rule.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import time
@@ -25,6 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import UUIDConverter
 
 from erp_shared import access, context, errors, idempotency, metrics
@@ -55,9 +57,9 @@ REFUSAL_STATUS = {
     errors.Insufficient: 409,
     errors.Unauthenticated: 401,
     errors.Forbidden: 403,
+    errors.TooSoon: 429,
 }
 
-    errors.TooSoon: 429,
 
 def problem(status: int, detail: str, field_errors: dict | None = None):
     body = {
@@ -235,14 +237,28 @@ def create_service_app(
     public_paths: tuple[str, ...] = (),
     uses_broker: bool = True,
     verifier: Verifier | None = None,
+    rate_limits: Callable[[Flask], object] | None = None,
 ) -> Flask:
     """The app every service and the gateway build on; no work happens at import time. A
-    service verifies tokens with the gateway's published keys; the gateway with its own."""
+    service verifies tokens with the gateway's published keys; the gateway with its own.
+    `rate_limits` installs what counts requests (the gateway's limits): it runs once the
+    caller is known and before a missing or refused token is answered, so those count too."""
     settings = settings or Settings.from_env(service)
+    if not settings.metrics_token and not settings.is_development:
+        raise RuntimeError(
+            "ERP_METRICS_TOKEN must be set outside development: /metrics names every route, "
+            "volume and failure, so only Prometheus may read it"
+        )
     verifier = verifier or verifier_for(settings)
     configure_logging(service, settings.log_level, settings.log_format)
     engine = make_engine(settings.database_url)
     app = Flask(service)
+    # Behind proxies (an ingress, a load balancer) the client's address and scheme are taken
+    # from exactly as many X-Forwarded-* hops as are configured, never from what a client
+    # wrote there itself: per-IP limits, the audit trail, HSTS and Secure cookies rely on them.
+    hops = settings.trusted_proxy_hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.url_map.converters["uuid"] = UuidText
     app.config.update(
         API_TITLE=title,
@@ -255,6 +271,7 @@ def create_service_app(
     )
     app.extensions["erp_settings"] = settings
     app.extensions["erp_engine"] = engine
+    app.extensions["erp_verifier"] = verifier
     api = ProblemApi(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
@@ -262,8 +279,8 @@ def create_service_app(
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     _install_request_id(app)
-    _install_metrics(app, service, ServerSettings.from_env().access_log)
-    _install_auth(app, verifier, public_paths)
+    _install_metrics(app, service, ServerSettings.from_env().access_log, settings.metrics_token)
+    _install_auth(app, public_paths, rate_limits)
     _install_errors(app)
     _install_security_headers(app)
     _install_health(app, engine, amqp_probe(settings) if uses_broker else None)
@@ -289,11 +306,12 @@ def _install_request_id(app: Flask) -> None:
             context.correlation_id.reset(token)
 
 
-def _install_metrics(app: Flask, service: str, log_access: bool) -> None:
+def _install_metrics(app: Flask, service: str, log_access: bool, token: str | None) -> None:
     """Every answer counted and timed; and, with ERP_ACCESS_LOG, logged as one line (method,
     route, status, milliseconds and the request id; never the query, which may hold a name
     or an e-mail). Logged here rather than by gunicorn, whose access line cost a third of
-    the gateway's time per request."""
+    the gateway's time per request. /metrics answers only the bearer of ERP_METRICS_TOKEN
+    (Prometheus' credentials_file) when one is set, as it must be outside development."""
 
     @app.before_request
     def start_timer():
@@ -327,38 +345,64 @@ def _install_metrics(app: Flask, service: str, log_access: bool) -> None:
 
     @app.get("/metrics")
     def prometheus_metrics():
+        offered = bearer_token(request.headers.get("Authorization")) or ""
+        if token and not hmac.compare_digest(offered.encode(), token.encode()):
+            refused = problem(401, "The metrics are for the bearer of ERP_METRICS_TOKEN.")
+            refused.headers["WWW-Authenticate"] = "Bearer"
+            return refused
         body, content_type = metrics.exposition()
         return Response(body, content_type=content_type)
 
 
-def _install_auth(app: Flask, verifier: Verifier, public_paths: tuple[str, ...]) -> None:
+def token_refusal() -> Response | None:
+    """Who calls, from the request's bearer token, kept as g.principal; or the problem to
+    answer when there is no token or it is not valid."""
+    token = bearer_token(request.headers.get("Authorization"))
+    if token is None:
+        return problem(401, "A bearer token is required.")
+    try:
+        g.principal = current_app.extensions["erp_verifier"].verify(token)
+    except InvalidToken as exc:
+        return problem(401, f"The bearer token is not valid: {exc}.")
+    except KeysUnavailable as exc:
+        log.warning("cannot verify tokens: %s", exc)
+        return problem(503, "Tokens cannot be verified just now; try again shortly.")
+    return None
+
+
+def _install_auth(
+    app: Flask, public_paths: tuple[str, ...], rate_limits: Callable[[Flask], object] | None
+) -> None:
+    """Two hooks: the first tells who calls and decides on the token and the role rules,
+    the second answers a refusal; rate limits count between them, so a caller cannot guess
+    tokens or probe routes faster than it may call them."""
+
     @app.before_request
     def authenticate():
         path = request.path
         # A CORS preflight carries no token by design and does nothing; a method the route
         # does not have is 405 whoever asks (Flask raises it once the hooks have run).
         if request.method == "OPTIONS" or not path.startswith("/api/"):
-            return None
+            return
         if isinstance(request.routing_exception, MethodNotAllowed):
-            return None
+            return
         if path.startswith(public_paths) or access.is_public(
             request.method, path.removeprefix("/api/v1")
         ):
-            return None
-        token = bearer_token(request.headers.get("Authorization"))
-        if token is None:
-            return problem(401, "A bearer token is required.")
-        try:
-            g.principal = verifier.verify(token)
-        except InvalidToken as exc:
-            return problem(401, f"The bearer token is not valid: {exc}.")
-        except KeysUnavailable as exc:
-            log.warning("cannot verify tokens: %s", exc)
-            return problem(503, "Tokens cannot be verified just now; try again shortly.")
-        roles = g.principal.get("roles") or []
-        if not access.allowed(roles, request.method, path.removeprefix("/api/v1")):
-            return problem(403, f"The role(s) {', '.join(roles) or 'none'} may not do this.")
-        return None
+            return
+        refusal = token_refusal()
+        if refusal is None:
+            roles = g.principal.get("roles") or []
+            if not access.allowed(roles, request.method, path.removeprefix("/api/v1")):
+                refusal = problem(403, f"The role(s) {', '.join(roles) or 'none'} may not do this.")
+        g.auth_refusal = refusal
+
+    if rate_limits is not None:
+        rate_limits(app)
+
+    @app.before_request
+    def refuse():
+        return g.pop("auth_refusal", None)
 
 
 SECURITY_HEADERS = {
@@ -371,14 +415,15 @@ SECURITY_HEADERS = {
 
 def _install_security_headers(app: Flask) -> None:
     """What a browser should be told about every answer: never sniff types, never frame,
-    never pass the URL on; HSTS once the request came over TLS (directly or via a proxy).
-    API answers hold personal data and prices, so nothing may cache them."""
+    never pass the URL on; HSTS once the request came over TLS (directly, or as a trusted
+    proxy hop says: a client's own X-Forwarded-Proto is not believed). API answers hold
+    personal data and prices, so nothing may cache them."""
 
     @app.after_request
     def secure(response: Response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.is_secure or request.headers.get("X-Forwarded-Proto") == "https":
+        if request.is_secure:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )

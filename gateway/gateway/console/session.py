@@ -144,7 +144,9 @@ def csrf_ok() -> bool:
 
 def write_cookies(response: Response) -> Response:
     """Set or drop the session's cookies as this request decided."""
-    secure = request.is_secure or request.headers.get("X-Forwarded-Proto") == "https"
+    # TLS as this gateway saw it or as a trusted proxy hop reports it (ERP_TRUSTED_PROXY_HOPS):
+    # a client's own X-Forwarded-Proto decides nothing.
+    secure = request.is_secure
 
     def put(name: str, value: str, max_age: int) -> None:
         response.set_cookie(
