@@ -6,6 +6,8 @@ than the services."""
 from __future__ import annotations
 
 import os
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +18,7 @@ from analytics.forecast import catalogue
 from analytics.tables import forecast_runs
 from erp_shared.db import make_engine
 from erp_shared.migrate import alembic_config
+from erp_shared.uow import UnitOfWork
 from erp_testing import bearer, months_back, service_app
 
 pytestmark = pytest.mark.integration
@@ -170,3 +173,22 @@ def test_upgrading_keeps_only_the_oldest_of_the_runs_queued_for_one_scope(backen
         kept = conn.execute(select(forecast_runs.c.id).order_by(forecast_runs.c.id)).scalars()
         assert list(kept) == ["run-0", "run-3", "run-5", "run-6"]
     engine.dispose()
+
+
+def test_two_requests_racing_on_postgresql_queue_one_run(databases):
+    app = service_app("analytics", databases.new("postgresql"))
+    engine, service = app.extensions["erp_engine"], app.extensions["erp_settings"].service
+    first = UnitOfWork(engine, service, actor="ada").__enter__()
+    asked = catalogue.request_run(first, "month", 6)  # not yet committed
+
+    def second_request():
+        with UnitOfWork(engine, service, actor="bob") as uow:
+            return catalogue.request_run(uow, "month", 6)
+
+    with ThreadPoolExecutor(1) as pool:
+        racing = pool.submit(second_request)
+        time.sleep(0.5)  # it has read no run and now waits on the first one's index entry
+        first.__exit__(None, None, None)
+        answered = racing.result(timeout=10)
+    assert answered["id"] == asked["id"]
+    assert run_count(app) == 1
