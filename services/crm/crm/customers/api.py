@@ -49,7 +49,9 @@ def get_customer(customer_id):
 @blp.arguments(schemas.CustomerPatch())
 @blp.response(200, schemas.CustomerOut)
 def update_customer(changes, customer_id):
-    """Change the fields sent. A customer may change its own details but not what staff
+    """Change a customer's details.
+
+    Only the fields sent change. A customer may change its own details but not what staff
     decide about it: `credit_limit`, `blocked` and `tags` from a customer's token are
     refused with 403, each named in `errors`. An e-mail address another customer has is
     refused with 409, without saying whose it is."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from crm.customers.domain import refuse_staff_only
 from crm.tickets import schemas, service
 from erp_shared.web import (
     IDEMPOTENCY_KEY_DOC,
@@ -25,9 +26,11 @@ blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="Service 
 @blp.response(201, schemas.TicketOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def open_ticket(data):
-    """A customer opens tickets for itself only; `priority` and `assignee` from a
-    customer's token are refused with 403, each named in `errors`, and its `order_id` must
-    be one of its own orders (422 otherwise, whether the order exists or not)."""
+    """Open a ticket.
+
+    A customer opens tickets for itself only; `priority` and `assignee` from a customer's
+    token are refused with 403, each named in `errors`, and its `order_id` must be one of
+    its own orders (422 otherwise, whether the order exists or not)."""
     only_own(data["customer_id"], f"No customer {data['customer_id']}.")
     by_customer = own_customer() is not None
     return create_once(
@@ -43,7 +46,12 @@ def open_ticket(data):
 @blp.arguments(schemas.TicketQuery(), location="query")
 @blp.response(200, schemas.TicketPage)
 def list_tickets(query):
-    """Soonest due first, so what is overdue leads."""
+    """Tickets, soonest due first, so what is overdue leads.
+
+    A customer sees its own; it may not filter by `assignee` (403), which would tell it
+    staff usernames."""
+    if own_customer() is not None:
+        refuse_staff_only(query, ("assignee",))
     with reading() as uow:
         mine = own_only(query)
         return listed(query, lambda offset, limit: service.list_tickets(uow, mine, offset, limit))

@@ -106,6 +106,8 @@ def test_a_customer_sees_staff_as_a_role_not_a_username(client, ada):
     assert "sue.support" not in client.get(url, headers=as_customer(ada)).text
     listed = client.get("/api/v1/tickets", headers=as_customer(ada)).json
     assert [t["assignee"] for t in listed["items"]] == ["staff"]
+    probe = client.get("/api/v1/tickets?assignee=sue.support", headers=as_customer(ada))
+    assert (probe.status_code, list(probe.json["errors"])) == (403, ["assignee"])
     assert client.get(url, headers=support).json["assignee"] == "sue.support"
 
 

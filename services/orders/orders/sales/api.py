@@ -51,10 +51,12 @@ def tax_rates() -> TaxRates:
 @blp.response(201, schemas.OrderOut)
 @blp.doc(**IDEMPOTENCY_KEY_DOC)
 def place_order(data):
-    """Priced from the catalogue. Refused with 422 when the customer, a SKU or the
-    campaign code is unknown (a campaign code must be one the CRM has planned), or the
-    customer is blocked. A customer placing its own order does so on the `web` channel:
-    another channel from a customer's token is refused with 403 naming `channel`."""
+    """Place an order.
+
+    Priced from the catalogue. Refused with 422 when the customer, a SKU or the campaign
+    code is unknown (a campaign code must be one the CRM has planned), or the customer is
+    blocked. A customer placing its own order does so on the `web` channel: another channel
+    from a customer's token is refused with 403 naming `channel`."""
     only_own(data["customer_id"], f"No customer {data['customer_id']}.")
     by_customer = own_customer() is not None
     return create_once(
