@@ -8,6 +8,7 @@ import time
 from flask import Response, current_app, g, request, stream_with_context
 from flask_smorest import Blueprint
 
+from erp_shared.actors import shown
 from erp_shared.config import ServerSettings
 from erp_shared.live_feeds import FEED_SECONDS, HEARTBEAT, HEARTBEAT_SECONDS, FeedRefused, FeedSlots
 from erp_shared.web import (
@@ -130,7 +131,7 @@ def order_events(order_id):
             for change in changes:
                 seen += 1
                 data = {"status": change.status, "at": change.at.isoformat()}
-                data |= {"reason": change.reason, "actor": change.actor}
+                data |= {"reason": change.reason, "actor": shown(change.actor)}
                 yield f"id: {seen}\nevent: status\ndata: {json.dumps(data)}\n\n"
             if changes and changes[-1].status in FINAL:
                 return

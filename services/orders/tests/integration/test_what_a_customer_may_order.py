@@ -4,6 +4,7 @@ credit limit holds when one customer's orders arrive at once."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date
 from decimal import Decimal
@@ -51,6 +52,25 @@ def test_a_customer_sees_staff_and_services_as_roles(app, client, place):
     assert mine["placed_by"] == "ada.user"
     staff_view = client.get(f"/api/v1/orders/{placed['id']}", headers=bearer()).json
     assert staff_view["placed_by"] == "sam.sales"
+
+
+def test_a_customer_following_its_order_live_sees_roles_too(app, client, place):
+    sales = bearer(roles=["sales"], subject="sam.sales")
+    placed = place(headers=sales).json
+    deliver(app, "stock.reserved", {"order_id": placed["id"], "lines": []}, "inventory")
+    client.post(f"/api/v1/orders/{placed['id']}/cancel", json={}, headers=sales)
+
+    feed = client.get(f"/api/v1/orders/{placed['id']}/events", headers=ADA, buffered=False)
+    moves = [
+        json.loads(line.removeprefix("data: "))
+        for line in b"".join(feed.response).decode().splitlines()
+        if line.startswith("data: ")
+    ]
+    assert [(m["status"], m["actor"]) for m in moves] == [
+        ("pending", "staff"),
+        ("confirmed", "system"),
+        ("cancelled", "staff"),
+    ]
 
 
 def test_a_customer_token_naming_no_customer_sees_nothing(place, client):
