@@ -244,6 +244,21 @@ def test_every_deployment_is_probed_limited_and_runs_non_root_read_only(overlay)
         assert "emptyDir" in volumes[mounts["/tmp"]], name
 
 
+def test_every_app_gets_the_metrics_token_and_the_gateway_trusts_one_proxy_hop(overlay):
+    """Apps outside development do not start without ERP_METRICS_TOKEN; behind the ingress
+    the gateway believes its one X-Forwarded-* hop, so each client is counted as itself."""
+    _, resources = overlay
+    for name in DEPLOYABLES:
+        (container,) = of_kind(resources, "Deployment")[name]["spec"]["template"]["spec"][
+            "containers"
+        ]
+        env = {variable["name"]: variable for variable in container["env"]}
+        token = env["ERP_METRICS_TOKEN"]["valueFrom"]["secretKeyRef"]
+        assert token == {"name": "erp-metrics-token", "key": "token"}, name
+        hops = env.get("ERP_TRUSTED_PROXY_HOPS", {}).get("value")
+        assert hops == ("1" if name == "gateway" else None), name
+
+
 def test_every_deployment_has_an_autoscaler_and_a_disruption_budget(overlay):
     _, resources = overlay
     autoscalers = of_kind(resources, "HorizontalPodAutoscaler")

@@ -30,9 +30,24 @@ def alerts() -> list[dict]:
     return [rule for group in rule_groups() for rule in group["rules"] if "alert" in rule]
 
 
+def jobs_of(config: str, folder: Path = PROMETHEUS) -> dict[str, dict]:
+    return {
+        job["job_name"]: job
+        for job in yaml.safe_load((folder / config).read_text())["scrape_configs"]
+    }
+
+
 @pytest.mark.parametrize("config", CONFIGS)
-def test_scrape_configuration_is_valid_and_loads_every_rule_file(promtool, config):
-    checked = run(promtool, "check", "config", config)
+def test_scrape_configuration_is_valid_and_loads_every_rule_file(promtool, config, tmp_path):
+    # promtool wants the metrics token's file to exist, as it will where Prometheus runs.
+    folder = tmp_path / "prometheus"
+    shutil.copytree(PROMETHEUS, folder)
+    token = tmp_path / "metrics-token"
+    token.write_text("a-token")
+    path = jobs_of(config)["erp-app"]["authorization"]["credentials_file"]
+    copy = folder / config
+    copy.write_text(copy.read_text().replace(path, str(token)))
+    checked = run(promtool, "check", "config", config, cwd=folder)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     # promtool names each rule file it loaded through the configuration's rule_files.
     for name in RULE_FILES:
@@ -93,12 +108,24 @@ def test_rules_read_only_known_series():
 
 def test_the_broker_queue_depths_are_scraped_per_queue():
     for config in CONFIGS:
-        jobs = {
-            job["job_name"]: job
-            for job in yaml.safe_load((PROMETHEUS / config).read_text())["scrape_configs"]
-        }
+        jobs = jobs_of(config)
         assert {"erp-app", "erp-worker", "rabbitmq", "rabbitmq-queues"} <= set(jobs), config
         assert jobs["rabbitmq-queues"]["metrics_path"] == "/metrics/per-object", config
+
+
+def test_the_apps_are_scraped_with_the_metrics_token_they_are_given():
+    """The apps answer /metrics only to the bearer of ERP_METRICS_TOKEN (erp_shared.web)."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert compose["secrets"]["metrics-token"] == {"environment": "ERP_METRICS_TOKEN"}
+    assert "metrics-token" in compose["services"]["prometheus"]["secrets"]
+    for name in ("gateway", "crm", "orders", "inventory", "analytics"):
+        assert compose["services"][name]["environment"]["ERP_METRICS_TOKEN"].startswith(
+            "${ERP_METRICS_TOKEN:?"
+        ), name
+    scraped_with = jobs_of("prometheus.yml")["erp-app"]["authorization"]["credentials_file"]
+    assert scraped_with == "/run/secrets/metrics-token"
+    k8s = jobs_of("prometheus-k8s.yml")["erp-app"]["authorization"]["credentials_file"]
+    assert k8s == "/etc/prometheus/secrets/erp-metrics-token/token"
 
 
 @pytest.fixture

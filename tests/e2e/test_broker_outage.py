@@ -30,7 +30,8 @@ def test_orders_placed_during_a_broker_outage_are_all_decided_after_it(
     wait_until(lambda: system.settled(warm_up["id"]))
 
     link.cut()
-    wait_until(lambda: httpx.get(f"{system.gateway}/health").status_code == 503, timeout=15)
+    health = f"{system.gateway}/health"
+    wait_until(lambda: httpx.get(health, headers=system.auth).status_code == 503, timeout=15)
     placed = [system.place_order(customer_id, "DURING-OUTAGE", 1) for _ in range(10)]
     assert [answer.status_code for answer in placed] == [201] * 10
     ids = [answer.json()["id"] for answer in placed]
@@ -41,4 +42,4 @@ def test_orders_placed_during_a_broker_outage_are_all_decided_after_it(
     decided = system.decisions(ids)
     assert decided.count("confirmed") == 6
     assert decided.count("rejected") == 4
-    wait_until(lambda: httpx.get(f"{system.gateway}/health").status_code == 200, timeout=15)
+    wait_until(lambda: httpx.get(health, headers=system.auth).status_code == 200, timeout=15)
