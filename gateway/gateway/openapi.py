@@ -4,7 +4,8 @@ Component schemas are prefixed with their service's name, since two services may
 have, say, an `AddressIn` that are not the same thing. Every error any route can answer is
 declared as `application/problem+json` (RFC 9457): 401 and 403 wherever a token is needed,
 404 where the path names a record, 409 and 413 where a body is sent, 422 where input is
-read, 429 on signing in, and 503/504 where the gateway forwards to a service.
+read, 429 everywhere (every call counts against its caller's rate limit, gateway.limits),
+and 503/504 where the gateway forwards to a service.
 """
 
 from __future__ import annotations
@@ -116,10 +117,9 @@ def _needs_a_change(document: dict, operation: dict) -> None:
 
 
 def _declare_errors(path: str, method: str, operation: dict, forwarded: bool) -> None:
-    statuses = set()
+    statuses = {429}
     if access.is_public(method.upper(), path.removeprefix("/api/v1")):
         operation["security"] = []
-        statuses |= {429}
     else:
         statuses |= {401, 403}
     if "{" in path:
