@@ -63,16 +63,25 @@ def depends_on(service: dict) -> dict[str, dict]:
     return deps
 
 
-def published_ports(service: dict) -> set[tuple[int, int]]:
-    """(published, target) pairs from the short ("[ip:]8080:8080") or the long syntax."""
-    pairs = set()
+def published_addresses(service: dict) -> set[tuple[str, int, int]]:
+    """(host address, published, target) from the short ("[ip:]8080:8080") or the long
+    syntax; no address means every interface of the host."""
+    published = set()
     for port in service.get("ports") or []:
         if isinstance(port, dict):
-            pairs.add((int(port["published"]), int(port["target"])))
+            address = port.get("host_ip") or "0.0.0.0"
+            published.add((address, int(port["published"]), int(port["target"])))
         else:
-            *_, published, target = str(port).split(":")
-            pairs.add((int(published), int(target.split("/")[0])))
-    return pairs
+            *address, host_port, target = str(port).split(":")
+            published.add(
+                (address[0] if address else "0.0.0.0", int(host_port), int(target.split("/")[0]))
+            )
+    return published
+
+
+def published_ports(service: dict) -> set[tuple[int, int]]:
+    """(published, target) pairs, on whichever address."""
+    return {(published, target) for _, published, target in published_addresses(service)}
 
 
 def named_volumes(service: dict) -> set[str]:
@@ -193,9 +202,24 @@ def test_no_secret_has_a_literal_or_default_value(services):
             assert match["rest"].startswith(":?"), match.group(0)
 
 
-def test_the_broker_with_its_stock_credentials_is_not_published(services):
-    assert "guest:guest@rabbitmq" in environment(services["crm"])["AMQP_URL"]
-    assert published_ports(services["rabbitmq"]) == set()
+def test_the_broker_has_the_erp_s_own_login_from_the_secrets(services):
+    broker = environment(services["rabbitmq"])
+    assert broker["RABBITMQ_DEFAULT_USER"] == "erp"
+    assert REQUIRED_VARIABLE.fullmatch(broker["RABBITMQ_DEFAULT_PASS"])
+    password = broker["RABBITMQ_DEFAULT_PASS"]
+    for name, service in services.items():
+        url = environment(service).get("AMQP_URL")
+        if url is not None:
+            assert url == f"amqp://erp:{password}@rabbitmq:5672/%2F", name
+
+
+def test_admin_uis_answer_this_host_only(services):
+    admin_uis = {"grafana": 3000, "prometheus": 9090, "rabbitmq": 15672}
+    for name, port in admin_uis.items():
+        assert ("127.0.0.1", port, port) in published_addresses(services[name]), name
+    for name, service in services.items():
+        if name != "gateway":
+            assert {address for address, *_ in published_addresses(service)} <= {"127.0.0.1"}
 
 
 def test_only_the_gateway_of_the_erp_is_published_on_8080(services):
@@ -281,6 +305,11 @@ def runtime_stage() -> list[tuple[str, str]]:
     instructions = dockerfile()
     start = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
     return instructions[start:]
+
+
+def test_an_image_started_without_settings_runs_in_production_and_so_refuses_to_start():
+    env = " ".join(arguments for keyword, arguments in runtime_stage() if keyword == "ENV")
+    assert "ERP_ENV=production" in env.split()
 
 
 def test_the_image_is_built_in_two_stages_from_one_base_pinned_to_a_patch_release():
