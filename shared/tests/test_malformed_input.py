@@ -94,3 +94,15 @@ def test_a_json_body_nested_too_deep_is_400_where_the_view_reads_it_itself(analy
     answer = analytics.post("/api/v1/analytics/history", data=deep_json(), headers=headers)
     assert answer.status_code == 400, answer.get_data(as_text=True)[:300]
     assert answer.mimetype == "application/problem+json"
+
+
+def test_a_recursion_of_the_server_own_is_still_a_500(tmp_path):
+    app = service_app("inventory", f"sqlite:///{tmp_path / 'inventory.db'}")
+
+    def recurse():
+        return recurse()
+
+    app.add_url_rule("/recurse", "recurse", recurse)
+    answer = app.test_client().get("/recurse")
+    assert answer.status_code == 500
+    assert answer.mimetype == "application/problem+json"
