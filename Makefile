@@ -4,18 +4,23 @@ PY := $(VENV)/bin/python
 # Every installable package: the shared library, its test fixtures, the gateway, each service.
 PACKAGES := shared shared/testing gateway $(wildcard services/*)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
+# What gets an image, each with the lock of what it needs beside its pyproject.toml.
+DEPLOYABLES := gateway $(wildcard services/*)
 
 .PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval fuzz chaos soak lock clean
 
-# pip's own output (and the "compat" editable mode's warnings) goes to var/install.log; a
-# failure shows its last lines.
-$(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt requirements.lock
-	@mkdir -p var
+# Every third-party file, pip and setuptools included, is checked against the lock's hashes;
+# our own packages then come from this checkout without dependencies (the lock holds them all)
+# and are built by the locked setuptools, not by whatever the index serves that day. pip's
+# own output (and the "compat" editable mode's warnings) goes to var/install.log; a failure
+# shows its last lines. var/ holds databases, keys and logs: its owner's alone.
+$(VENV)/.installed: $(PYPROJECTS) requirements.lock
+	@mkdir -p -m 700 var
 	@echo "install   dependencies into $(VENV) (log: var/install.log)"
 	@{ test -x $(PY) || python3 -m venv $(VENV); } > var/install.log 2>&1 \
-	&& $(PY) -m pip install -q --upgrade pip >> var/install.log 2>&1 \
-	&& $(PY) -m pip install -q --config-settings editable_mode=compat -c requirements.lock \
-		$(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt >> var/install.log 2>&1 \
+	&& $(PY) -m pip install -q --require-hashes -r requirements.lock >> var/install.log 2>&1 \
+	&& $(PY) -m pip install -q --no-deps --no-build-isolation \
+		--config-settings editable_mode=compat $(addprefix -e ,$(PACKAGES)) >> var/install.log 2>&1 \
 	|| { echo "install failed; the last lines of var/install.log:"; tail -n 20 var/install.log; exit 1; }
 	@touch $@
 
@@ -62,7 +67,7 @@ bench: $(VENV)/.installed
 
 # Forecast accuracy on real public sales series (held-out backtests through the HTTP API).
 forecast-eval: $(VENV)/.installed
-	$(PY) -m pip install -q -c requirements.lock -r requirements-eval.txt
+	$(PY) -m pip install -q --require-hashes -r requirements-eval.lock
 	$(PY) bench/forecast_eval.py
 
 # Every API operation fuzzed by schemathesis (all checks, all phases) against a seeded system.
@@ -76,13 +81,26 @@ chaos: $(VENV)/.installed
 
 # Half of the peak mixed load for 30 minutes, sampled each minute: docs/soak.png.
 soak: $(VENV)/.installed
-	$(PY) -m pip install -q -c requirements.lock -r requirements-soak.txt
+	$(PY) -m pip install -q --require-hashes -r requirements-soak.lock
 	$(PY) bench/soak.py
 
-# Pin what the venv holds now as the versions everyone installs.
+# Resolve the packages' and the tools' requirements to one version each, for CPython 3.11 on
+# Linux, with the hash of every file PyPI has for that version (the wheels of every platform,
+# aarch64 too, and the sdist). A pin already in a lock is kept unless a requirement changed;
+# UPGRADE=1 takes the newest. requirements.lock is what every venv installs; each deployable's
+# lock, what its image installs, and the eval and soak extras are resolved within it, so all
+# agree on versions. Our own packages are read from this checkout (-e) and left out of every
+# lock. pip and setuptools are locked too: the install runs the first and builds with the second.
+LOCK = $(VENV)/bin/uv pip compile --quiet --generate-hashes --custom-compile-command "make lock" \
+	--python $(PY) --python-platform x86_64-manylinux_2_28 $(if $(UPGRADE),--upgrade) \
+	$(addprefix --no-emit-package erp-,$(notdir $(PACKAGES)))
 lock: $(VENV)/.installed
-	{ sed -n "1,2p" requirements.lock; $(PY) -m pip freeze --exclude-editable | grep -v "@ file"; } > requirements.lock.new
-	mv requirements.lock.new requirements.lock
+	{ printf -- '-e %s\n' $(PACKAGES); echo pip; echo setuptools; } \
+		| $(LOCK) - requirements-dev.txt -o requirements.lock
+	$(foreach deployable,$(DEPLOYABLES),{ printf -- '-e %s\n' shared $(deployable); echo setuptools; } \
+		| $(LOCK) - -c requirements.lock -o $(deployable)/requirements.lock &&) true
+	$(LOCK) requirements-eval.txt -c requirements.lock -o requirements-eval.lock
+	$(LOCK) requirements-soak.txt -c requirements.lock -o requirements-soak.lock
 
 clean: down
 	rm -rf var
