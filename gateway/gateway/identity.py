@@ -20,7 +20,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from erp_shared.config import Settings
 from gateway.keys import SigningKeys
 
-ROLES = ("admin", "sales", "warehouse", "support", "analyst", "customer")
 # Access tokens are short-lived (Settings.token_lifetime, 15 minutes unless configured):
 # services cannot ask whether one was revoked, so signing out or disabling a user takes
 # effect everywhere within this long. Refresh tokens last.

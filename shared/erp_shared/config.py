@@ -192,6 +192,7 @@ class Settings:
         values = dict(
             service=service,
             database_url=database_url or f"sqlite:///{var_dir}/{service}.db",
+            database_app_role=_env(f"{prefix}_DATABASE_APP_ROLE") or _env("DATABASE_APP_ROLE"),
             amqp_url=amqp_url or DEFAULT_AMQP_URL,
             bus_prefix=_env("ERP_BUS_PREFIX", ""),
             environment=environment,
@@ -208,7 +209,6 @@ class Settings:
             delivery_limit=_typed("ERP_DELIVERY_LIMIT", 5, int),
             worker_port=_typed("WORKER_PORT", None, int),
             tax_rate=_typed("ORDERS_TAX_RATE", Decimal("0"), Decimal),
-            database_app_role=_env(f"{prefix}_DATABASE_APP_ROLE") or _env("DATABASE_APP_ROLE"),
             tax_rates=_rates("ORDERS_TAX_RATES"),
             seller={
                 name: _env(f"ORDERS_SELLER_{name.upper()}", default)
