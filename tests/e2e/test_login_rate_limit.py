@@ -71,10 +71,11 @@ def gateway(tmp_path):
 
 def test_the_sign_in_limit_is_shared_by_both_workers(gateway):
     answers = []
-    for _ in range(3 * LIMIT):
-        # A new connection each time, so the requests spread over both workers.
+    for attempt in range(3 * LIMIT):
+        # A new connection each time, so the requests spread over both workers; a username
+        # each, so the per-address limit answers, not the wait after wrong passwords.
         with httpx.Client(base_url=gateway, timeout=10) as client:
-            body = {"username": "admin", "password": "wrong"}
+            body = {"username": f"guess-{attempt}", "password": "wrong"}
             answers.append(client.post("/api/v1/auth/token", json=body))
     statuses = [answer.status_code for answer in answers]
     assert statuses.count(401) == LIMIT, statuses
