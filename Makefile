@@ -7,7 +7,7 @@ PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 # What gets an image, each with the lock of what it needs beside its pyproject.toml.
 DEPLOYABLES := gateway $(wildcard services/*)
 
-.PHONY: up down logs status test test-unit test-integration test-e2e lint bench forecast-eval fuzz chaos soak lock clean
+.PHONY: up down logs status test test-unit test-integration test-e2e lint asyncapi bench forecast-eval fuzz chaos soak lock clean
 
 # Every third-party file, pip and setuptools included, is checked against the lock's hashes;
 # our own packages then come from this checkout without dependencies (the lock holds them all)
@@ -51,6 +51,11 @@ test-e2e: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The event contract, docs/asyncapi.yaml and docs/events.md, written again from the code
+# (payload schemas, handler maps, producers); tests/contract fails while they are stale.
+asyncapi: $(VENV)/.installed
+	$(PY) docs/event_contract.py
 
 # Orders of 1 and 3 lines on SQLite and on PostgreSQL, each line appended to docs/performance.md.
 bench: $(VENV)/.installed
