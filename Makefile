@@ -80,7 +80,7 @@ fuzz: $(VENV)/.installed
 	$(PY) bench/fuzz_api.py
 
 # Rounds of thousands of orders while the broker, workers and database connections fail;
-# then every invariant of DESIGN.md checked (bench/chaos.py --help for the knobs).
+# then every invariant of docs/architecture.md checked (bench/chaos.py --help for the knobs).
 chaos: $(VENV)/.installed
 	$(PY) bench/chaos.py
 

@@ -1,6 +1,6 @@
 """`make chaos`: rounds of thousands of orders through every kind of life (erp_testing.chaos)
-while faults strike at random moments, then DESIGN.md's invariants checked once the system
-has drained.
+while faults strike at random moments, then the invariants of docs/architecture.md checked once
+the system has drained.
 
 The faults, one every 4-10 seconds while the load runs: RabbitMQ's application stopped and
 started again (`rabbitmqctl stop_app` / `start_app`: every connection of this machine's

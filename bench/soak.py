@@ -6,7 +6,7 @@ ship, return, exchange) gives the peak rate of this mix; then `--minutes` at hal
 with a reader asking for reports and lists every second. Each minute it samples the RSS of
 every process, the depth of every queue and dead-letter queue, the age of the oldest unsent
 outbox row, and the p99 latency of the minute's requests. At the end the system drains and
-DESIGN.md's invariants are checked as in `make chaos`.
+the invariants of docs/architecture.md are checked as in `make chaos`.
 
     .venv/bin/python bench/soak.py [--minutes 30] [--backend sqlite|postgresql]
 

@@ -1,9 +1,9 @@
-"""A short chaos round, so every change is checked against DESIGN.md's invariants: a few
-hundred orders through every kind of life while the broker is cut off once and the
-inventory worker is killed outright once; afterwards no order lost, each with exactly one
-reservation outcome, no oversell, stock conserved, invoices unique and gapless, nothing
-left in outboxes or queues, and analytics equal to the orders. `make chaos` runs longer
-rounds with more kinds of faults."""
+"""A short chaos round, so every change is checked against the invariants of
+docs/architecture.md: a few hundred orders through every kind of life while the broker is
+cut off once and the inventory worker is killed outright once; afterwards no order lost,
+each with exactly one reservation outcome, no oversell, stock conserved, invoices unique and
+gapless, nothing left in outboxes or queues, and analytics equal to the orders. `make chaos`
+runs longer rounds with more kinds of faults."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Orders through every kind of life, driven through the gateway while faults happen, then
-the system left to drain and DESIGN.md's invariants checked (erp_testing.invariants).
+the system left to drain and the invariants of docs/architecture.md checked
+(erp_testing.invariants).
 
 A shopper behaves as a careful client does: every creating POST carries an Idempotency-Key
 and is retried with it until answered; a transition (cancel, ship, deliver, receive) is

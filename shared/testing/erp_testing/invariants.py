@@ -1,5 +1,6 @@
-"""DESIGN.md's invariants, checked on a whole running system once it has drained: read from
-each service's database and from the API, never from what the load believed it did.
+"""The invariants of docs/architecture.md, checked on a whole running system once it has
+drained: read from each service's database and from the API, never from what the load
+believed it did.
 
 `drained()` says when nothing is in flight (outboxes sent, queues empty, no order waiting
 for stock); `check()` then returns one Finding per invariant, held or not, with figures.
