@@ -22,8 +22,13 @@ def apps(tmp_path_factory):
     folder = tmp_path_factory.mktemp("apps")
     dead = {name: "http://127.0.0.1:9" for name in SERVICES}  # nothing is forwarded anyway
     built = {name: service_app(name, f"sqlite:///{folder / name}.db") for name in SERVICES}
+    # Refusals count against the caller's allowance: this test makes thousands in a second.
     built["gateway"] = service_app(
-        "gateway", f"sqlite:///{folder / 'gateway'}.db", service_urls=dead
+        "gateway",
+        f"sqlite:///{folder / 'gateway'}.db",
+        service_urls=dead,
+        rate_limit="100000/minute",
+        expensive_rate_limit="100000/minute",
     )
     return built
 
