@@ -393,7 +393,10 @@ def _install_auth(
         refusal = token_refusal()
         if refusal is None:
             roles = g.principal.get("roles") or []
-            if not access.allowed(roles, request.method, path.removeprefix("/api/v1")):
+            if access.is_customer_only(roles) and not g.principal.get("customer_id"):
+                # Such a token has no records of its own; not even the catalogue is its.
+                refusal = problem(403, "This customer token names no customer.")
+            elif not access.allowed(roles, request.method, path.removeprefix("/api/v1")):
                 refusal = problem(403, f"The role(s) {', '.join(roles) or 'none'} may not do this.")
         g.auth_refusal = refusal
 

@@ -168,7 +168,7 @@ def test_a_customer_token_naming_no_customer_is_refused(system):
     sku = stocked(system, "3.00")
     system.place_first_order(new_customer(system), sku, 1)
     nobody = bearer(roles=["customer"], subject=unique("nobody-"))
-    for path in ("/orders", "/invoices", "/returns", "/tickets"):
+    for path in ("/orders", "/invoices", "/returns", "/tickets", "/products"):
         answer = as_customer(system, nobody, "GET", path)
         assert answer.status_code == 403, (path, answer.text)
         assert answer.headers["content-type"] == "application/problem+json"
