@@ -78,7 +78,7 @@ orders = Table(
     Column("currency", String(3), nullable=False),
     Column("rejection_reason", String(500)),
     # Why it was rejected: "stock" (inventory could not reserve) or "credit" (over the limit,
-    # which a user with the credit_override permission may approve).
+    # which an admin may approve).
     Column("rejected_for", String(10)),
     Column("approved_by", String(80)),
     Column("external_ref", String(64)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from flask import Response, current_app, g, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 from flask_smorest import Blueprint
 
 from erp_shared.actors import shown
@@ -163,7 +163,7 @@ def cancel_order(data, order_id):
 @blp.response(200, schemas.OrderOut)
 def approve_order(order_id):
     with unit_of_work() as uow:
-        return service.approve_order(uow, order_id, g.principal)
+        return service.approve_order(uow, order_id)
 
 
 @blp.route("/orders/<uuid:order_id>/ship", methods=["POST"])

@@ -258,7 +258,7 @@ class Order(TaxedLines):
     # --- what people ask: refused when not allowed ----------------------------------------
 
     def approve(self, at: datetime, actor: str) -> None:
-        """A user with the credit_override permission lets an order over the limit through;
+        """An admin lets an order over the limit through;
         it then goes to inventory like any new order."""
         if self.status != "rejected" or self.rejected_for != "credit":
             raise NotAllowed("Only an order rejected for its credit limit can be approved.")

@@ -1,5 +1,5 @@
 """An order beyond the customer's credit limit is rejected with the reason; a user with the
-credit_override permission can let it through, nobody else can."""
+admin can let it through, nobody else can."""
 
 from __future__ import annotations
 
