@@ -12,14 +12,23 @@ metrics); a savepoint rolled back takes its callbacks with it.
 `now` is the one instant of the transaction: every row and event it writes carries the same
 time, so an order's `created_at` and its first history entry agree. `actor` is who asked (a
 user, or the event being applied), for audit trails such as the stock ledger.
+
+Aggregates come and go through the unit of work: `load(repository, key)` and
+`add(repository, aggregate)` remember each one handed out, and the commit (or an earlier
+`flush()`) saves every one of them through its repository and sends the events each recorded.
+A use case changes aggregates and returns; it never saves one or sends an event itself, so it
+cannot forget to. A repository is anything with `get(conn, key, **options)`,
+`add(conn, aggregate)` and `save(conn, aggregate)` (a service's db module), and `save`
+writes only what changed since the aggregate was loaded or last saved, as the aggregate
+itself tells it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -35,6 +44,19 @@ class RecordsEvents(Protocol):
     pending_events: list[tuple[str, dict]]
 
 
+A = TypeVar("A", bound=RecordsEvents)
+
+
+class Repository(Protocol[A]):
+    """Where one kind of aggregate is kept: a service's db module for it."""
+
+    def get(self, conn: Connection, key, **options) -> A | None: ...
+
+    def add(self, conn: Connection, aggregate: A) -> None: ...
+
+    def save(self, conn: Connection, aggregate: A) -> None: ...
+
+
 class UnitOfWork:
     def __init__(
         self, engine: Engine, producer: str, *, readonly: bool = False, actor: str | None = None
@@ -46,6 +68,7 @@ class UnitOfWork:
         self.conn: Connection | None = None
         self.now: datetime | None = None
         self._after_commit: list[Callable[[], None]] = []
+        self._seen: list[tuple[Repository, RecordsEvents]] = []
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self.engine.connect()
@@ -60,6 +83,7 @@ class UnitOfWork:
         committed = False
         try:
             if exc_type is None and not self.readonly:
+                self.flush()
                 self._tx.commit()
                 committed = True
             else:
@@ -76,14 +100,17 @@ class UnitOfWork:
 
     @contextmanager
     def savepoint(self):
-        """A part of the transaction that can fail alone: its writes and its on_commit
-        callbacks are undone if it raises."""
-        mark = len(self._after_commit)
+        """A part of the transaction that can fail alone: its writes, the aggregates it was
+        handed and its on_commit callbacks are undone if it raises. What it changed is saved
+        as it ends, so what comes after it in the transaction reads it."""
+        mark, seen = len(self._after_commit), len(self._seen)
         try:
             with self.conn.begin_nested():
                 yield
+                self.flush()
         except BaseException:
             del self._after_commit[mark:]
+            del self._seen[seen:]
             raise
 
     def emit(self, event_type: str, data: dict) -> dict:
@@ -105,8 +132,30 @@ class UnitOfWork:
         """The request (or the request an event came from) this transaction is part of."""
         return context.correlation_id.get()
 
-    def collect(self, aggregates: Iterable[RecordsEvents]) -> None:
+    def collect(self, aggregates: list[RecordsEvents]) -> None:
         """Send what the aggregates recorded, once: their lists are emptied."""
         for aggregate in aggregates:
+            while aggregate.pending_events:
+                self.emit(*aggregate.pending_events.pop(0))
+
+    def load(self, repository: Repository[A], key, **options) -> A | None:
+        """The aggregate stored under `key` (None if there is none), saved at the commit."""
+        aggregate = repository.get(self.conn, key, **options)
+        if aggregate is not None:
+            self._seen.append((repository, aggregate))
+        return aggregate
+
+    def add(self, repository: Repository[A], aggregate: A) -> A:
+        """A new aggregate, stored now (so a clash with an existing one is refused here) and
+        saved again at the commit if it changes meanwhile."""
+        repository.add(self.conn, aggregate)
+        self._seen.append((repository, aggregate))
+        return aggregate
+
+    def flush(self) -> None:
+        """Save every aggregate handed out and send what each recorded, once (their lists
+        are emptied): at the commit, or earlier when a use case must read the rows back."""
+        for repository, aggregate in self._seen:
+            repository.save(self.conn, aggregate)
             while aggregate.pending_events:
                 self.emit(*aggregate.pending_events.pop(0))
