@@ -32,6 +32,7 @@ def main() -> int:
         broker_url(),
         GATEWAY_RATE_LIMIT="100000/minute",
         GATEWAY_LOGIN_RATE_LIMIT="100000/minute",
+        GATEWAY_EXPENSIVE_RATE_LIMIT="100000/minute",
     ) as system:
         run = run_schemathesis(
             system, scratch, examples, phases, REPO / "var" / f"fuzz-report-{stamp}"

@@ -20,6 +20,7 @@ def test_no_schemathesis_check_fails(tmp_path, amqp_url):
         amqp_url,
         GATEWAY_RATE_LIMIT="100000/minute",
         GATEWAY_LOGIN_RATE_LIMIT="100000/minute",
+        GATEWAY_EXPENSIVE_RATE_LIMIT="100000/minute",
     ) as system:
         run = run_schemathesis(system, tmp_path, EXAMPLES)
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
