@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
@@ -134,5 +132,10 @@ def settled_total(conn: Connection, customer_id: str):
     ).scalar_one()
 
 
-def mark_paid(conn: Connection, invoice_id: str, at: datetime) -> None:
-    conn.execute(update(invoices).where(invoices.c.id == invoice_id).values(paid_at=at))
+def save(conn: Connection, invoice: Invoice) -> None:
+    """An issued invoice changes only when it is paid; anything else writes nothing."""
+    if invoice.paid_now:
+        conn.execute(
+            update(invoices).where(invoices.c.id == invoice.id).values(paid_at=invoice.paid_at)
+        )
+        invoice.paid_now = False

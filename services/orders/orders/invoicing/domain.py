@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from erp_shared.errors import NotAllowed
 from erp_shared.money import money
 from orders.pricing import TaxedLines, tax_on
 
@@ -53,6 +54,7 @@ class Invoice(TaxedLines):
     return_id: str | None = None
     original_invoice_id: str | None = None
     paid_at: datetime | None = None
+    paid_now: bool = field(default=False, repr=False)
     pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -78,6 +80,12 @@ class Invoice(TaxedLines):
             )
         )
         return invoice
+
+    def pay(self, at: datetime) -> None:
+        """Only an invoice is paid (a credit note is money given back), and once."""
+        if self.kind != "invoice" or self.paid_at is not None:
+            raise NotAllowed(f"{self.number} is not an unpaid invoice.")
+        self.paid_at, self.paid_now = at, True
 
 
 @dataclass(frozen=True)

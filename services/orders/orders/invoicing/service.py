@@ -1,5 +1,6 @@
 """Invoicing use cases: bill a shipment, credit a return, record a payment, and show them.
-Each takes the caller's unit of work."""
+Each takes the caller's unit of work, which saves the invoices it was handed and sends their
+events at the commit."""
 
 from __future__ import annotations
 
@@ -28,8 +29,7 @@ def _issue(uow: UnitOfWork, kind: str, order, lines: list[InvoiceLine], **detail
         issued_at=uow.now,
         **details,
     )
-    db.add(uow.conn, invoice)
-    uow.collect([invoice])
+    uow.add(db, invoice)
     after = {"number": invoice.number, "kind": invoice.kind, "total": invoice.total}
     audit.record(uow, "invoice", invoice.id, f"issue_{invoice.kind}", None, after)
     uow.on_commit(lambda: metrics.INVOICES_ISSUED.labels(uow.producer, kind).inc())
@@ -72,12 +72,12 @@ def list_invoices(uow: UnitOfWork, filters: dict, offset: int, limit: int):
 
 
 def pay_invoice(uow: UnitOfWork, invoice_id: str) -> Invoice:
-    invoice = get_invoice(uow, invoice_id)
-    if invoice.kind != "invoice" or invoice.paid_at is not None:
-        raise NotAllowed(f"{invoice.number} is not an unpaid invoice.")
-    db.mark_paid(uow.conn, invoice_id, uow.now)
+    invoice = uow.load(db, invoice_id)
+    if invoice is None:
+        raise Unknown(f"No invoice {invoice_id}.")
+    invoice.pay(uow.now)
     audit.record(uow, "invoice", invoice_id, "pay", {"paid_at": None}, {"paid_at": uow.now})
-    return get_invoice(uow, invoice_id)
+    return invoice
 
 
 def settled_total(uow: UnitOfWork, customer_id: str) -> Decimal:

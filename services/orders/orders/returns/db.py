@@ -28,12 +28,16 @@ def add(conn: Connection, ret: Return) -> None:
 
 
 def save(conn: Connection, ret: Return) -> None:
+    """Write the return if it changed since it was loaded or last saved; else nothing."""
+    if not ret.changed:
+        return
     changing = ("status", "lines", "received_at", "credit_note_id", "replacement_order_id")
     conn.execute(
         update(returns)
         .where(returns.c.id == ret.id)
         .values({name: getattr(ret, name) for name in changing})
     )
+    ret.changed = False
 
 
 def get(conn: Connection, return_id: str, *, for_update: bool = False) -> Return | None:

@@ -3,7 +3,8 @@
 A return may be asked for shipped goods only, never more than shipped and not yet returned
 (nor already asked for on another open return), and within the return window after the last
 shipment. It is received once, with each line's condition; a refund then gets a credit note,
-an exchange a free replacement order for the same goods.
+an exchange a free replacement order for the same goods. A return keeps whether it changed
+since it was loaded or last saved, so saving an unchanged one writes nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Return:
     received_at: datetime | None = None
     credit_note_id: str | None = None
     replacement_order_id: str | None = None
+    changed: bool = field(default=False, repr=False)
     pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -90,7 +92,7 @@ class Return:
         }
         if wrong:
             raise Invalid("The goods received are not those asked back.", {"lines": wrong})
-        self.status, self.received_at = "received", at
+        self.status, self.received_at, self.changed = "received", at, True
         self.lines = [
             {
                 **line,
@@ -105,3 +107,9 @@ class Return:
         for line in received:
             back[line["sku"]] = back.get(line["sku"], 0) + line["quantity"]
         return back
+
+    def refunded_by(self, credit_note_id: str) -> None:
+        self.credit_note_id, self.changed = credit_note_id, True
+
+    def exchanged_for(self, replacement_order_id: str) -> None:
+        self.replacement_order_id, self.changed = replacement_order_id, True

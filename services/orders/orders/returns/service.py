@@ -1,6 +1,7 @@
 """Returns use cases: ask for a return, receive it (credit note or replacement order), show
 them. Each takes the caller's unit of work; receiving composes with sales and invoicing in the
-same transaction, so a return, its credit note or its replacement order commit together."""
+same transaction, so a return, its credit note or its replacement order commit together (the
+unit of work saves each and sends their events at the commit)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,7 @@ def request_return(uow: UnitOfWork, request: dict, caller: str, window_days: int
         requested_by=caller,
         created_at=uow.now,
     )
-    db.add(uow.conn, ret)
-    uow.collect([ret])
+    uow.add(db, ret)
     audit.record(uow, "return", ret.id, "request", None, {"status": ret.status, "lines": ret.lines})
     return ret
 
@@ -43,14 +43,14 @@ def receive_return(
     uow: UnitOfWork, return_id: str, received: list[dict], caller: str, taxes: TaxRates
 ) -> Return:
     """The goods are back: note them on the order, then credit them or send replacements."""
-    ret = db.get(uow.conn, return_id, for_update=True)
+    ret = uow.load(db, return_id, for_update=True)
     if ret is None:
         raise Unknown(f"No return {return_id}.")
     before = {"status": ret.status}
     back = ret.receive(received, uow.now)
     order = sales.take_back(uow, ret.order_id, back)
     if ret.resolution == "refund":
-        ret.credit_note_id = invoicing.credit_return(uow, order, ret.id, back).id
+        ret.refunded_by(invoicing.credit_return(uow, order, ret.id, back).id)
     else:
         lines = [{"sku": sku, "quantity": quantity} for sku, quantity in back.items()]
         replacement = sales.place_order(
@@ -61,9 +61,7 @@ def receive_return(
             free_of_charge=True,
             replaces_return_id=ret.id,
         )
-        ret.replacement_order_id = replacement.id
-    db.save(uow.conn, ret)
-    uow.collect([ret])
+        ret.exchanged_for(replacement.id)
     audit.record(
         uow, "return", ret.id, "receive", before, {"status": ret.status, "lines": ret.lines}
     )

@@ -74,26 +74,29 @@ def add(conn: Connection, order: Order) -> None:
         ],
     )
     _add_history(conn, order, order.history)
+    order.saved()
 
 
-def save(
-    conn: Connection, order: Order, history_before: int, *, lines_changed: bool = False
-) -> None:
-    """Write an order's moves since it was loaded (its history then had `history_before`);
-    its lines' shipped and returned counts too when the change touched them."""
+def save(conn: Connection, order: Order) -> None:
+    """Write what changed since the order was loaded or last saved, as it tells: its moves,
+    and its lines' shipped and returned counts when they moved. An unchanged order writes
+    nothing, so saving twice is saving once."""
+    if not order.changed:
+        return
     conn.execute(
         update(orders)
         .where(orders.c.id == order.id)
         .values({name: getattr(order, name) for name in _CHANGING})
     )
-    if lines_changed:
+    if order.lines_changed:
         for number, line in enumerate(order.lines, start=1):
             conn.execute(
                 update(order_lines)
                 .where(order_lines.c.order_id == order.id, order_lines.c.line_no == number)
                 .values(shipped=line.shipped, returned=line.returned)
             )
-    _add_history(conn, order, order.history[history_before:])
+    _add_history(conn, order, order.new_history)
+    order.saved()
 
 
 def _add_history(conn: Connection, order: Order, changes: list[StatusChange]) -> None:

@@ -4,9 +4,11 @@ machine.
 Prices come from the catalogue replica, never from the client. Tax is a rate per product
 category, computed per line and rounded half-even to cents, so an order's tax is the sum of
 its lines' and subtotal + tax = total exactly. The `Order` aggregate owns its status: every
-move goes through it, is written to its history (with who and why) and records the event it
-causes. A move the machine does not allow is refused when a person asks for it (409) and
-ignored when an event asks for it, so a stale or repeated event cannot undo a decision.
+move goes through its one `_move`, is written to its history (with who and why) and records
+the event it causes. A move the machine does not allow is refused when a person asks for it
+(409) and ignored when an event asks for it, so a stale or repeated event cannot undo a
+decision. The order also keeps what changed since it was loaded or last saved (its new history
+entries, whether its lines' counts moved), so saving it writes just that, once.
 """
 
 from __future__ import annotations
@@ -185,6 +187,8 @@ class Order(TaxedLines):
     external_ref: str | None = None
     replaces_return_id: str | None = None
     history: list[StatusChange] = field(default_factory=list)
+    new_history: list[StatusChange] = field(default_factory=list, repr=False)
+    lines_changed: bool = field(default=False, repr=False)
     pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
     def line(self, sku: str) -> OrderLine | None:
@@ -202,18 +206,28 @@ class Order(TaxedLines):
         """A new order: pending until inventory reserves its lines, or rejected at once when it
         does not fit the customer's credit (a user may approve it later)."""
         order = cls(**details, created_at=at, updated_at=at)
-        order.history.append(StatusChange("pending", at, actor=order.placed_by))
         credit_refused = credit_refusal(credit_limit, open_amount, order.total)
+        # Refused orders are never announced: they did not go out, and an approval sends one
+        # as new.
+        placed = False if credit_refused else order._placed_event()
+        order._move("pending", at, None, order.placed_by, announce=placed)
         if credit_refused:
-            # Never announced: the order did not go out, and an approval sends it as new.
             order.rejection_reason, order.rejected_for = credit_refused, "credit"
-            order._move("rejected", at, credit_refused, order.placed_by)
-        else:
-            order.pending_events.append(("order.placed", order._placed_event()))
+            order._move("rejected", at, credit_refused, order.placed_by, announce=False)
         return order
 
-    def _placed_event(self) -> dict:
-        return {
+    @property
+    def changed(self) -> bool:
+        """Whether anything changed since the order was loaded or last saved."""
+        return bool(self.new_history) or self.lines_changed
+
+    def saved(self) -> None:
+        """Its changes are written: the next save writes only what changes after now."""
+        self.new_history.clear()
+        self.lines_changed = False
+
+    def _placed_event(self) -> tuple[str, dict]:
+        return "order.placed", {
             "order_id": self.id,
             "number": self.number,
             "customer_id": self.customer_id,
@@ -228,12 +242,26 @@ class Order(TaxedLines):
             "currency": self.currency,
         }
 
-    def _move(self, status: str, at: datetime, reason: str | None, actor: str | None) -> None:
-        self.status = status
-        self.updated_at = at
-        self.history.append(StatusChange(status, at, reason, actor))
-        if status != "rejected" or self.rejected_for != "credit":
-            self.pending_events.append((f"order.{status}", {"order_id": self.id, "reason": reason}))
+    def _move(
+        self,
+        status: str,
+        at: datetime,
+        reason: str | None,
+        actor: str | None,
+        *,
+        announce: tuple[str, dict] | bool = True,
+    ) -> None:
+        """The one path of every status change: the status, its history entry (who, when,
+        why) and the event it causes: `order.<status>`, the event `announce` names instead, or
+        none when it is False."""
+        change = StatusChange(status, at, reason, actor)
+        self.status, self.updated_at = status, at
+        self.history.append(change)
+        self.new_history.append(change)
+        if announce is True:
+            announce = (f"order.{status}", {"order_id": self.id, "reason": reason})
+        if announce:
+            self.pending_events.append(announce)
 
     def _refuse_unless(self, target: str, what: str) -> None:
         if not can_move(self.status, target):
@@ -263,9 +291,7 @@ class Order(TaxedLines):
         if self.status != "rejected" or self.rejected_for != "credit":
             raise NotAllowed("Only an order rejected for its credit limit can be approved.")
         self.approved_by, self.rejection_reason, self.rejected_for = actor, None, None
-        self.status, self.updated_at = "pending", at
-        self.history.append(StatusChange("pending", at, "credit override", actor))
-        self.pending_events.append(("order.placed", self._placed_event()))
+        self._move("pending", at, "credit override", actor, announce=self._placed_event())
 
     def cancel(self, at: datetime, actor: str, reason: str | None = None) -> None:
         self._refuse_unless("cancelled", "cancelled")
@@ -287,12 +313,16 @@ class Order(TaxedLines):
             line = self.line(sku)
             line.shipped += quantity
             shipped.append(OrderLine(sku, quantity, line.unit_price, line.tax_rate))
+        self.lines_changed = True
         done = all(line.to_ship == 0 for line in self.lines)
-        status = "shipped" if done else "partially_shipped"
-        self.status, self.updated_at = status, at
-        self.history.append(StatusChange(status, at, None, actor))
         lines = [{"sku": line.sku, "quantity": line.quantity} for line in shipped]
-        self.pending_events.append(("order.shipped", {"order_id": self.id, "lines": lines}))
+        self._move(
+            "shipped" if done else "partially_shipped",
+            at,
+            None,
+            actor,
+            announce=("order.shipped", {"order_id": self.id, "lines": lines}),
+        )
         return shipped
 
     def deliver(self, at: datetime, actor: str) -> None:
@@ -308,3 +338,4 @@ class Order(TaxedLines):
                     f"More {sku} returned than shipped.", {"lines": [f"{sku}: too many."]}
                 )
             line.returned += quantity
+        self.lines_changed = True

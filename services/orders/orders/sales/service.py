@@ -1,5 +1,6 @@
 """Sales use cases: place an order and move it through its life. Each takes the caller's unit
-of work and is load, call the aggregate, save; every write is audited."""
+of work, loads or adds the order through it and calls the aggregate; the unit of work saves
+the order and sends its events at the commit. Every write is audited."""
 
 from __future__ import annotations
 
@@ -89,8 +90,7 @@ def place_order(
         external_ref=request.get("external_ref"),
         replaces_return_id=replaces_return_id,
     )
-    db.add(uow.conn, order)
-    uow.collect([order])
+    uow.add(db, order)
     audit.record(uow, "order", order.id, "place", None, _state(order))
     tally(uow, order, None)
     return order
@@ -132,21 +132,17 @@ def list_orders(uow: UnitOfWork, filters: dict, offset: int, limit: int):
     return db.page(uow.conn, filters, offset, limit)
 
 
-def _change(
-    uow: UnitOfWork, order_id: str, action: str, move, *, quiet_if_unknown=False, lines=False
-):
-    """Load the order locked, apply `move`, save what changed, send its events, audit it."""
-    order = db.get(uow.conn, order_id, for_update=True)
+def _change(uow: UnitOfWork, order_id: str, action: str, move, *, quiet_if_unknown=False):
+    """Load the order locked, apply `move`, and audit and count what changed."""
+    order = uow.load(db, order_id, for_update=True)
     if order is None:
         if quiet_if_unknown:
             return None
         raise Unknown(f"No order {order_id}.")
-    before, history_before = _state(order), len(order.history)
+    before = _state(order)
     result = move(order)
-    if len(order.history) == history_before:
+    if not order.changed:
         return result  # a stale or repeated answer: nothing moved
-    db.save(uow.conn, order, history_before, lines_changed=lines)
-    uow.collect([order])
     audit.record(uow, "order", order.id, action, before, _state(order))
     tally(uow, order, before["status"])
     return result
@@ -217,7 +213,7 @@ def ship_order(uow: UnitOfWork, order_id: str, shipment: dict) -> dict:
         )
         return {"shipment_id": shipment_id, "invoice_id": invoice.id}
 
-    return _change(uow, order_id, "ship", ship, lines=True)
+    return _change(uow, order_id, "ship", ship)
 
 
 def deliver_order(uow: UnitOfWork, order_id: str) -> Order:
@@ -226,12 +222,7 @@ def deliver_order(uow: UnitOfWork, order_id: str) -> Order:
 
 def take_back(uow: UnitOfWork, order_id: str, returned: dict[str, int]) -> Order:
     """Returned goods arrived: note them on the order's lines."""
-    order = db.get(uow.conn, order_id, for_update=True)
-    before = _state(order)
-    order.take_back(returned)
-    db.save(uow.conn, order, len(order.history), lines_changed=True)
-    audit.record(uow, "order", order.id, "take_back", before, _state(order))
-    return order
+    return _change(uow, order_id, "take_back", lambda o: o.take_back(returned) or o)
 
 
 def forget_customer(uow: UnitOfWork, customer_id: str) -> None:

@@ -154,3 +154,46 @@ def test_the_status_machine(current, target, allowed):
 
 def test_order_numbers_are_per_year_and_sortable():
     assert order_number(2026, 42) == "SO-2026-000042"
+
+
+def test_an_order_keeps_the_moves_it_made_until_they_are_saved():
+    order = placed()
+    assert order.new_history == order.history and order.changed
+    order.saved()
+    assert not order.changed
+    order.confirm(NOON)
+    order.confirm(NOON)  # repeated: no move
+    assert [h.status for h in order.new_history] == ["confirmed"]
+    assert [h.status for h in order.history] == ["pending", "confirmed"]
+
+
+def test_every_status_change_is_written_to_the_history_with_who_and_why():
+    order = placed(credit_limit=Decimal("10.00"))
+    order.approve(NOON, "boss")
+    order.confirm(NOON, "inventory")
+    order.ship({"A": 1}, NOON, "picker")
+    order.ship(None, NOON, "picker")
+    assert [(h.status, h.reason, h.actor) for h in order.history[2:]] == [
+        ("pending", "credit override", "boss"),
+        ("confirmed", None, "inventory"),
+        ("partially_shipped", None, "picker"),
+        ("shipped", None, "picker"),
+    ]
+    assert [event for event, _ in order.pending_events] == [
+        "order.placed",
+        "order.confirmed",
+        "order.shipped",
+        "order.shipped",
+    ]
+
+
+def test_shipping_and_taking_back_change_the_lines_and_say_so():
+    order = placed()
+    order.confirm(NOON)
+    order.saved()
+    order.ship({"B": 1}, NOON, "picker")
+    assert order.lines_changed
+    order.saved()
+    order.take_back({"B": 1})
+    assert order.changed and order.new_history == []
+    assert order.line("B").returned == 1
