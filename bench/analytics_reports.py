@@ -28,8 +28,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import insert
 
+from analytics.domain import month_of, week_of
 from analytics.handlers import HANDLERS
-from analytics.reports.domain import month_of, week_of
 from analytics.sales_replica.domain import order_shares
 from analytics.tables import sales_daily, sales_lines, sales_orders, sales_rollups
 from erp_shared.bus import Consumer

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from analytics.domain import month_of, week_of
 from analytics.forecast import catalogue
-from analytics.reports.domain import month_of, week_of
 from analytics.tables import sales_daily, sales_rollups
 from erp_testing import bearer, months_back, service_app
 

@@ -21,7 +21,7 @@ from erp_testing.system import System
 from inventory import tables as stock
 from orders import tables as sales
 
-# analytics.reports.domain.COUNTED_STATUSES: the orders a sales report counts.
+# analytics.domain.COUNTED_STATUSES: the orders a sales report counts.
 COUNTED = ("confirmed", "partially_shipped", "shipped", "delivered")
 DECISIONS = ("confirmed", "rejected")
 

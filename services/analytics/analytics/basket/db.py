@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from analytics.reports.domain import COUNTED_STATUSES
+from analytics.domain import COUNTED_STATUSES
 from analytics.tables import sales_lines, sales_orders
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from analytics.domain import GRANULARITIES
 from analytics.forecast import catalogue, service
-from analytics.reports.domain import GRANULARITIES
 from erp_shared.schemas import PageQuery, page_of
 from erp_shared.web import listed, reading, unit_of_work
 

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from analytics.domain import next_period, period_of
 from analytics.forecast import db
 from analytics.forecast.domain import forecast
 from analytics.forecast.series import filled
-from analytics.reports.domain import next_period, period_of
 from erp_shared import metrics
 from erp_shared.config import Settings
 from erp_shared.errors import Unknown

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from analytics.reports.domain import next_period
+from analytics.domain import next_period
 
 
 def filled(rows, current: date, granularity: str) -> dict[str, list[float]]:

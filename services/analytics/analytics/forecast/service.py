@@ -3,10 +3,10 @@ interval and backtest figures. Each takes the caller's unit of work."""
 
 from __future__ import annotations
 
+from analytics.domain import next_period, period_of
 from analytics.forecast import db
 from analytics.forecast.domain import forecast
 from analytics.forecast.series import filled
-from analytics.reports.domain import next_period, period_of
 from erp_shared.errors import Unknown
 from erp_shared.uow import UnitOfWork
 

@@ -1,8 +1,8 @@
 """Reporting rules, free of Flask and SQL.
 
-Revenue is net of tax (the sum of line totals) and counts only orders that were confirmed:
-a rejected or cancelled order never earned anything. Net revenue takes away what credit
-notes gave back; margin is net revenue less the FIFO cost of the goods issued.
+Revenue is net of tax (the sum of line totals) and counts only the orders that are sales
+(analytics.domain.COUNTED_STATUSES). Net revenue takes away what credit notes gave back;
+margin is net revenue less the FIFO cost of the goods issued.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from analytics.domain import next_period, period_of
 from erp_shared.money import money
-
-COUNTED_STATUSES = ("confirmed", "partially_shipped", "shipped", "delivered")
 
 
 @dataclass(frozen=True)
@@ -55,29 +54,7 @@ def summary(figures: Figures) -> dict:
     }
 
 
-GRANULARITIES = ("day", "week", "month")
 GROUPS = ("product", "customer", "channel", "category")
-
-
-def week_of(day: date) -> date:
-    """The Monday a day's week starts on."""
-    return day - timedelta(days=day.weekday())
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def period_of(day: date, granularity: str) -> date:
-    return {"day": lambda d: d, "week": week_of, "month": month_of}[granularity](day)
-
-
-def next_period(period: date, granularity: str) -> date:
-    if granularity == "day":
-        return period + timedelta(days=1)
-    if granularity == "week":
-        return period + timedelta(days=7)
-    return (period.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 @dataclass(frozen=True)

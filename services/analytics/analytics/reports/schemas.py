@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from analytics.reports.domain import GRANULARITIES, GROUPS
+from analytics.domain import GRANULARITIES
+from analytics.reports.domain import GROUPS
 from erp_shared.schemas import MAX_PAGE, Figure
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from analytics.reports.domain import COUNTED_STATUSES
+from analytics.domain import COUNTED_STATUSES
 from analytics.rfm.domain import Purchases
 from analytics.tables import customer_segments, sales_orders
 from erp_shared.db import dialect_insert

@@ -9,7 +9,7 @@ from functools import cache
 from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Connection
 
-from analytics.reports.domain import month_of, week_of
+from analytics.domain import month_of, week_of
 from analytics.sales_replica.domain import ADJUSTMENTS, Adjustment
 from analytics.tables import (
     FIGURES,

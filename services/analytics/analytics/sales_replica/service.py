@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from analytics.reports.domain import COUNTED_STATUSES
+from analytics.domain import COUNTED_STATUSES
 from analytics.sales_replica import db, domain, history
 from erp_shared import idempotency
 from erp_shared.money import money

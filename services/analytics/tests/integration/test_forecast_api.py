@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from analytics.reports.domain import month_of
+from analytics.domain import month_of
 from erp_testing import bearer, months_back, service_app
 
 pytestmark = pytest.mark.integration

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
+from analytics.domain import month_of, week_of
 from analytics.handlers import HANDLERS
-from analytics.reports.domain import month_of, week_of
 from analytics.tables import (
     customer_segments,
     products,

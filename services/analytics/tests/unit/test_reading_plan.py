@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics.reports.domain import Part, next_period, period_of, reading_plan
+from analytics.domain import next_period, period_of
+from analytics.reports.domain import Part, reading_plan
 
 
 def test_a_year_to_date_by_month_reads_whole_months_and_the_month_so_far_less_its_rest():
