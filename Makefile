@@ -1,8 +1,8 @@
 # Everything an operator or developer runs. `make up` and `make test` do all setup themselves.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# Every installable package: the shared library, its test fixtures, the gateway, each service.
-PACKAGES := shared shared/testing gateway $(wildcard services/*)
+# Every installable package: the shared library, the test fixtures, the gateway, each service.
+PACKAGES := shared testing gateway $(wildcard services/*)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 # What gets an image, each with the lock of what it needs beside its pyproject.toml.
 DEPLOYABLES := gateway $(wildcard services/*)

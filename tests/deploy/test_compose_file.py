@@ -347,7 +347,7 @@ def test_the_dockerfile_keeps_migrations_beside_the_installed_package():
 
 def test_images_leave_tests_and_test_fixtures_out():
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
-    assert {"**/tests", "shared/testing"} <= set(ignored)
+    assert {"**/tests", "testing"} <= set(ignored)
 
 
 def test_the_dockerfile_gives_prometheus_a_fresh_multiprocess_directory():

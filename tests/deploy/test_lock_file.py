@@ -64,7 +64,7 @@ def test_every_locked_package_has_one_version_and_the_hashes_of_its_files(lock):
 
 
 def test_every_named_dependency_is_pinned_where_it_is_installed():
-    packages = ["shared", "shared/testing", *DEPLOYABLES]
+    packages = ["shared", "testing", *DEPLOYABLES]
     named = set().union(*(dependencies(package) for package in packages))
     assert named | named_in("requirements-dev.txt") | {"pip", "setuptools"} <= set(
         pinned("requirements.lock")

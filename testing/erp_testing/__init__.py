@@ -1,6 +1,6 @@
 """Helpers for the ERP's tests: real broker and databases, isolated per test.
 
-Installed by `make test` from shared/testing, never into an image. The pytest side (hooks and
+Installed by `make test` from testing/, never into an image. The pytest side (hooks and
 fixtures) is erp_testing.plugin; starting the whole system is erp_testing.system.
 """
 

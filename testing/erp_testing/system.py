@@ -22,7 +22,7 @@ import httpx
 from erp_shared.config import APPS, SERVICES, worker_port
 from erp_testing import delete_topology, keys_for_tests, unique, wait_for
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 ERPCTL = ROOT / "deploy" / "local" / "erpctl.py"
 ADMIN_PASSWORD = "e2e-root-password-1"
 TOKEN_REUSE_SECONDS = 600
