@@ -12,7 +12,8 @@ from crm.tables import campaigns
 from erp_shared.db import insert_unique
 from erp_shared.errors import Conflict
 
-_FIELDS = [f.name for f in fields(Campaign)]
+# What a campaign is; the events it has yet to send are not kept with it.
+_FIELDS = [f.name for f in fields(Campaign) if f.compare]
 
 
 def add(conn: Connection, campaign: Campaign) -> None:
@@ -21,6 +22,10 @@ def add(conn: Connection, campaign: Campaign) -> None:
         campaigns.insert().values({name: getattr(campaign, name) for name in _FIELDS}),
         Conflict(f"Campaign code {campaign.code} is taken.", {"code": ["Already used."]}),
     )
+
+
+def save(conn: Connection, campaign: Campaign) -> None:
+    """A planned campaign does not change: there is nothing to write."""
 
 
 def get(conn: Connection, campaign_id: str) -> Campaign | None:

@@ -8,7 +8,7 @@ returning otherwise. ROI = (revenue - cost) / cost, the cost being the budget.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -30,12 +30,26 @@ class Campaign:
     ends_on: date
     created_at: datetime
     segment: str | None = None
+    pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def plan(cls, **details) -> Campaign:
+        """A new campaign, announced so that orders accept its code."""
         if details["starts_on"] > details["ends_on"]:
             raise Invalid("A campaign ends after it starts.", {"ends_on": ["Before starts_on."]})
-        return cls(**details)
+        campaign = cls(**details)
+        campaign.pending_events.append(
+            (
+                "campaign.planned",
+                {
+                    "campaign_id": campaign.id,
+                    "code": campaign.code,
+                    "starts_on": campaign.starts_on,
+                    "ends_on": campaign.ends_on,
+                },
+            )
+        )
+        return campaign
 
     def counts(self, order: dict) -> bool:
         placed = order.get("placed_at")

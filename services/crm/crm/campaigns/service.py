@@ -1,5 +1,6 @@
 """Campaign use cases: plan one, and measure what it earned from the orders that carried its
-code. Each takes the caller's unit of work."""
+code. Each takes the caller's unit of work, which sends what a new campaign announces at the
+commit."""
 
 from __future__ import annotations
 
@@ -14,17 +15,7 @@ from erp_shared.uow import UnitOfWork
 
 def plan_campaign(uow: UnitOfWork, details: dict) -> dict:
     """A new campaign, announced so that orders accept its code."""
-    campaign = Campaign.plan(id=str(uuid.uuid4()), created_at=uow.now, **details)
-    db.add(uow.conn, campaign)
-    uow.emit(
-        "campaign.planned",
-        {
-            "campaign_id": campaign.id,
-            "code": campaign.code,
-            "starts_on": campaign.starts_on,
-            "ends_on": campaign.ends_on,
-        },
-    )
+    campaign = uow.add(db, Campaign.plan(id=str(uuid.uuid4()), created_at=uow.now, **details))
     return campaign_with_performance(uow, campaign.id)
 
 

@@ -59,6 +59,10 @@ def add(conn: Connection, customer: Customer) -> None:
 
 
 def save(conn: Connection, customer: Customer) -> None:
+    """Write the customer whole if it changed since it was loaded or last saved; else
+    nothing, so saving twice is saving once."""
+    if not customer.changed:
+        return
     values = _row(customer)
     del values["id"]
     statement = update(customers).where(customers.c.id == customer.id).values(values)
@@ -71,6 +75,7 @@ def save(conn: Connection, customer: Customer) -> None:
             text("UPDATE customer_search SET search_text = :text WHERE customer_id = :id"),
             {"id": customer.id, "text": customer.search_text},
         )
+    customer.changed = False
 
 
 def _write_parts(conn: Connection, customer: Customer) -> None:

@@ -4,7 +4,8 @@ One mailbox, one customer: emails are compared in lower case. Every change that 
 services rely on (name, email, credit, tags, blocked) is announced as customer.updated. Two
 records of one person are merged into the survivor; erasure (GDPR) anonymises every personal
 field here and tells the other services to do the same, keeping what was bought and for how
-much.
+much. A customer keeps whether it changed since it was loaded or last saved, so saving an
+unchanged one writes nothing.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Customer:
     erased_at: datetime | None = None
     addresses: list[dict] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
+    changed: bool = field(default=False, repr=False)
     pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
     @property
@@ -95,7 +97,7 @@ class Customer:
             refuse_staff_only(changes, STAFF_ONLY)
         self._refuse_if_gone()
         self._apply(changes)
-        self.updated_at = at
+        self._touch(at)
         self.pending_events.append(("customer.updated", self.public_details()))
 
     def merge_into(self, survivor: Customer, at: datetime) -> None:
@@ -107,8 +109,9 @@ class Customer:
                 {"survivor_id": ["Not another live customer."]},
             )
         survivor.tags = normalise_tags([*survivor.tags, *self.tags])
-        survivor.updated_at = at
-        self.merged_into, self.updated_at = survivor.id, at
+        survivor._touch(at)
+        self.merged_into = survivor.id
+        self._touch(at)
         self.pending_events.append(
             ("customer.merged", {"customer_id": self.id, "survivor_id": survivor.id})
         )
@@ -121,8 +124,12 @@ class Customer:
         self.name, self.email = ERASED, f"erased-{self.id}@erased.invalid"
         self.phone = self.company = None
         self.tags, self.addresses, self.contacts = [], [], []
-        self.erased_at = self.updated_at = at
+        self.erased_at = at
+        self._touch(at)
         self.pending_events.append(("customer.erased", {"customer_id": self.id}))
+
+    def _touch(self, at: datetime) -> None:
+        self.updated_at, self.changed = at, True
 
     def _refuse_if_gone(self) -> None:
         if self.erased_at or self.merged_into:

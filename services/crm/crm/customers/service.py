@@ -1,5 +1,6 @@
 """Customer use cases: register, change, find, erase, and log interactions. Each takes the
-caller's unit of work."""
+caller's unit of work, which saves the customers it handed out and sends their events at the
+commit."""
 
 from __future__ import annotations
 
@@ -12,14 +13,19 @@ from erp_shared.uow import UnitOfWork
 
 
 def register_customer(uow: UnitOfWork, details: dict) -> Customer:
-    customer = Customer.register(str(uuid.uuid4()), details, uow.now)
-    db.add(uow.conn, customer)
-    uow.collect([customer])
+    return uow.add(db, Customer.register(str(uuid.uuid4()), details, uow.now))
+
+
+def get_customer(uow: UnitOfWork, customer_id: str) -> Customer:
+    customer = db.get(uow.conn, customer_id)
+    if customer is None:
+        raise Unknown(f"No customer {customer_id}.")
     return customer
 
 
-def get_customer(uow: UnitOfWork, customer_id: str, *, for_update: bool = False) -> Customer:
-    customer = db.get(uow.conn, customer_id, for_update=for_update)
+def _to_change(uow: UnitOfWork, customer_id: str) -> Customer:
+    """The customer, locked until the commit, which saves it."""
+    customer = uow.load(db, customer_id, for_update=True)
     if customer is None:
         raise Unknown(f"No customer {customer_id}.")
     return customer
@@ -28,10 +34,8 @@ def get_customer(uow: UnitOfWork, customer_id: str, *, for_update: bool = False)
 def update_customer(
     uow: UnitOfWork, customer_id: str, changes: dict, *, by_customer: bool = False
 ) -> Customer:
-    customer = get_customer(uow, customer_id, for_update=True)
+    customer = _to_change(uow, customer_id)
     customer.change(changes, uow.now, by_customer=by_customer)
-    db.save(uow.conn, customer)
-    uow.collect([customer])
     return customer
 
 
@@ -41,28 +45,23 @@ def search_customers(uow: UnitOfWork, filters: dict, offset: int, limit: int):
 
 def erase_customer(uow: UnitOfWork, customer_id: str) -> Customer:
     """GDPR erasure: personal fields anonymised here, and every other service told."""
-    customer = get_customer(uow, customer_id, for_update=True)
+    customer = _to_change(uow, customer_id)
     customer.erase(uow.now)
-    db.save(uow.conn, customer)
     db.forget_interactions(uow.conn, customer_id)
-    uow.collect([customer])
     return customer
 
 
 def merge_records(uow: UnitOfWork, merged_id: str, survivor_id: str) -> Customer:
     """The duplicate points to the survivor; its interactions move there."""
-    merged = get_customer(uow, merged_id, for_update=True)
-    survivor = db.get(uow.conn, survivor_id, for_update=True)
+    merged = _to_change(uow, merged_id)
+    survivor = uow.load(db, survivor_id, for_update=True)
     if survivor is None:
         raise Invalid(
             f"No customer {survivor_id} to merge into.",
             {"survivor_id": ["Not another live customer."]},
         )
     merged.merge_into(survivor, uow.now)
-    db.save(uow.conn, merged)
-    db.save(uow.conn, survivor)
     db.move_interactions(uow.conn, merged_id, survivor_id)
-    uow.collect([merged, survivor])
     return survivor
 
 

@@ -36,6 +36,10 @@ def add(conn: Connection, ticket: Ticket) -> None:
 
 
 def save(conn: Connection, ticket: Ticket) -> None:
+    """Write the ticket if it changed since it was loaded or last saved (every change adds to
+    its history); else nothing, so saving twice is saving once."""
+    if not ticket.new_history:
+        return
     values = {name: getattr(ticket, name) for name in _FIELDS if name != "id"}
     conn.execute(update(tickets).where(tickets.c.id == ticket.id).values(values))
     _add_history(conn, ticket)

@@ -1,5 +1,6 @@
 """Ticket use cases: open, move, comment, assign, list by due time. Each takes the caller's
-unit of work and is load, call the aggregate, save."""
+unit of work, loads or adds the ticket through it and calls the aggregate; the unit of work
+saves the ticket and sends its events at the commit."""
 
 from __future__ import annotations
 
@@ -47,33 +48,36 @@ def open_ticket(uow: UnitOfWork, request: dict, sla, *, by_customer: bool = Fals
         order_id=request.get("order_id"),
         assignee=request.get("assignee"),
     )
-    db.add(uow.conn, ticket)
-    uow.collect([ticket])
+    return uow.add(db, ticket)
+
+
+def get_ticket(uow: UnitOfWork, ticket_id: str) -> Ticket:
+    ticket = db.get(uow.conn, ticket_id)
+    if ticket is None:
+        raise Unknown(f"No ticket {ticket_id}.")
     return ticket
 
 
-def get_ticket(uow: UnitOfWork, ticket_id: str, *, for_update: bool = False) -> Ticket:
-    ticket = db.get(uow.conn, ticket_id, for_update=for_update)
+def _to_change(uow: UnitOfWork, ticket_id: str) -> Ticket:
+    """The ticket, locked until the commit, which saves it."""
+    ticket = uow.load(db, ticket_id, for_update=True)
     if ticket is None:
         raise Unknown(f"No ticket {ticket_id}.")
     return ticket
 
 
 def change_ticket(uow: UnitOfWork, ticket_id: str, change: dict, sla) -> Ticket:
-    ticket = get_ticket(uow, ticket_id, for_update=True)
+    ticket = _to_change(uow, ticket_id)
     if change.get("assignee"):
         ticket.assign(change["assignee"], uow.now, uow.actor)
     if change.get("status"):
         ticket.move(change["status"], uow.now, uow.actor, sla, change.get("resolution"))
-    db.save(uow.conn, ticket)
-    uow.collect([ticket])
     return ticket
 
 
 def comment_on(uow: UnitOfWork, ticket_id: str, body: str) -> Ticket:
-    ticket = get_ticket(uow, ticket_id, for_update=True)
+    ticket = _to_change(uow, ticket_id)
     ticket.comment(body, uow.now, uow.actor)
-    db.save(uow.conn, ticket)
     return ticket
 
 
