@@ -48,9 +48,12 @@ test-integration: $(VENV)/.installed
 test-e2e: $(VENV)/.installed
 	$(PY) -m pytest -m e2e
 
+# ruff's rules and format, then the import contracts of .importlinter (the layers and
+# boundaries docs/architecture.md states), each failing the target on its first breach.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 # The event contract, docs/asyncapi.yaml and docs/events.md, written again from the code
 # (payload schemas, handler maps, producers); tests/contract fails while they are stale.
