@@ -1,8 +1,9 @@
 """Importing a channel's orders from CSV: each order all or nothing, each reference once.
 
-The whole file is one unit of work; each order is placed in a savepoint, so a refused order
-undoes only itself. Each (channel, external reference) is claimed once (erp_shared
-.idempotency): a file sent again creates nothing and reports its orders as duplicates.
+The whole file is one unit of work; each order is placed in its savepoint, so a refused order
+undoes only itself (and the unit of work forgets it). Each (channel, external reference) is
+claimed once (erp_shared.idempotency): a file sent again creates nothing and reports its
+orders as duplicates.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def import_orders(uow: UnitOfWork, data: bytes, caller: str, taxes: TaxRates) ->
         }
         key = f"{rows[0].channel}:{ref}"
         try:
-            with uow.conn.begin_nested():
+            with uow.savepoint():
                 if idempotency.first_time(uow.conn, SCOPE, key, request) is not None:
                     result["duplicates"] += 1
                     continue
