@@ -12,7 +12,7 @@ from erp_shared.errors import Conflict
 from inventory.catalogue.domain import Product
 from inventory.tables import products
 
-_COLUMNS = [f.name for f in fields(Product) if f.name != "pending_events"]
+_COLUMNS = [f.name for f in fields(Product) if f.name not in ("changed", "pending_events")]
 
 
 def add(conn: Connection, product: Product) -> None:
@@ -24,11 +24,15 @@ def add(conn: Connection, product: Product) -> None:
 
 
 def save(conn: Connection, product: Product) -> None:
+    """Write the product if it changed since loaded or last saved."""
+    if not product.changed:
+        return
     conn.execute(
         update(products)
         .where(products.c.sku == product.sku)
         .values({name: getattr(product, name) for name in _COLUMNS if name != "sku"})
     )
+    product.changed = False
 
 
 def page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list[Product], int]:

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 @dataclass
 class Product:
+    """A catalogue entry; `changed` until a correction is saved."""
+
     sku: str
     name: str
     unit_price: Decimal
@@ -24,6 +26,7 @@ class Product:
     reorder_quantity: int = 0
     lead_time_days: int = 0
     active: bool = True
+    changed: bool = field(default=False, repr=False)
     pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -39,6 +42,7 @@ class Product:
         for name, value in changes.items():
             setattr(self, name, value)
         self.updated_at = at
+        self.changed = True
         if self.public_details() != before:
             self.pending_events.append(("product.updated", self.public_details()))
 

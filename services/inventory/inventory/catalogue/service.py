@@ -1,4 +1,5 @@
-"""Catalogue use cases: each takes the caller's unit of work."""
+"""Catalogue use cases: each takes the caller's unit of work, which saves the products it
+hands out and sends what they recorded."""
 
 from __future__ import annotations
 
@@ -9,10 +10,7 @@ from inventory.catalogue.domain import Product
 
 
 def create_product(uow: UnitOfWork, details: dict) -> Product:
-    product = Product.create(details, uow.now)
-    db.add(uow.conn, product)
-    uow.collect([product])
-    return product
+    return uow.add(db, Product.create(details, uow.now))
 
 
 def get_product(uow: UnitOfWork, sku: str) -> Product:
@@ -23,12 +21,10 @@ def get_product(uow: UnitOfWork, sku: str) -> Product:
 
 
 def update_product(uow: UnitOfWork, sku: str, changes: dict) -> Product:
-    product = db.get(uow.conn, sku, for_update=True)
+    product = uow.load(db, sku, for_update=True)
     if product is None:
         raise Unknown(f"No product with SKU {sku}.")
     product.change(changes, uow.now)
-    db.save(uow.conn, product)
-    uow.collect([product])
     return product
 
 
