@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import built_once, dialect_insert
-from inventory.replenishment.domain import ReorderPolicy
+from inventory.replenishment.domain import ReorderPolicy, ReorderWatch
 from inventory.tables import (
     products,
     reorder_settings,
@@ -27,7 +27,7 @@ _OWN_POLICY = select(
     reorder_settings.c.warehouse == bindparam("warehouse"),
 )
 _LAST_STATE = (
-    select(reorder_states.c.low, reorder_states.c.available)
+    select(reorder_states.c.low, reorder_states.c.available, reorder_states.c.changed_at)
     .where(
         reorder_states.c.sku == bindparam("sku"),
         reorder_states.c.warehouse == bindparam("warehouse"),
@@ -67,27 +67,36 @@ def set_warehouse_policy(conn: Connection, sku: str, warehouse: str, policy: Reo
     )
 
 
-def last_state(conn: Connection, sku: str, warehouse: str) -> tuple[bool, int | None]:
-    """Whether the SKU was low here and what was available when last watched (None if never),
-    its state row locked until the transaction ends."""
+def get(conn: Connection, key: tuple[str, str], *, policy: ReorderPolicy) -> ReorderWatch:
+    """Where the SKU stood in the warehouse when last seen, its state row locked until the
+    transaction ends, so concurrent changes see each other's crossing."""
+    sku, warehouse = key
     row = conn.execute(_LAST_STATE, {"sku": sku, "warehouse": warehouse}).first()
-    return (False, None) if row is None else (bool(row.low), row.available)
+    if row is None:
+        return ReorderWatch(sku, warehouse, policy)
+    return ReorderWatch(sku, warehouse, policy, bool(row.low), row.available, row.changed_at)
 
 
-def save_state(
-    conn: Connection, sku: str, warehouse: str, available: int, reorder_point: int, low: bool, at
-) -> None:
+def add(conn: Connection, watch: ReorderWatch) -> None:
+    save(conn, watch)
+
+
+def save(conn: Connection, watch: ReorderWatch) -> None:
+    """Write where the SKU stands, if it was seen since loaded or last saved."""
+    if not watch.changed:
+        return
     conn.execute(
         _save_state(conn),
         {
-            "sku": sku,
-            "warehouse": warehouse,
-            "available": available,
-            "reorder_point": reorder_point,
-            "low": low,
-            "changed_at": at,
+            "sku": watch.sku,
+            "warehouse": watch.warehouse,
+            "available": watch.available,
+            "reorder_point": watch.policy.reorder_point,
+            "low": watch.low,
+            "changed_at": watch.seen_at,
         },
     )
+    watch.changed = False
 
 
 def _low_stock_query(warehouse: str | None):

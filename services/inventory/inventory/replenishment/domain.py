@@ -10,7 +10,8 @@ sqrt(lead time), z from the service level (the chance of not running out during 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from statistics import NormalDist, fmean, pstdev
 
 
@@ -28,6 +29,44 @@ def is_low(available: int, policy: ReorderPolicy) -> bool:
 def suggested_quantity(available: int, policy: ReorderPolicy) -> int:
     """The reorder quantity, or more if that would still leave the SKU at its reorder point."""
     return max(policy.reorder_quantity, policy.reorder_point - available + 1)
+
+
+@dataclass(eq=False)
+class ReorderWatch:
+    """Where a SKU stands against its reorder point in one warehouse, as last seen: the
+    aggregate that says stock.low, once per crossing. `available` is None if never seen;
+    `changed` until what was seen is saved."""
+
+    sku: str
+    warehouse: str
+    policy: ReorderPolicy
+    low: bool = False
+    available: int | None = None
+    seen_at: datetime | None = None
+    changed: bool = field(default=False, repr=False)
+    pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
+
+    def see(self, available: int, at: datetime) -> bool:
+        """Note what is available now, announcing stock.low if the SKU has just become low;
+        whether this ran it out (it had some when last seen)."""
+        ran_out = available <= 0 and (self.available is None or self.available > 0)
+        low_now = is_low(available, self.policy)
+        if low_now and not self.low:
+            self.pending_events.append(
+                (
+                    "stock.low",
+                    {
+                        "sku": self.sku,
+                        "warehouse": self.warehouse,
+                        "available": available,
+                        "reorder_point": self.policy.reorder_point,
+                        "suggested_quantity": suggested_quantity(available, self.policy),
+                    },
+                )
+            )
+        self.low, self.available, self.seen_at = low_now, available, at
+        self.changed = True
+        return ran_out
 
 
 @dataclass(frozen=True)

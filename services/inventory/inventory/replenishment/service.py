@@ -9,12 +9,7 @@ from erp_shared import metrics
 from erp_shared.uow import UnitOfWork
 from inventory.catalogue import service as catalogue
 from inventory.replenishment import db
-from inventory.replenishment.domain import (
-    ReorderPolicy,
-    demand_based_point,
-    is_low,
-    suggested_quantity,
-)
+from inventory.replenishment.domain import ReorderPolicy, demand_based_point, suggested_quantity
 
 DEMAND_HISTORY_DAYS = 90
 
@@ -36,24 +31,14 @@ def set_policy(uow: UnitOfWork, sku: str, warehouse: str, settings: dict) -> Reo
 
 
 def watch(uow: UnitOfWork, sku: str, warehouse: str, available: int) -> None:
-    """Called with every change of available stock; says stock.low once per crossing."""
+    """Called with every change of available stock; says stock.low once per crossing.
+
+    What the transaction saw so far is saved first, so two changes of one SKU in one
+    transaction see each other and the crossing is told once."""
     rules = policy(uow, sku, warehouse)
-    low_before, available_before = db.last_state(uow.conn, sku, warehouse)
-    low_now = is_low(available, rules)
-    if available <= 0 and (available_before is None or available_before > 0):
+    uow.flush()
+    if uow.load(db, (sku, warehouse), policy=rules).see(available, uow.now):
         uow.on_commit(lambda: metrics.STOCKOUTS.labels(uow.producer, warehouse).inc())
-    db.save_state(uow.conn, sku, warehouse, available, rules.reorder_point, low_now, uow.now)
-    if low_now and not low_before:
-        uow.emit(
-            "stock.low",
-            {
-                "sku": sku,
-                "warehouse": warehouse,
-                "available": available,
-                "reorder_point": rules.reorder_point,
-                "suggested_quantity": suggested_quantity(available, rules),
-            },
-        )
 
 
 def reorder_alerts(

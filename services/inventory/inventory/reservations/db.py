@@ -18,8 +18,9 @@ def decided(conn: Connection, order_id: str) -> bool:
     return conn.execute(query).first() is not None
 
 
-def add(conn: Connection, reservation: Reservation, at: datetime) -> None:
+def add(conn: Connection, reservation: Reservation) -> None:
     """The decision, once per order (its primary key), and the lines it holds."""
+    at = reservation.decided_at
     conn.execute(
         reservation_decisions.insert(),
         {
@@ -30,8 +31,8 @@ def add(conn: Connection, reservation: Reservation, at: datetime) -> None:
         },
     )
     if reservation.lines:
-        conn.execute(
-            reservations.insert(),
+        ids = conn.scalars(
+            reservations.insert().returning(reservations.c.id, sort_by_parameter_order=True),
             [
                 {
                     "order_id": reservation.order_id,
@@ -46,6 +47,8 @@ def add(conn: Connection, reservation: Reservation, at: datetime) -> None:
                 for line in reservation.lines
             ],
         )
+        for line, line_id in zip(reservation.lines, ids, strict=True):
+            line.id, line.changed_at = line_id, None
 
 
 def get(conn: Connection, order_id: str) -> Reservation | None:
@@ -77,13 +80,16 @@ def get(conn: Connection, order_id: str) -> Reservation | None:
     return Reservation(order_id, decision.outcome, lines, decision.reason)
 
 
-def save(conn: Connection, reservation: Reservation, at: datetime) -> None:
+def save(conn: Connection, reservation: Reservation) -> None:
+    """Write the lines that changed since loaded or last saved."""
     for line in reservation.lines:
-        conn.execute(
-            update(reservations)
-            .where(reservations.c.id == line.id)
-            .values(shipped=line.shipped, status=line.status, updated_at=at)
-        )
+        if line.changed_at is not None:
+            conn.execute(
+                update(reservations)
+                .where(reservations.c.id == line.id)
+                .values(shipped=line.shipped, status=line.status, updated_at=line.changed_at)
+            )
+            line.changed_at = None
 
 
 def unconfirmed_since(conn: Connection, before: datetime, limit: int) -> list[str]:

@@ -14,9 +14,15 @@ time) or `shipped` (every unit left). What is not shipped of a partial shipment 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from operator import attrgetter, itemgetter
 
 from erp_shared.errors import Insufficient
+from erp_shared.money import money
+from inventory.drawdown import draw_down
 
 MAIN = "MAIN"
 OPEN = ("held", "confirmed")
@@ -48,14 +54,8 @@ def allocate_line(sku: str, quantity: int, available: dict[str, int]) -> list[Al
         return []
     if ranked[0][1] >= quantity:
         return [Allocation(sku, ranked[0][0], quantity)]
-    allocations, wanted = [], quantity
-    for warehouse, free in ranked:
-        taken = min(free, wanted)
-        allocations.append(Allocation(sku, warehouse, taken))
-        wanted -= taken
-        if wanted == 0:
-            break
-    return allocations
+    drawn = draw_down(ranked, quantity, itemgetter(1))
+    return [Allocation(sku, warehouse, units) for (warehouse, _), units in drawn.taken]
 
 
 def plan_reservation(
@@ -86,11 +86,20 @@ class HeldLine:
     shipped: int = 0
     status: str = "held"
     id: int | None = None
+    changed_at: datetime | None = field(default=None, compare=False, repr=False)
 
     @property
     def open(self) -> int:
         """Units still held for the order."""
         return self.quantity - self.shipped if self.status in OPEN else 0
+
+    def change(self, at: datetime, *, status: str | None = None, shipped: int = 0) -> None:
+        """Change the line, noting when (what is saved; None again once it is)."""
+        self.status = status or self.status
+        self.shipped += shipped
+        if self.shipped == self.quantity:
+            self.status = "shipped"
+        self.changed_at = at
 
 
 @dataclass
@@ -101,17 +110,22 @@ class Reservation:
     outcome: str
     lines: list[HeldLine]
     reason: str | None = None
+    decided_at: datetime | None = None
     pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
     @classmethod
     def decide(
-        cls, order_id: str, requested: dict[str, int], available: dict[str, dict[str, int]]
+        cls,
+        order_id: str,
+        requested: dict[str, int],
+        available: dict[str, dict[str, int]],
+        at: datetime,
     ) -> Reservation:
         """Hold every line or none, and announce which it was."""
         allocations, shortages = plan_reservation(requested, available)
         if shortages:
             reason = shortage_reason(shortages)
-            reservation = cls(order_id, "rejected", [], reason)
+            reservation = cls(order_id, "rejected", [], reason, at)
             lines = [
                 {"sku": s.sku, "requested": s.requested, "available": s.available}
                 for s in shortages
@@ -124,7 +138,7 @@ class Reservation:
             )
             return reservation
         held = [HeldLine(a.sku, a.warehouse, a.quantity) for a in allocations]
-        reservation = cls(order_id, "reserved", held)
+        reservation = cls(order_id, "reserved", held, decided_at=at)
         reserved = [{"sku": a.sku, "quantity": a.quantity, "warehouse": a.warehouse} for a in held]
         reservation.pending_events.append(
             ("stock.reserved", {"order_id": order_id, "lines": reserved})
@@ -135,45 +149,50 @@ class Reservation:
     def open_lines(self) -> list[HeldLine]:
         return [line for line in self.lines if line.open]
 
-    def confirm(self) -> None:
+    def confirm(self, at: datetime) -> None:
         """The order is confirmed: its hold no longer expires."""
         for line in self.lines:
             if line.status == "held":
-                line.status = "confirmed"
+                line.change(at, status="confirmed")
 
-    def release(self, why: str) -> list[tuple[HeldLine, int]]:
+    def release(self, why: str, at: datetime) -> list[tuple[HeldLine, int]]:
         """Give back every unit still held (`why`: released or expired); what each line gave."""
         given = [(line, line.open) for line in self.open_lines]
         for line, _ in given:
-            line.status = why
+            line.change(at, status=why)
         if given:
             self.pending_events.append(
                 ("stock.released", {"order_id": self.order_id, "reason": why})
             )
         return given
 
-    def expire_if_unconfirmed(self) -> list[tuple[HeldLine, int]]:
+    def expire_if_unconfirmed(self, at: datetime) -> list[tuple[HeldLine, int]]:
         if any(line.status == "held" for line in self.lines):
-            return self.release("expired")
+            return self.release("expired", at)
         return []
 
-    def ship(self, sku: str, quantity: int) -> list[tuple[HeldLine, int]]:
-        """Units of `sku` leave on a shipment, from the lines holding them, in line order."""
-        lines = [line for line in self.open_lines if line.sku == sku]
-        if sum(line.open for line in lines) < quantity:
-            raise Insufficient(
-                f"Order {self.order_id} holds {sum(line.open for line in lines)} of {sku}; "
-                f"{quantity} cannot ship.",
-                {"lines": [f"{sku}: more shipped than reserved."]},
-            )
-        taken, wanted = [], quantity
-        for line in lines:
-            if wanted == 0:
-                break
-            units = min(line.open, wanted)
-            line.shipped += units
-            if line.shipped == line.quantity:
-                line.status = "shipped"
-            taken.append((line, units))
-            wanted -= units
-        return taken
+    def ship(
+        self,
+        shipment: dict[str, int],
+        issue: Callable[[HeldLine, int], Decimal],
+        at: datetime,
+    ) -> None:
+        """Units of each SKU leave from the lines holding them, in line order: `issue` takes
+        them off the shelf and says what they cost, and stock.issued tells what left at what
+        cost. What a partial shipment leaves stays held."""
+        issued = []
+        for sku, quantity in shipment.items():
+            lines = [line for line in self.open_lines if line.sku == sku]
+            drawn = draw_down(lines, quantity, attrgetter("open"))
+            if not drawn.covered:
+                raise Insufficient(
+                    f"Order {self.order_id} holds {quantity - drawn.missing} of {sku}; "
+                    f"{quantity} cannot ship.",
+                    {"lines": [f"{sku}: more shipped than reserved."]},
+                )
+            cost = Decimal(0)
+            for line, units in drawn.taken:
+                line.change(at, shipped=units)
+                cost += issue(line, units)
+            issued.append({"sku": sku, "quantity": quantity, "cost": money(cost)})
+        self.pending_events.append(("stock.issued", {"order_id": self.order_id, "lines": issued}))

@@ -1,8 +1,10 @@
 """Warehouses, stock levels, lots and the movement ledger: the only SQL of the stock package.
 
-A stock level changes only together with a ledger row, in one transaction. Every change is a
-conditional UPDATE that refuses to break the level's invariants (on_hand >= reserved >= 0), so
-concurrent transactions cannot oversell even before the CHECK constraints would stop them.
+A stock level changes only together with a ledger row, in one transaction: both are written
+from what a WarehouseStock recorded (`Shelves.save`). The aggregate checks each change under
+the row lock it was loaded with; the level is still written by a conditional UPDATE that
+refuses to break its invariants (on_hand >= reserved >= 0), so even a bug cannot oversell
+before the CHECK constraints would stop it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,20 @@ from sqlalchemy.engine import Connection
 
 from erp_shared.db import dialect_insert, insert_unique
 from erp_shared.errors import Conflict
-from inventory.stock.domain import StockLevel, StockLot
+from inventory.stock.domain import (
+    Clerk,
+    IssuedPart,
+    LevelChanged,
+    Lot,
+    LotAdded,
+    LotIssued,
+    LotTaken,
+    Moved,
+    OrderIssues,
+    StockLevel,
+    StockLot,
+    WarehouseStock,
+)
 from inventory.tables import (
     lot_issues,
     lots,
@@ -60,7 +75,7 @@ def known_warehouses(conn: Connection, codes) -> set[str]:
 
 _NEW_ON_HAND = stock_levels.c.on_hand + bindparam("on_hand_change")
 _NEW_RESERVED = stock_levels.c.reserved + bindparam("reserved_change")
-# Every hold, release and shipment moves a level: built once, the deltas bound at each call.
+# Every hold, release and shipment reads and moves a level: built once, bound at each call.
 _CHANGE_LEVEL = (
     update(stock_levels)
     .where(
@@ -74,11 +89,9 @@ _CHANGE_LEVEL = (
 )
 
 
-def change_level(
-    conn: Connection, sku: str, warehouse: str, on_hand: int = 0, reserved: int = 0
-) -> StockLevel | None:
-    """Apply the deltas if the level stays whole (reserved within on_hand, both >= 0);
-    the new level, or None when it would not (nothing changed)."""
+def _change_level(conn: Connection, sku: str, warehouse: str, on_hand: int, reserved: int):
+    """Apply the deltas if the level stays whole (reserved within on_hand, both >= 0); the
+    aggregate checked that under the row lock, so a refusal here is a bug, not a shortage."""
     row = conn.execute(
         _CHANGE_LEVEL,
         {
@@ -88,30 +101,37 @@ def change_level(
             "reserved_change": reserved,
         },
     ).first()
-    return None if row is None else StockLevel(warehouse, row.on_hand, row.reserved)
+    if row is None:
+        raise RuntimeError(f"stock for {sku} in {warehouse} changed under a row lock")
 
 
-def add_on_hand(conn: Connection, sku: str, warehouse: str, quantity: int) -> StockLevel:
-    """Goods come in: the level is created at the first receipt."""
+def _add_on_hand(conn: Connection, sku: str, warehouse: str, quantity: int) -> None:
+    """Goods come in: the level is created at the first receipt (or added to, should another
+    transaction have created it meanwhile: a row that does not exist cannot be locked)."""
     statement = dialect_insert(conn)(stock_levels).values(
         sku=sku, warehouse=warehouse, on_hand=quantity, reserved=0
     )
-    row = conn.execute(
+    conn.execute(
         statement.on_conflict_do_update(
             index_elements=[stock_levels.c.sku, stock_levels.c.warehouse],
             set_={"on_hand": stock_levels.c.on_hand + quantity},
-        ).returning(stock_levels.c.on_hand, stock_levels.c.reserved)
-    ).one()
-    return StockLevel(warehouse, row.on_hand, row.reserved)
+        )
+    )
 
 
-def level_for_update(conn: Connection, sku: str, warehouse: str) -> StockLevel:
-    row = conn.execute(
-        select(stock_levels.c.on_hand, stock_levels.c.reserved)
-        .where(stock_levels.c.sku == sku, stock_levels.c.warehouse == warehouse)
-        .with_for_update()
-    ).first()
-    return StockLevel(warehouse, row.on_hand, row.reserved) if row else StockLevel(warehouse, 0, 0)
+_LEVEL_FOR_UPDATE = (
+    select(stock_levels.c.on_hand, stock_levels.c.reserved)
+    .where(
+        stock_levels.c.sku == bindparam("level_sku"),
+        stock_levels.c.warehouse == bindparam("level_warehouse"),
+    )
+    .with_for_update()
+)
+
+
+def _level_for_update(conn: Connection, sku: str, warehouse: str) -> tuple[int, int]:
+    row = conn.execute(_LEVEL_FOR_UPDATE, {"level_sku": sku, "level_warehouse": warehouse}).first()
+    return (row.on_hand, row.reserved) if row else (0, 0)
 
 
 _AVAILABILITY = (
@@ -202,7 +222,7 @@ def receipt(conn: Connection, receipt_id: str) -> dict | None:
     }
 
 
-def add_lot(conn: Connection, **values) -> int:
+def _add_lot(conn: Connection, **values) -> int:
     return conn.execute(
         lots.insert()
         .values(quantity_remaining=values["quantity_received"], **values)
@@ -210,24 +230,29 @@ def add_lot(conn: Connection, **values) -> int:
     ).scalar_one()
 
 
-def lots_for_update(conn: Connection, sku: str, warehouse: str) -> list[StockLot]:
+_LOT = (
+    lots.c.id,
+    lots.c.lot,
+    lots.c.warehouse,
+    lots.c.received_at,
+    lots.c.quantity_remaining,
+    lots.c.unit_cost,
+)
+
+
+def _lots_for_update(conn: Connection, sku: str, warehouse: str) -> list[Lot]:
     rows = conn.execute(
         select(
-            lots.c.id,
-            lots.c.lot,
-            lots.c.warehouse,
-            lots.c.received_at,
-            lots.c.quantity_remaining,
-            lots.c.unit_cost,
+            lots.c.lot, lots.c.received_at, lots.c.quantity_remaining, lots.c.unit_cost, lots.c.id
         )
         .where(lots.c.sku == sku, lots.c.warehouse == warehouse, lots.c.quantity_remaining > 0)
         .order_by(lots.c.received_at, lots.c.id)
         .with_for_update()
     )
-    return [StockLot(*row) for row in rows]
+    return [Lot(*row) for row in rows]
 
 
-def take_from_lot(conn: Connection, lot_id: int, quantity: int) -> None:
+def _take_from_lot(conn: Connection, lot_id: int, quantity: int) -> None:
     taken = conn.execute(
         update(lots)
         .where(lots.c.id == lot_id, lots.c.quantity_remaining >= quantity)
@@ -239,70 +264,162 @@ def take_from_lot(conn: Connection, lot_id: int, quantity: int) -> None:
 
 def remaining_lots(conn: Connection, sku: str) -> list[StockLot]:
     rows = conn.execute(
-        select(
-            lots.c.id,
-            lots.c.lot,
-            lots.c.warehouse,
-            lots.c.received_at,
-            lots.c.quantity_remaining,
-            lots.c.unit_cost,
-        )
+        select(*_LOT)
         .where(lots.c.sku == sku, lots.c.quantity_remaining > 0)
         .order_by(lots.c.received_at, lots.c.id)
     )
     return [StockLot(*row) for row in rows]
 
 
-# --- issues and returns --------------------------------------------------------------------
+# --- a SKU's stock in a warehouse (the WarehouseStock aggregate) ---------------------------
 
 
-def record_lot_issue(conn: Connection, **values) -> None:
-    conn.execute(lot_issues.insert(), {"returned": 0, **values})
+class Shelves:
+    """Where each WarehouseStock is kept: its level row and lots, locked (PostgreSQL) from
+    loading to the commit, and the ledger rows and lot issues its changes add."""
+
+    @staticmethod
+    def get(conn: Connection, key: tuple[str, str], *, clerk: Clerk, lots: bool = True):
+        """The stock of SKU and warehouse `key`, empty where none was ever received;
+        without its lots when `lots` is false (holds and releases need none)."""
+        sku, warehouse = key
+        on_hand, reserved = _level_for_update(conn, sku, warehouse)
+        loaded = _lots_for_update(conn, sku, warehouse) if lots else None
+        return WarehouseStock(sku, warehouse, clerk, on_hand, reserved, loaded)
+
+    @classmethod
+    def add(cls, conn: Connection, stock: WarehouseStock) -> None:
+        cls.save(conn, stock)
+
+    @staticmethod
+    def save(conn: Connection, stock: WarehouseStock) -> None:
+        """Write what changed since the last save, in the order it changed, and forget it."""
+        changes, stock.changes = stock.changes, []
+        levels = [change for change in changes if isinstance(change, LevelChanged)]
+        on_hand = sum(change.on_hand for change in levels)
+        reserved = sum(change.reserved for change in levels)
+        if reserved == 0 and on_hand > 0:
+            _add_on_hand(conn, stock.sku, stock.warehouse, on_hand)
+        elif on_hand or reserved:
+            _change_level(conn, stock.sku, stock.warehouse, on_hand, reserved)
+        for change in changes:
+            _write(conn, stock, change)
 
 
-def issued_for_return(conn: Connection, order_id: str, sku: str) -> list:
-    """What an order took of a SKU and has not had back yet, latest first: a return puts
-    back the goods that left last."""
-    return conn.execute(
-        select(
-            lot_issues.c.id,
-            lot_issues.c.warehouse,
-            lot_issues.c.lot_id,
-            lot_issues.c.unit_cost,
-            (lot_issues.c.quantity - lot_issues.c.returned).label("outstanding"),
-        )
-        .where(
-            lot_issues.c.order_id == order_id,
-            lot_issues.c.sku == sku,
-            lot_issues.c.quantity > lot_issues.c.returned,
-        )
-        .order_by(lot_issues.c.id.desc())
-        .with_for_update()
-    ).all()
+def _write(conn: Connection, stock: WarehouseStock, change) -> None:
+    sku, warehouse = stock.sku, stock.warehouse
+    match change:
+        case LotAdded(lot, received, receipt_id):
+            lot.id = _add_lot(
+                conn,
+                lot=lot.lot,
+                receipt_id=receipt_id,
+                sku=sku,
+                warehouse=warehouse,
+                received_at=lot.received_at,
+                quantity_received=received,
+                unit_cost=lot.unit_cost,
+            )
+        case LotTaken(lot, quantity):
+            _take_from_lot(conn, lot.id, quantity)
+        case LotIssued(order_id, lot, quantity):
+            conn.execute(
+                lot_issues.insert(),
+                {
+                    "order_id": order_id,
+                    "sku": sku,
+                    "warehouse": warehouse,
+                    "lot_id": lot.id,
+                    "quantity": quantity,
+                    "unit_cost": lot.unit_cost,
+                    "returned": 0,
+                    "issued_at": stock.clerk.now,
+                },
+            )
+        case Moved():
+            _record_movement(conn, stock, change)
 
 
-def mark_returned(conn: Connection, lot_issue_id: int, quantity: int) -> None:
+def _record_movement(conn: Connection, stock: WarehouseStock, move: Moved) -> None:
+    """One ledger row, and the day's value change and cost of goods beside it."""
     conn.execute(
-        update(lot_issues)
-        .where(lot_issues.c.id == lot_issue_id)
-        .values(returned=lot_issues.c.returned + quantity)
+        movements.insert(),
+        {
+            "sku": stock.sku,
+            "warehouse": stock.warehouse,
+            "kind": move.kind,
+            "quantity": move.quantity,
+            "value": move.value,
+            "actor": stock.clerk.actor,
+            "request_id": stock.clerk.request_id,
+            "occurred_at": move.occurred_at,
+            **move.references,
+        },
     )
+    units = -move.quantity if move.kind == "issue" else 0
+    add_to_day(conn, stock.sku, move.occurred_at.date(), move.value, move.cogs, units)
 
 
-def record_returned_goods(conn: Connection, **values) -> None:
-    conn.execute(returned_goods.insert(), values)
+# --- what orders took, for returns (the OrderIssues aggregate) -----------------------------
 
 
-def return_recorded(conn: Connection, return_id: str) -> bool:
-    query = select(returned_goods.c.id).where(returned_goods.c.return_id == return_id).limit(1)
-    return conn.execute(query).first() is not None
+class IssuesByOrder:
+    """Where each OrderIssues is kept: the order's lot issues not yet returned, locked
+    (PostgreSQL) to the commit, and the returned goods its returns add."""
+
+    @staticmethod
+    def get(conn: Connection, order_id: str) -> OrderIssues:
+        parts = conn.execute(
+            select(
+                lot_issues.c.id,
+                lot_issues.c.sku,
+                lot_issues.c.warehouse,
+                lot_issues.c.unit_cost,
+                (lot_issues.c.quantity - lot_issues.c.returned).label("outstanding"),
+            )
+            .where(
+                lot_issues.c.order_id == order_id,
+                lot_issues.c.quantity > lot_issues.c.returned,
+            )
+            .order_by(lot_issues.c.id.desc())
+            .with_for_update()
+        )
+        returns = conn.scalars(
+            select(returned_goods.c.return_id)
+            .where(returned_goods.c.order_id == order_id)
+            .distinct()
+        )
+        return OrderIssues(order_id, [IssuedPart(*row) for row in parts], set(returns))
+
+    @classmethod
+    def add(cls, conn: Connection, issues: OrderIssues) -> None:
+        cls.save(conn, issues)
+
+    @staticmethod
+    def save(conn: Connection, issues: OrderIssues) -> None:
+        changes, issues.changes = issues.changes, []
+        for back in changes:
+            conn.execute(
+                update(lot_issues)
+                .where(lot_issues.c.id == back.part.id)
+                .values(returned=lot_issues.c.returned + back.quantity)
+            )
+            conn.execute(
+                returned_goods.insert(),
+                {
+                    "return_id": back.return_id,
+                    "order_id": issues.order_id,
+                    "sku": back.part.sku,
+                    "warehouse": back.part.warehouse,
+                    "quantity": back.quantity,
+                    "condition": back.condition,
+                    "unit_cost": back.part.unit_cost,
+                    "received_at": back.at,
+                },
+            )
 
 
 # --- the ledger ----------------------------------------------------------------------------
-
-
-def record_movement(conn: Connection, **values) -> None:
-    conn.execute(movements.insert(), values)
 
 
 def add_to_day(

@@ -1,40 +1,23 @@
 """Stock use cases: goods in (receipts, returns), goods out (issues), counts, transfers, and
 what is where. Each takes the caller's unit of work.
 
-Every change of stock is a movement on the ledger, written with the stock-level change in the
-same transaction, with who asked (`uow.actor`) and the request it came from; every change of
-what is available is shown to replenishment, which says when a SKU runs low.
+Every change of stock goes through a SKU's stock in a warehouse (the WarehouseStock aggregate),
+which writes the movement on the ledger beside the level change, with who asked (`uow.actor`)
+and the request it came from; every change of what is available is shown to replenishment,
+which says when a SKU runs low.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 
-from erp_shared.errors import (
-    MAX_LINE_VALUE,
-    Insufficient,
-    Invalid,
-    NotAllowed,
-    Unknown,
-    refuse_overvalued_lines,
-    refuse_unknown_skus,
-)
-from erp_shared.money import money
+from erp_shared.errors import Invalid, Unknown, refuse_overvalued_lines, refuse_unknown_skus
 from erp_shared.uow import UnitOfWork
 from inventory.catalogue import service as catalogue
 from inventory.replenishment import service as replenishment
 from inventory.stock import db
-from inventory.stock.domain import (
-    Stock,
-    StockLevel,
-    Take,
-    check_adjustment,
-    check_transfer,
-    cost_of,
-    take_oldest_first,
-)
+from inventory.stock.domain import Clerk, Stock, StockLevel, WarehouseStock
 
 # --- warehouses ----------------------------------------------------------------------------
 
@@ -70,37 +53,19 @@ def _require_product(uow: UnitOfWork, sku: str) -> None:
         raise Invalid(f"Unknown SKU {sku}.", {"sku": [f"Unknown SKU {sku}."]})
 
 
-# --- the ledger ----------------------------------------------------------------------------
+# --- a SKU's stock in a warehouse ---------------------------------------------------------
 
 
-def _record(
-    uow: UnitOfWork,
-    sku: str,
-    warehouse: str,
-    kind: str,
-    quantity: int,
-    value: Decimal,
-    *,
-    occurred_at: datetime | None = None,
-    cogs: Decimal = Decimal("0"),
-    **references,
-) -> None:
-    """One ledger row, and the day's value change and cost of goods beside it."""
-    at = occurred_at or uow.now
-    db.record_movement(
-        uow.conn,
-        sku=sku,
-        warehouse=warehouse,
-        kind=kind,
-        quantity=quantity,
-        value=value,
-        actor=uow.actor,
-        request_id=uow.request_id,
-        occurred_at=at,
-        **references,
-    )
-    units = -quantity if kind == "issue" else 0
-    db.add_to_day(uow.conn, sku, at.date(), value, cogs, units)
+def _shelf(uow: UnitOfWork, sku: str, warehouse: str, *, lots: bool = True) -> WarehouseStock:
+    """A SKU's stock in a warehouse, locked until the commit, which saves what changed; its
+    lots are loaded (and locked) only for goods that leave, since goods coming in add a lot.
+
+    What the transaction changed so far is saved first, so a second look at the same stock
+    (two lines of one receipt, two orders' holds expiring together) starts where the first
+    one left it."""
+    uow.flush()
+    clerk = Clerk(uow.actor, uow.request_id, uow.now)
+    return uow.load(db.Shelves, (sku, warehouse), clerk=clerk, lots=lots)
 
 
 # --- goods in ------------------------------------------------------------------------------
@@ -121,30 +86,16 @@ def receive_stock(uow: UnitOfWork, receipt: dict) -> dict:
     lines = []
     for index, line in enumerate(receipt["lines"], start=1):
         lot = line.get("lot") or f"{receipt_id[:8]}-{index}"
-        db.add_lot(
-            uow.conn,
+        stock = _shelf(uow, line["sku"], warehouse, lots=False)
+        stock.receive(
+            line["quantity"],
+            line["unit_cost"],
             lot=lot,
             receipt_id=receipt_id,
-            sku=line["sku"],
-            warehouse=warehouse,
             received_at=received_at,
-            quantity_received=line["quantity"],
-            unit_cost=line["unit_cost"],
-        )
-        _record(
-            uow,
-            line["sku"],
-            warehouse,
-            "receipt",
-            line["quantity"],
-            money(line["unit_cost"] * line["quantity"]),
-            occurred_at=received_at,
-            unit_cost=line["unit_cost"],
-            reference=receipt_id,
             reason=receipt.get("reason"),
         )
-        level = db.add_on_hand(uow.conn, line["sku"], warehouse, line["quantity"])
-        replenishment.watch(uow, line["sku"], warehouse, level.available)
+        replenishment.watch(uow, line["sku"], warehouse, stock.available)
         lines.append({**line, "lot": lot})
     return {"id": receipt_id, "warehouse": warehouse, "received_at": received_at, "lines": lines}
 
@@ -159,97 +110,19 @@ def get_receipt(uow: UnitOfWork, receipt_id: str) -> dict:
 def restock_return(uow: UnitOfWork, return_id: str, order_id: str, lines: list[dict]) -> None:
     """Resellable goods go back on the shelf they left, as lots at the cost they left with
     (the goods that left last come back first); damaged goods are recorded, not restocked."""
-    if db.return_recorded(uow.conn, return_id):
-        return
-    restocked = []
-    for line in lines:
-        condition = line.get("condition") or "resellable"
-        outstanding = db.issued_for_return(uow.conn, order_id, line["sku"])
-        if sum(part.outstanding for part in outstanding) < line["quantity"]:
-            raise NotAllowed(
-                f"Return {return_id} sends back more {line['sku']} than order {order_id} took.",
-                {"lines": [f"{line['sku']}: more returned than shipped."]},
-            )
-        wanted = line["quantity"]
-        for part in outstanding:
-            units = min(part.outstanding, wanted)
-            if units == 0:
-                break
-            wanted -= units
-            db.mark_returned(uow.conn, part.id, units)
-            db.record_returned_goods(
-                uow.conn,
-                return_id=return_id,
-                order_id=order_id,
-                sku=line["sku"],
-                warehouse=part.warehouse,
-                quantity=units,
-                condition=condition,
-                unit_cost=part.unit_cost,
-                received_at=uow.now,
-            )
-            if condition == "resellable":
-                _put_back(uow, return_id, order_id, line["sku"], part, units)
-        if condition == "resellable":
-            restocked.append({"sku": line["sku"], "quantity": line["quantity"]})
-    uow.emit("stock.restocked", {"return_id": return_id, "lines": restocked})
-
-
-def _put_back(uow: UnitOfWork, return_id: str, order_id: str, sku: str, part, units: int):
-    db.add_lot(
-        uow.conn,
-        lot=f"R-{return_id[:8]}",
-        receipt_id=None,
-        sku=sku,
-        warehouse=part.warehouse,
-        received_at=uow.now,
-        quantity_received=units,
-        unit_cost=part.unit_cost,
-    )
-    _record(
-        uow,
-        sku,
-        part.warehouse,
-        "return",
-        units,
-        money(part.unit_cost * units),
-        unit_cost=part.unit_cost,
-        order_id=order_id,
-        return_id=return_id,
-    )
-    level = db.add_on_hand(uow.conn, sku, part.warehouse, units)
-    replenishment.watch(uow, sku, part.warehouse, level.available)
+    issued = uow.load(db.IssuesByOrder, order_id)
+    for part, units in issued.take_back(return_id, lines, uow.now):
+        stock = _shelf(uow, part.sku, part.warehouse, lots=False)
+        stock.restock(units, part.unit_cost, return_id=return_id, order_id=order_id)
+        replenishment.watch(uow, part.sku, part.warehouse, stock.available)
 
 
 # --- goods out -----------------------------------------------------------------------------
 
 
-def _take_lots(uow: UnitOfWork, sku: str, warehouse: str, quantity: int) -> list[Take]:
-    takes = take_oldest_first(db.lots_for_update(uow.conn, sku, warehouse), quantity, sku)
-    for take in takes:
-        db.take_from_lot(uow.conn, take.lot_id, take.quantity)
-    return takes
-
-
 def issue_stock(uow: UnitOfWork, order_id: str, sku: str, warehouse: str, quantity: int):
     """Reserved goods leave for a customer, oldest lots first; returns their cost."""
-    if db.change_level(uow.conn, sku, warehouse, on_hand=-quantity, reserved=-quantity) is None:
-        raise Insufficient(f"{quantity} of {sku} are not reserved in {warehouse}.")
-    takes = _take_lots(uow, sku, warehouse, quantity)
-    for take in takes:
-        db.record_lot_issue(
-            uow.conn,
-            order_id=order_id,
-            sku=sku,
-            warehouse=warehouse,
-            lot_id=take.lot_id,
-            quantity=take.quantity,
-            unit_cost=take.unit_cost,
-            issued_at=uow.now,
-        )
-    cost = cost_of(takes)
-    _record(uow, sku, warehouse, "issue", -quantity, -cost, cogs=cost, order_id=order_id)
-    return cost
+    return _shelf(uow, sku, warehouse).issue(order_id, quantity)
 
 
 # --- counts and transfers ------------------------------------------------------------------
@@ -260,43 +133,14 @@ def adjust_stock(uow: UnitOfWork, adjustment: dict) -> dict:
     sku, warehouse, delta = adjustment["sku"], adjustment["warehouse"], adjustment["quantity_delta"]
     _require_product(uow, sku)
     _require_warehouses(uow, {"warehouse": warehouse})
-    check_adjustment(db.level_for_update(uow.conn, sku, warehouse), delta)
+    stock = _shelf(uow, sku, warehouse)
+    unit_cost = adjustment.get("unit_cost")
+    if unit_cost is None and delta > 0:
+        unit_cost = _latest_cost(uow, sku, warehouse)
     adjustment_id = str(uuid.uuid4())
-    if delta > 0:
-        unit_cost = adjustment.get("unit_cost")
-        if unit_cost is None:
-            unit_cost = _latest_cost(uow, sku, warehouse)
-        if unit_cost * delta > MAX_LINE_VALUE:
-            raise Invalid(
-                "An adjustment is worth more than the system keeps.",
-                {"quantity_delta": [f"Worth at most {MAX_LINE_VALUE:,}."]},
-            )
-        db.add_lot(
-            uow.conn,
-            lot=f"ADJ-{uow.now:%Y%m%d}",
-            receipt_id=None,
-            sku=sku,
-            warehouse=warehouse,
-            received_at=uow.now,
-            quantity_received=delta,
-            unit_cost=unit_cost,
-        )
-        value = money(unit_cost * delta)
-        level = db.add_on_hand(uow.conn, sku, warehouse, delta)
-    else:
-        value = -cost_of(_take_lots(uow, sku, warehouse, -delta))
-        level = db.change_level(uow.conn, sku, warehouse, on_hand=delta)
-    _record(
-        uow,
-        sku,
-        warehouse,
-        "adjustment",
-        delta,
-        value,
-        reason=adjustment["reason"],
-        reference=adjustment_id,
-    )
-    replenishment.watch(uow, sku, warehouse, level.available)
+    stock.adjust(delta, unit_cost, reason=adjustment["reason"], reference=adjustment_id)
+    replenishment.watch(uow, sku, warehouse, stock.available)
+    uow.flush()
     return get_adjustment(uow, adjustment_id)
 
 
@@ -333,30 +177,14 @@ def transfer_stock(uow: UnitOfWork, transfer: dict) -> dict:
     source, destination = transfer["from_warehouse"], transfer["to_warehouse"]
     _require_product(uow, sku)
     _require_warehouses(uow, {"from_warehouse": source, "to_warehouse": destination})
-    check_transfer(source, destination, db.level_for_update(uow.conn, sku, source), quantity)
-    transfer_id = str(uuid.uuid4())
-    takes = _take_lots(uow, sku, source, quantity)
-    for take in takes:
-        db.add_lot(
-            uow.conn,
-            lot=take.lot,
-            receipt_id=None,
-            sku=sku,
-            warehouse=destination,
-            received_at=take.received_at,
-            quantity_received=take.quantity,
-            unit_cost=take.unit_cost,
-        )
-    value = cost_of(takes)
-    reason = transfer.get("reason")
-    _record(uow, sku, source, "transfer", -quantity, -value, reference=transfer_id, reason=reason)
-    _record(
-        uow, sku, destination, "transfer", quantity, value, reference=transfer_id, reason=reason
-    )
-    left = db.change_level(uow.conn, sku, source, on_hand=-quantity)
-    arrived = db.add_on_hand(uow.conn, sku, destination, quantity)
-    replenishment.watch(uow, sku, source, left.available)
+    transfer_id, reason = str(uuid.uuid4()), transfer.get("reason")
+    sent = _shelf(uow, sku, source)
+    takes = sent.send(quantity, destination, reference=transfer_id, reason=reason)
+    arrived = _shelf(uow, sku, destination)
+    arrived.take_in(takes, reference=transfer_id, reason=reason)
+    replenishment.watch(uow, sku, source, sent.available)
     replenishment.watch(uow, sku, destination, arrived.available)
+    uow.flush()
     return get_transfer(uow, transfer_id)
 
 
@@ -385,18 +213,16 @@ def lock_availability(uow: UnitOfWork, skus) -> dict[str, dict[str, int]]:
 
 
 def hold(uow: UnitOfWork, sku: str, warehouse: str, quantity: int) -> None:
-    """Set stock aside for an order; the conditional update is what prevents overselling."""
-    level = db.change_level(uow.conn, sku, warehouse, reserved=quantity)
-    if level is None:
-        raise RuntimeError(f"stock for {sku} changed under a row lock")
-    replenishment.watch(uow, sku, warehouse, level.available)
+    """Set stock aside for an order, never more than is available (no overselling)."""
+    stock = _shelf(uow, sku, warehouse, lots=False)
+    stock.hold(quantity)
+    replenishment.watch(uow, sku, warehouse, stock.available)
 
 
 def release(uow: UnitOfWork, sku: str, warehouse: str, quantity: int) -> None:
-    level = db.change_level(uow.conn, sku, warehouse, reserved=-quantity)
-    if level is None:
-        raise RuntimeError(f"{sku} in {warehouse} holds less than the {quantity} released")
-    replenishment.watch(uow, sku, warehouse, level.available)
+    stock = _shelf(uow, sku, warehouse, lots=False)
+    stock.release(quantity)
+    replenishment.watch(uow, sku, warehouse, stock.available)
 
 
 # --- what is where -------------------------------------------------------------------------

@@ -90,3 +90,11 @@ def test_an_order_rejected_for_want_of_stock_releases_nothing(app):
     deliver(app, "order.rejected", {"order_id": "too-big", "reason": "insufficient stock"})
     assert released(app) == []
     assert reserved(app) == 0
+
+
+def test_holds_of_one_sku_expiring_in_one_sweep_all_go_back(app):
+    place(app, "first", 2)
+    place(app, "second", 3)
+    assert sweep(app, timedelta(0)) == 2
+    assert reserved(app) == 0
+    assert sorted(r["order_id"] for r in released(app)) == ["first", "second"]

@@ -125,3 +125,12 @@ def test_the_demand_based_reorder_point_comes_from_what_was_issued(app, client):
     # safety stock of z(95%) * sigma * sqrt(4) = 1.645 * 0.629 * 2 = 2.07 -> 3.
     assert alert["safety_stock"] == 3
     assert alert["demand_based_reorder_point"] == 4
+
+
+def test_two_lines_of_one_receipt_see_each_other_and_low_is_said_once(app, client):
+    lines = [{"sku": "BULB", "quantity": 2, "unit_cost": "1.00"} for _ in range(2)]
+    answer = client.post("/api/v1/receipts", json={"lines": lines}, headers=bearer())
+    assert answer.status_code == 201
+    assert [alert["available"] for alert in low_alerts(app)] == [2]
+    stock = client.get("/api/v1/stock/BULB", headers=bearer()).json
+    assert (stock["on_hand"], len(stock["lots"])) == (4, 2)

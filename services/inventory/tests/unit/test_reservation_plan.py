@@ -1,6 +1,9 @@
 """Reserving an order: every line or none, never more than is available, split by the rule;
 its hold through partial shipments, releases and expiry."""
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -8,6 +11,8 @@ from hypothesis import strategies as st
 from erp_shared.errors import Insufficient
 from erp_shared.events import quantities_by_sku
 from inventory.reservations.domain import Allocation, Reservation, plan_reservation
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def test_each_line_comes_from_the_warehouse_with_most_available():
@@ -42,29 +47,42 @@ def test_ties_go_to_main_then_by_warehouse_code():
 
 
 def test_a_partial_shipment_leaves_the_rest_held_and_shipping_more_is_refused():
-    reservation = Reservation.decide("o-1", {"A": 5}, {"A": {"MAIN": 3, "EAST": 3}})
+    reservation = Reservation.decide("o-1", {"A": 5}, {"A": {"MAIN": 3, "EAST": 3}}, NOW)
     assert [(line.warehouse, line.quantity) for line in reservation.lines] == [
         ("MAIN", 3),
         ("EAST", 2),
     ]
-    shipped = reservation.ship("A", 4)
-    assert [(line.warehouse, units) for line, units in shipped] == [("MAIN", 3), ("EAST", 1)]
+    reservation.pending_events.clear()
+    shipped = []
+
+    def issue(line, units):
+        shipped.append((line.warehouse, units))
+        return Decimal("2.50") * units
+
+    reservation.ship({"A": 4}, issue, NOW)
+    assert shipped == [("MAIN", 3), ("EAST", 1)]
     assert [(line.status, line.open) for line in reservation.lines] == [
         ("shipped", 0),
         ("held", 1),
     ]
+    assert reservation.pending_events == [
+        (
+            "stock.issued",
+            {"order_id": "o-1", "lines": [{"sku": "A", "quantity": 4, "cost": Decimal("10.00")}]},
+        )
+    ]
     with pytest.raises(Insufficient):
-        reservation.ship("A", 2)
+        reservation.ship({"A": 2}, issue, NOW)
 
 
 def test_only_an_unconfirmed_hold_expires_and_a_release_is_announced_once():
-    confirmed = Reservation.decide("o-1", {"A": 1}, {"A": {"MAIN": 1}})
-    confirmed.confirm()
-    assert confirmed.expire_if_unconfirmed() == []
-    pending = Reservation.decide("o-2", {"A": 1}, {"A": {"MAIN": 1}})
+    confirmed = Reservation.decide("o-1", {"A": 1}, {"A": {"MAIN": 1}}, NOW)
+    confirmed.confirm(NOW)
+    assert confirmed.expire_if_unconfirmed(NOW) == []
+    pending = Reservation.decide("o-2", {"A": 1}, {"A": {"MAIN": 1}}, NOW)
     pending.pending_events.clear()
-    assert [units for _, units in pending.expire_if_unconfirmed()] == [1]
-    assert pending.release("released") == []
+    assert [units for _, units in pending.expire_if_unconfirmed(NOW)] == [1]
+    assert pending.release("released", NOW) == []
     assert pending.pending_events == [("stock.released", {"order_id": "o-2", "reason": "expired"})]
 
 
