@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask_cors import CORS
 
-from erp_shared.config import Settings
 from erp_shared.web import create_service_app
 from gateway import audit, console, keys, limits, openapi, routing, service
 from gateway.api import allow_own_methods, audit_blp, blp, routes
+from gateway.settings import GatewaySettings, settings_from_env
 
 # The API document and its viewer; which API calls need no token is erp_shared.access's.
 PUBLIC_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 
 
-def create_app(settings: Settings | None = None):
-    settings = settings or Settings.from_env("gateway", uses_broker=False)
+def create_app(settings: GatewaySettings | None = None):
+    settings = settings or settings_from_env()
     admin_password = settings.admin_password
     if not admin_password and not settings.is_development:
         raise RuntimeError("ERP_ADMIN_PASSWORD must be set outside development mode")

@@ -22,9 +22,9 @@ from flask import Flask, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
-from erp_shared.config import Settings
 from erp_shared.web import problem
 from gateway.api import username_tried
+from gateway.settings import GatewaySettings
 
 SIGN_IN = "auth.issue_token"
 # What one request can cost minutes of CPU or a scan of every sale for: a catalogue forecast
@@ -61,7 +61,7 @@ def not_expensive() -> bool:
     return (request.method, request.path.rstrip("/")) not in EXPENSIVE
 
 
-def install(app: Flask, settings: Settings) -> Limiter:
+def install(app: Flask, settings: GatewaySettings) -> Limiter:
     """One limiter per app (its storage is its own), the sign-in view wrapped in its limits.
     The expensive requests are the limiter's application limit: one allowance per caller
     across all of them, checked with the default limit before any view runs."""

@@ -10,10 +10,10 @@ import pytest
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
-from erp_shared.config import service_urls
 from erp_testing import bearer, service_app, settings_for
 from gateway.app import create_app
 from gateway.routing import BREAKER_FAILURES, BREAKER_RESET
+from gateway.settings import service_urls
 
 pytestmark = pytest.mark.integration
 

@@ -111,8 +111,11 @@ def measure_outbox(uow: UnitOfWork, settings: Settings) -> None:
 MEASURE_OUTBOX = Chore("measure outbox", 15.0, measure_outbox)
 
 
-def run_worker(service: str, handlers: dict[str, Handler], chores: tuple[Chore, ...] = ()) -> None:
-    settings = Settings.from_env(service)
+def run_worker(
+    settings: Settings, handlers: dict[str, Handler], chores: tuple[Chore, ...] = ()
+) -> None:
+    """Run a service's worker with the settings its own settings_from_env read."""
+    service = settings.service
     configure_logging(f"{service}-worker", settings.log_level, settings.log_format)
     engine = make_engine(settings.database_url)
     stop = threading.Event()

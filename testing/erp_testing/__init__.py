@@ -120,6 +120,18 @@ def delete_topology(amqp_url: str, prefix: str) -> None:
     connection.close()
 
 
+def settings_class(service: str) -> type[Settings]:
+    """The service's own settings class (`<service>.settings.SETTINGS_CLASS`, which its
+    settings_from_env builds); the common Settings for a pretend service that has none."""
+    try:
+        module = importlib.import_module(f"{service}.settings")
+    except ModuleNotFoundError as missing:
+        if missing.name not in (service, f"{service}.settings"):
+            raise
+        return Settings
+    return module.SETTINGS_CLASS
+
+
 def settings_for(
     service: str,
     database_url: str,
@@ -127,7 +139,8 @@ def settings_for(
     prefix: str = "",
     **overrides,
 ):
-    return Settings(
+    """The service's settings for a test, built without reading the environment."""
+    return settings_class(service)(
         **{
             "service": service,
             "database_url": database_url,

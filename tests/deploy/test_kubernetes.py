@@ -281,8 +281,14 @@ def test_every_deployment_has_an_autoscaler_and_a_disruption_budget(overlay):
 
 
 def environment_names() -> set[str]:
-    """Every variable erp_shared.config (the only module that reads the environment) reads."""
-    source = (ROOT / "shared" / "erp_shared" / "config.py").read_text()
+    """Every variable read through erp_shared.config (the only module that reads the
+    environment): its own, and those each app's settings.py names."""
+    readers = [
+        ROOT / "shared" / "erp_shared" / "config.py",
+        *ROOT.glob("services/*/*/settings.py"),
+        ROOT / "gateway" / "gateway" / "settings.py",
+    ]
+    source = "\n".join(reader.read_text() for reader in readers)
     names = set(re.findall(r'"([A-Z][A-Z0-9_]+)"', source))
     names |= {
         f"{name.upper()}_{suffix}" for name in DEPLOYABLES for suffix in ("DATABASE_URL", "PORT")

@@ -6,6 +6,7 @@ from analytics.forecast.api import blp as forecast
 from analytics.reports.api import blp as reports
 from analytics.rfm.api import blp as rfm
 from analytics.sales_replica.api import blp as history
+from analytics.settings import settings_from_env
 from erp_shared.web import create_service_app
 
 
@@ -14,5 +15,5 @@ def create_app(settings=None):
         "analytics",
         title="Analytics",
         blueprints=[reports, rfm, basket, history, competitors, forecast],
-        settings=settings,
+        settings=settings or settings_from_env(),
     )

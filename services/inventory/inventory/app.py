@@ -4,6 +4,7 @@ from erp_shared.web import create_service_app
 from inventory.catalogue.api import blp as catalogue
 from inventory.replenishment.api import blp as replenishment
 from inventory.reports.api import blp as reports
+from inventory.settings import settings_from_env
 from inventory.stock.api import blp as stock
 
 
@@ -12,5 +13,5 @@ def create_app(settings=None):
         "inventory",
         title="Inventory",
         blueprints=[catalogue, stock, replenishment, reports],
-        settings=settings,
+        settings=settings or settings_from_env(),
     )

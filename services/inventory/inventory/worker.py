@@ -5,6 +5,7 @@ from datetime import timedelta
 from erp_shared.worker import Chore, run_worker
 from inventory.handlers import HANDLERS
 from inventory.reservations.service import expire_holds
+from inventory.settings import settings_from_env
 
 EXPIRE_HOLDS = Chore(
     "expire holds",
@@ -13,4 +14,4 @@ EXPIRE_HOLDS = Chore(
 )
 
 if __name__ == "__main__":
-    run_worker("inventory", HANDLERS, chores=(EXPIRE_HOLDS,))
+    run_worker(settings_from_env(), HANDLERS, chores=(EXPIRE_HOLDS,))

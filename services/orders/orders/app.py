@@ -5,6 +5,7 @@ from orders.channel_import.api import blp as channel_import
 from orders.invoicing.api import blp as invoicing
 from orders.returns.api import blp as returns
 from orders.sales.api import blp as sales
+from orders.settings import settings_from_env
 
 
 def create_app(settings=None):
@@ -12,5 +13,5 @@ def create_app(settings=None):
         "orders",
         title="Orders",
         blueprints=[channel_import, sales, invoicing, returns],
-        settings=settings,
+        settings=settings or settings_from_env(),
     )

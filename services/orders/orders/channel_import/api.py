@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import Blueprint
 
-from erp_shared.web import caller, unit_of_work
+from erp_shared.web import caller, settings, unit_of_work
 from orders.channel_import import schemas, service
 from orders.channel_import.domain import HEADER
-from orders.sales.api import tax_rates
 
 blp = Blueprint("channel_import", __name__, url_prefix="/api/v1", description="Order imports")
 
@@ -24,4 +23,4 @@ blp = Blueprint("channel_import", __name__, url_prefix="/api/v1", description="O
 )
 def import_orders():
     with unit_of_work() as uow:
-        return service.import_orders(uow, request.get_data(), caller(), tax_rates())
+        return service.import_orders(uow, request.get_data(), caller(), settings().taxes)

@@ -17,7 +17,6 @@ from erp_shared.web import (
 )
 from orders.returns import schemas, service
 from orders.sales import service as sales
-from orders.sales.api import tax_rates
 
 blp = Blueprint("returns", __name__, url_prefix="/api/v1", description="Returns")
 
@@ -60,4 +59,4 @@ def get_return(return_id):
 @blp.response(200, schemas.ReturnOut)
 def receive_return(data, return_id):
     with unit_of_work() as uow:
-        return service.receive_return(uow, return_id, data["lines"], caller(), tax_rates())
+        return service.receive_return(uow, return_id, data["lines"], caller(), settings().taxes)

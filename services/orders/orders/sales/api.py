@@ -24,7 +24,6 @@ from erp_shared.web import (
     unit_of_work,
 )
 from orders.sales import schemas, service
-from orders.sales.domain import TaxRates
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="Sales orders")
 FEED_POLL_SECONDS = 0.5
@@ -43,10 +42,6 @@ def _feed_slots(state) -> None:
     )
 
 
-def tax_rates() -> TaxRates:
-    return TaxRates(settings().tax_rate, settings().tax_rates)
-
-
 @blp.route("/orders", methods=["POST"])
 @blp.arguments(schemas.OrderIn())
 @blp.response(201, schemas.OrderOut)
@@ -63,7 +58,7 @@ def place_order(data):
     return create_once(
         data,
         lambda uow, order: service.place_order(
-            uow, order, caller(), tax_rates(), by_customer=by_customer
+            uow, order, caller(), settings().taxes, by_customer=by_customer
         ),
         service.get_order,
     )
