@@ -231,7 +231,10 @@ def public_keys():
 @routes.route("/api/v1/openapi.json", methods=["GET"])
 def openapi_document():
     own = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
-    return openapi.merged_document(own, _upstreams().openapi_documents())
+    documents = _upstreams().openapi_documents()
+    for service_name, document in documents.items():
+        current_app.extensions["erp_rules"].learn(service_name, document)
+    return openapi.merged_document(own, documents)
 
 
 @routes.route("/api/v1/docs", methods=["GET"])

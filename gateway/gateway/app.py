@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_cors import CORS
 
 from erp_shared.web import create_service_app
-from gateway import audit, console, keys, limits, openapi, routing, service
+from gateway import audit, console, keys, limits, openapi, routing, rules, service
 from gateway.api import allow_own_methods, audit_blp, blp, routes
 from gateway.settings import GatewaySettings, settings_from_env
 
-# The API document and its viewer; which API calls need no token is erp_shared.access's.
+# The API document and its viewer; which API calls need no token is gateway.rules.PUBLIC.
 PUBLIC_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 
 
@@ -19,11 +19,15 @@ def create_app(settings: GatewaySettings | None = None):
     if not admin_password and not settings.is_development:
         raise RuntimeError("ERP_ADMIN_PASSWORD must be set outside development mode")
     signing = keys.signing_keys(settings)
+    upstreams = routing.Upstreams(settings.service_urls, settings.upstream_timeout)
+    learned = rules.LearnedRules(upstreams.document, routing.owner, settings.rules_ttl)
     app = create_service_app(
         "gateway",
         title="Gateway",
         blueprints=[blp, audit_blp],
         settings=settings,
+        rules=learned.rules_for,
+        public_rules=rules.PUBLIC,
         public_paths=PUBLIC_PATHS,
         uses_broker=False,
         verifier=keys.verifier(signing, settings),
@@ -43,9 +47,8 @@ def create_app(settings: GatewaySettings | None = None):
             expose_headers=["Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed"],
             max_age=600,
         )
-    app.extensions["erp_upstreams"] = routing.Upstreams(
-        settings.service_urls, settings.upstream_timeout
-    )
+    app.extensions["erp_upstreams"] = upstreams
+    app.extensions["erp_rules"] = learned
     if admin_password:
         service.ensure_admin(app.extensions["erp_engine"], admin_password)
     return app

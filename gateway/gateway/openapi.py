@@ -17,6 +17,7 @@ from flask import Blueprint
 from swagger_ui_bundle import swagger_ui_path
 
 from erp_shared import access
+from gateway.rules import PUBLIC
 
 # Swagger UI from the swagger-ui-bundle package, served by this gateway: the viewer works
 # offline, and the page loads nothing from another site.
@@ -118,7 +119,7 @@ def _needs_a_change(document: dict, operation: dict) -> None:
 
 def _declare_errors(path: str, method: str, operation: dict, forwarded: bool) -> None:
     statuses = {429}
-    if access.is_public(method.upper(), path.removeprefix("/api/v1")):
+    if access.covers(PUBLIC, method.upper(), path.removeprefix("/api/v1")):
         operation["security"] = []
     else:
         statuses |= {401, 403}

@@ -1,7 +1,7 @@
 """Which service answers which resource, and the forwarding itself.
 
-The gateway forwards the caller's token (services verify it themselves), the request id and
-the caller's identity, over pooled keep-alive connections with bounded timeouts.
+The gateway forwards the caller's token (services verify it themselves and read the caller
+from it) and the request id, over pooled keep-alive connections with bounded timeouts.
 """
 
 from __future__ import annotations
@@ -140,9 +140,6 @@ class Upstreams:
         }
         headers["X-Request-ID"] = g.request_id
         headers["X-Forwarded-For"] = request.remote_addr or ""
-        principal = g.get("principal") or {}
-        headers["X-User"] = principal.get("sub", "")
-        headers["X-User-Roles"] = ",".join(principal.get("roles", []))
         try:
             upstream = self.calls[service](
                 request.method,
@@ -197,11 +194,21 @@ class Upstreams:
         g_request_id = g.request_id
         return dict(self._health_pool.map(probe, self.urls))
 
+    def document(self, service: str) -> dict | None:
+        """The service's OpenAPI document, or None when it does not answer with one."""
+        if service not in self.urls:
+            return None
+        try:
+            document = self.session.get(f"{self.urls[service]}/openapi.json", timeout=3).json()
+        except (requests.RequestException, ValueError):
+            return None
+        return document if isinstance(document, dict) else None
+
     def openapi_documents(self) -> dict[str, dict]:
-        documents = {}
-        for service, url in self.urls.items():
-            try:
-                documents[service] = self.session.get(f"{url}/openapi.json", timeout=3).json()
-            except (requests.RequestException, ValueError):
-                continue
-        return documents
+        documents = {service: self.document(service) for service in self.urls}
+        return {service: document for service, document in documents.items() if document}
+
+
+def owner(path: str) -> str | None:
+    """The service a path under /api/v1 goes to; None for the gateway's own paths."""
+    return RESOURCES.get(path.lstrip("/").split("/", 1)[0])

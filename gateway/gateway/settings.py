@@ -25,6 +25,8 @@ class GatewaySettings(Settings):
     expensive_rate_limit: str = "10/minute"
     # The web origins a browser may call the API from (none: same origin only).
     cors_origins: tuple[str, ...] = ()
+    # Seconds the gateway keeps the access rules a service published before asking again.
+    rules_ttl: float = 60.0
 
 
 def service_urls() -> dict[str, str]:
@@ -53,6 +55,7 @@ def settings_from_env(**overrides) -> GatewaySettings:
             "login_rate_limit": env("GATEWAY_LOGIN_RATE_LIMIT", "10/minute"),
             "expensive_rate_limit": env("GATEWAY_EXPENSIVE_RATE_LIMIT", "10/minute"),
             "cors_origins": listed("GATEWAY_CORS_ORIGINS"),
+            "rules_ttl": typed("GATEWAY_RULES_TTL", 60.0, float),
             **overrides,
         },
     )

@@ -14,7 +14,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from operator import attrgetter
 from typing import TypeVar
@@ -45,6 +45,8 @@ PROBLEM_JSON = "application/problem+json"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 BROKER_CHECK_TTL = 2.0
 MAX_IDEMPOTENCY_KEY = 200
+# Seconds a caller is asked to wait while the rules for its path are not known yet.
+RULES_RETRY_AFTER = 5
 T = TypeVar("T")
 
 # How each kind of business refusal answers over HTTP (CONTRACT: 422 validation, 409 conflict
@@ -234,6 +236,8 @@ def create_service_app(
     title: str,
     blueprints=(),
     settings: Settings | None = None,
+    rules: Sequence[access.Rule] | Callable[[str], Sequence[access.Rule]] = (),
+    public_rules: Sequence[access.Rule] = (),
     public_paths: tuple[str, ...] = (),
     uses_broker: bool = True,
     verifier: Verifier | None = None,
@@ -241,6 +245,10 @@ def create_service_app(
 ) -> Flask:
     """The app every service and the gateway build on; no work happens at import time. A
     service verifies tokens with the gateway's published keys; the gateway with its own.
+    `rules` decide who may call what: a service's own table, which its OpenAPI document
+    publishes (erp_shared.access.EXTENSION); or, for the gateway, which learns the services'
+    tables, the rules deciding a path (raising access.RulesUnknown until they are known).
+    `public_rules` name the API calls that need no token.
     `rate_limits` installs what counts requests (the gateway's limits): it runs once the
     caller is known and before a missing or refused token is answered, so those count too."""
     settings = settings or Settings.from_env(service)
@@ -269,6 +277,8 @@ def create_service_app(
         # A larger body is refused with 413 before anything reads it.
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
     )
+    if not callable(rules):
+        app.config["API_SPEC_OPTIONS"] = {access.EXTENSION: access.published(rules)}
     app.extensions["erp_settings"] = settings
     app.extensions["erp_engine"] = engine
     app.extensions["erp_verifier"] = verifier
@@ -280,7 +290,8 @@ def create_service_app(
         api.register_blueprint(blueprint)
     _install_request_id(app)
     _install_metrics(app, service, ServerSettings.from_env().access_log, settings.metrics_token)
-    _install_auth(app, public_paths, rate_limits)
+    rules_for = rules if callable(rules) else lambda _path: rules
+    _install_auth(app, rules_for, tuple(public_rules), public_paths, rate_limits)
     _install_errors(app)
     _install_security_headers(app)
     _install_health(app, engine, amqp_probe(settings) if uses_broker else None)
@@ -371,7 +382,11 @@ def token_refusal() -> Response | None:
 
 
 def _install_auth(
-    app: Flask, public_paths: tuple[str, ...], rate_limits: Callable[[Flask], object] | None
+    app: Flask,
+    rules_for: Callable[[str], Sequence[access.Rule]],
+    public_rules: tuple[access.Rule, ...],
+    public_paths: tuple[str, ...],
+    rate_limits: Callable[[Flask], object] | None,
 ) -> None:
     """Two hooks: the first tells who calls and decides on the token and the role rules,
     the second answers a refusal; rate limits count between them, so a caller cannot guess
@@ -386,18 +401,12 @@ def _install_auth(
             return
         if isinstance(request.routing_exception, MethodNotAllowed):
             return
-        if path.startswith(public_paths) or access.is_public(
-            request.method, path.removeprefix("/api/v1")
-        ):
+        relative = path.removeprefix("/api/v1")
+        if path.startswith(public_paths) or access.covers(public_rules, request.method, relative):
             return
         refusal = token_refusal()
         if refusal is None:
-            roles = g.principal.get("roles") or []
-            if access.is_customer_only(roles) and not g.principal.get("customer_id"):
-                # Such a token has no records of its own; not even the catalogue is its.
-                refusal = problem(403, "This customer token names no customer.")
-            elif not access.allowed(roles, request.method, path.removeprefix("/api/v1")):
-                refusal = problem(403, f"The role(s) {', '.join(roles) or 'none'} may not do this.")
+            refusal = _role_refusal(rules_for, request.method, relative)
         g.auth_refusal = refusal
 
     if rate_limits is not None:
@@ -406,6 +415,29 @@ def _install_auth(
     @app.before_request
     def refuse():
         return g.pop("auth_refusal", None)
+
+
+def _role_refusal(
+    rules_for: Callable[[str], Sequence[access.Rule]], method: str, path: str
+) -> Response | None:
+    """The problem to answer when the caller's roles may not call `method path`. Admin may
+    call anything, so needs no rules; anyone else waits while the rules are not known yet
+    (503 with Retry-After: refused safely, and told it is not for good)."""
+    roles = g.principal.get("roles") or []
+    if access.is_customer_only(roles) and not g.principal.get("customer_id"):
+        # Such a token has no records of its own; not even the catalogue is its.
+        return problem(403, "This customer token names no customer.")
+    if "admin" in roles:
+        return None
+    try:
+        rules = rules_for(path)
+    except access.RulesUnknown as unknown:
+        answer = problem(503, f"Who may call this is not known yet: {unknown}; try again shortly.")
+        answer.headers["Retry-After"] = str(RULES_RETRY_AFTER)
+        return answer
+    if not access.allowed(rules, roles, method, path):
+        return problem(403, f"The role(s) {', '.join(roles) or 'none'} may not do this.")
+    return None
 
 
 SECURITY_HEADERS = {

@@ -1,5 +1,6 @@
 """Which pages a user sees: each page is shown only to a role the API would let make the call
-the page is for (erp_shared.access holds those rules, so the menu cannot drift from them)."""
+the page is for (the rules the gateway learned from the services, gateway.rules, so the menu
+cannot drift from them)."""
 
 from __future__ import annotations
 

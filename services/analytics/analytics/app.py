@@ -1,5 +1,6 @@
 """The analytics HTTP app (gunicorn: `analytics.app:create_app()`)."""
 
+from analytics.access import RULES
 from analytics.basket.api import blp as basket
 from analytics.competitors.api import blp as competitors
 from analytics.forecast.api import blp as forecast
@@ -16,4 +17,5 @@ def create_app(settings=None):
         title="Analytics",
         blueprints=[reports, rfm, basket, history, competitors, forecast],
         settings=settings or settings_from_env(),
+        rules=RULES,
     )

@@ -1,5 +1,6 @@
 """The crm HTTP app (gunicorn: `crm.app:create_app()`)."""
 
+from crm.access import RULES
 from crm.campaigns.api import blp as campaigns
 from crm.customers.api import blp as customers
 from crm.history.api import blp as history
@@ -15,4 +16,5 @@ def create_app(settings=None):
         title="CRM",
         blueprints=[customers, history, campaigns, tickets, segments],
         settings=settings or settings_from_env(),
+        rules=RULES,
     )

@@ -1,6 +1,7 @@
 """The inventory HTTP app (gunicorn: `inventory.app:create_app()`)."""
 
 from erp_shared.web import create_service_app
+from inventory.access import RULES
 from inventory.catalogue.api import blp as catalogue
 from inventory.replenishment.api import blp as replenishment
 from inventory.reports.api import blp as reports
@@ -14,4 +15,5 @@ def create_app(settings=None):
         title="Inventory",
         blueprints=[catalogue, stock, replenishment, reports],
         settings=settings or settings_from_env(),
+        rules=RULES,
     )

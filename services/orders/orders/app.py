@@ -1,6 +1,7 @@
 """The orders HTTP app (gunicorn: `orders.app:create_app()`)."""
 
 from erp_shared.web import create_service_app
+from orders.access import RULES
 from orders.channel_import.api import blp as channel_import
 from orders.invoicing.api import blp as invoicing
 from orders.returns.api import blp as returns
@@ -14,4 +15,5 @@ def create_app(settings=None):
         title="Orders",
         blueprints=[channel_import, sales, invoicing, returns],
         settings=settings or settings_from_env(),
+        rules=RULES,
     )
