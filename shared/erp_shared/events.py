@@ -301,7 +301,8 @@ def quantities_by_sku(lines) -> dict[str, int]:
 
 # How far along its life an order is, for consumers of order.* events. Events carry no global
 # order, so a consumer's copy of a status only ever moves to one further along; a late or
-# repeated event changes nothing.
+# repeated event changes nothing. This ranking is all the contract holds of the life cycle:
+# which status may follow which is the orders service's own (its tests keep the two in step).
 ORDER_STATUS_PROGRESS = {
     "pending": 0,
     "confirmed": 1,
