@@ -69,6 +69,8 @@ class UnitOfWork:
         self.now: datetime | None = None
         self._after_commit: list[Callable[[], None]] = []
         self._seen: list[tuple[Repository, RecordsEvents]] = []
+        # What load() handed out, by repository and key: one object per stored aggregate.
+        self._handed: dict[tuple[int, object], tuple[RecordsEvents, dict]] = {}
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self.engine.connect()
@@ -103,7 +105,7 @@ class UnitOfWork:
         """A part of the transaction that can fail alone: its writes, the aggregates it was
         handed and its on_commit callbacks are undone if it raises. What it changed is saved
         as it ends, so what comes after it in the transaction reads it."""
-        mark, seen = len(self._after_commit), len(self._seen)
+        mark, seen, handed = len(self._after_commit), len(self._seen), dict(self._handed)
         try:
             with self.conn.begin_nested():
                 yield
@@ -111,6 +113,7 @@ class UnitOfWork:
         except BaseException:
             del self._after_commit[mark:]
             del self._seen[seen:]
+            self._handed = handed
             raise
 
     def emit(self, event_type: str, data: dict) -> dict:
@@ -132,17 +135,21 @@ class UnitOfWork:
         """The request (or the request an event came from) this transaction is part of."""
         return context.correlation_id.get()
 
-    def collect(self, aggregates: list[RecordsEvents]) -> None:
-        """Send what the aggregates recorded, once: their lists are emptied."""
-        for aggregate in aggregates:
-            while aggregate.pending_events:
-                self.emit(*aggregate.pending_events.pop(0))
-
     def load(self, repository: Repository[A], key, **options) -> A | None:
-        """The aggregate stored under `key` (None if there is none), saved at the commit."""
+        """The aggregate stored under `key` (None if there is none), saved at the commit.
+        Asked again in the same transaction with the same options, it is the same object,
+        changes and all; asked with other options (a lock, its lots), what it holds is saved
+        first and it is read again."""
+        handed = self._handed.get((id(repository), key))
+        if handed is not None:
+            aggregate, loaded_with = handed
+            if options == loaded_with:
+                return aggregate
+            self.flush()
         aggregate = repository.get(self.conn, key, **options)
         if aggregate is not None:
             self._seen.append((repository, aggregate))
+            self._handed[(id(repository), key)] = (aggregate, options)
         return aggregate
 
     def add(self, repository: Repository[A], aggregate: A) -> A:

@@ -94,3 +94,15 @@ def test_a_failed_savepoint_takes_back_what_it_was_handed_and_a_good_one_saves_a
         assert accounts.rows["bob"] is True  # read back by what comes next
     assert accounts.rows == {"ada": False, "bob": True}
     assert sent(engine) == ["customer.erased"]
+
+
+def test_an_aggregate_asked_for_twice_is_the_same_object(engine):
+    accounts = Accounts()
+    accounts.rows["ada"] = False
+    with UnitOfWork(engine, "crm") as uow:
+        first = uow.load(accounts, "ada")
+        first.erase()
+        assert uow.load(accounts, "ada") is first
+        locked = uow.load(accounts, "ada", for_update=True)
+        assert locked.erased and accounts.rows["ada"] is True  # saved, then read locked
+    assert sent(engine) == ["customer.erased"]
