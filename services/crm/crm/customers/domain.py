@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from erp_shared.errors import Forbidden, Invalid, NotAllowed
+from crm.domain import refuse_staff_only
+from erp_shared.errors import Invalid, NotAllowed
 
 ERASED = "erased"
 # What the business decides about a customer (how much credit, whether it may order, how it
@@ -29,13 +30,6 @@ def normalise_email(email: str) -> str:
 
 def normalise_tags(tags: list[str]) -> list[str]:
     return sorted({tag.strip().lower() for tag in tags if tag.strip()})
-
-
-def refuse_staff_only(asked: dict, staff_only: tuple[str, ...]) -> None:
-    """Refuse a customer's request that sets what only staff may, naming each such field."""
-    taken = {name: ["Only staff may set this."] for name in staff_only if name in asked}
-    if taken:
-        raise Forbidden(f"A customer may not set {', '.join(taken)}.", taken)
 
 
 def searchable(*values: str | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from crm.customers.domain import refuse_staff_only
+from crm.domain import refuse_staff_only
 from crm.tickets import schemas, service
 from erp_shared.web import (
     IDEMPOTENCY_KEY_DOC,

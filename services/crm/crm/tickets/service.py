@@ -9,7 +9,7 @@ import uuid
 from prometheus_client import Gauge
 
 from crm.customers import service as customers
-from crm.customers.domain import refuse_staff_only
+from crm.domain import refuse_staff_only
 from crm.purchases import service as purchases
 from crm.tickets import db
 from crm.tickets.domain import DEFAULT_PRIORITY, STAFF_ONLY, Ticket
