@@ -6,9 +6,22 @@ the sum of its lines' taxes, so subtotal + tax = total exactly, to the cent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from erp_shared.money import CENT, money
+
+
+@dataclass(frozen=True)
+class TaxRates:
+    """A rate per product category, and the rate for everything else (the orders settings'
+    ORDERS_TAX_RATES and ORDERS_TAX_RATE): selling, importing and exchanges price alike."""
+
+    default: Decimal
+    by_category: dict[str, Decimal] = field(default_factory=dict)
+
+    def rate_for(self, category: str | None) -> Decimal:
+        return self.by_category.get(category or "", self.default)
 
 
 def tax_on(amount: Decimal, rate: Decimal) -> Decimal:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from erp_shared.config import Settings, env, pairs, typed
-from orders.sales.domain import TaxRates
+from orders.pricing import TaxRates
 
 # Who invoices name as the seller, unless ORDERS_SELLER_NAME/_ADDRESS/_TAX_ID say otherwise.
 DEFAULT_SELLER = {

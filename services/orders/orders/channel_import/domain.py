@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass, field
 
 from erp_shared.errors import Invalid
-from orders.sales.domain import CHANNELS
+from orders.channels import CHANNELS
 
 HEADER = ["external_ref", "customer_id", "channel", "sku", "quantity"]
 MAX_LINES = 10_000

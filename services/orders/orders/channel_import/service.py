@@ -12,8 +12,8 @@ from erp_shared import idempotency
 from erp_shared.errors import Refused
 from erp_shared.uow import UnitOfWork
 from orders.channel_import.domain import ImportRow, orders_in, read_rows
+from orders.pricing import TaxRates
 from orders.sales import service as sales
-from orders.sales.domain import TaxRates
 
 SCOPE = "orders.import"
 

@@ -11,10 +11,10 @@ from erp_shared.errors import Unknown
 from erp_shared.uow import UnitOfWork
 from orders import audit
 from orders.invoicing import service as invoicing
+from orders.pricing import TaxRates
 from orders.returns import db
 from orders.returns.domain import Return
 from orders.sales import service as sales
-from orders.sales.domain import TaxRates
 
 
 def request_return(uow: UnitOfWork, request: dict, caller: str, window_days: int) -> Return:

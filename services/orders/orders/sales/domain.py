@@ -27,11 +27,8 @@ from erp_shared.errors import (
 )
 from erp_shared.events import quantities_by_sku
 from erp_shared.money import money
-from orders.pricing import TaxedLines, tax_on
-
-CHANNELS = ("web", "phone", "email", "store", "marketplace", "api")
-# Where a customer orders by itself; the other channels are staff taking an order.
-SELF_SERVICE_CHANNEL = "web"
+from orders.channels import SELF_SERVICE_CHANNEL
+from orders.pricing import TaxedLines, TaxRates, tax_on
 
 TRANSITIONS = {
     "pending": {"confirmed", "rejected", "cancelled"},
@@ -55,17 +52,6 @@ class Priced(Protocol):
     currency: str
     category: str | None
     active: bool
-
-
-@dataclass(frozen=True)
-class TaxRates:
-    """A rate per product category, and the rate for everything else."""
-
-    default: Decimal
-    by_category: dict[str, Decimal] = field(default_factory=dict)
-
-    def rate_for(self, category: str | None) -> Decimal:
-        return self.by_category.get(category or "", self.default)
 
 
 @dataclass

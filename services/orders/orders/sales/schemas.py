@@ -9,7 +9,8 @@ from marshmallow import Schema, fields, pre_dump, validate
 
 from erp_shared.actors import Actor
 from erp_shared.schemas import SKU, DecimalString, Figure, Money, PageQuery, PostalAddress, page_of
-from orders.sales.domain import CHANNELS, STATUSES
+from orders.channels import CHANNELS
+from orders.sales.domain import STATUSES
 
 
 class OrderLineIn(Schema):

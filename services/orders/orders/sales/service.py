@@ -13,15 +13,10 @@ from erp_shared.errors import Invalid, Unknown
 from erp_shared.uow import UnitOfWork
 from orders import audit, numbering
 from orders.invoicing import service as invoicing
+from orders.pricing import TaxRates
 from orders.replicas import service as replicas
 from orders.sales import db
-from orders.sales.domain import (
-    Order,
-    TaxRates,
-    order_number,
-    price_lines,
-    refuse_staff_channel,
-)
+from orders.sales.domain import Order, order_number, price_lines, refuse_staff_channel
 
 
 def _state(order: Order) -> dict:

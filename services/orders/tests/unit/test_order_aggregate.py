@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from erp_shared.errors import Invalid, NotAllowed
+from orders.pricing import TaxRates
 from orders.replicas.domain import CataloguePrice
-from orders.sales.domain import Order, TaxRates, can_move, order_number, price_lines
+from orders.sales.domain import Order, can_move, order_number, price_lines
 
 CATALOGUE = {
     "A": CataloguePrice("A", Decimal("19.99"), "EUR", None),

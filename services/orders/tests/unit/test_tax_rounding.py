@@ -6,8 +6,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from orders.pricing import TaxRates
 from orders.replicas.domain import CataloguePrice
-from orders.sales.domain import Order, TaxRates, price_lines
+from orders.sales.domain import Order, price_lines
 
 CATEGORIES = ("books", "food", "tools")
 RATES = TaxRates(Decimal("0.2"), {"books": Decimal("0.05"), "food": Decimal("0.07")})
