@@ -148,6 +148,8 @@ invoices = Table(
     Column("number", String(32), nullable=False, unique=True),
     Column("kind", String(12), nullable=False),
     Column("order_id", String(36), ForeignKey("orders.id"), nullable=False, index=True),
+    # The order's number as the invoice names it to its recipient (migration 0006).
+    Column("order_number", String(32), nullable=False),
     Column("customer_id", String(36), nullable=False, index=True),
     Column("currency", String(3), nullable=False),
     Column("subtotal", Money, nullable=False),

@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 
 from erp_shared.web import listed, only_own, own_only, reading, settings, unit_of_work
 from orders.invoicing import schemas, service
-from orders.sales import service as sales
 
 blp = Blueprint("invoicing", __name__, url_prefix="/api/v1", description="Invoices")
 PDF = "application/pdf"
@@ -31,8 +30,7 @@ def get_invoice(invoice_id):
         only_own(invoice.customer_id, f"No invoice {invoice_id}.")
         if request.accept_mimetypes.best_match(["application/json", PDF]) != PDF:
             return invoice
-        number = sales.get_order(uow, invoice.order_id).number
-        body = service.invoice_pdf(uow, invoice_id, settings().seller, number)
+        body = service.invoice_pdf(uow, invoice_id, settings().seller)
     disposition = f'inline; filename="{invoice.number}.pdf"'
     return Response(body, mimetype=PDF, headers={"Content-Disposition": disposition})
 

@@ -13,6 +13,7 @@ _FIELDS = (
     "number",
     "kind",
     "order_id",
+    "order_number",
     "customer_id",
     "currency",
     "issued_at",

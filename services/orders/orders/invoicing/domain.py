@@ -47,6 +47,7 @@ class Invoice(TaxedLines):
     number: str
     kind: str
     order_id: str
+    order_number: str
     customer_id: str
     currency: str
     lines: list[InvoiceLine]

@@ -15,7 +15,7 @@ def _text(value) -> str:
     return str(value).encode("latin-1", "replace").decode("latin-1")
 
 
-def render(invoice: Invoice, seller: dict, order_number: str) -> bytes:
+def render(invoice: Invoice, seller: dict) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_title(_text(f"{TITLES[invoice.kind]} {invoice.number}"))
     pdf.add_page()
@@ -30,7 +30,7 @@ def render(invoice: Invoice, seller: dict, order_number: str) -> bytes:
     facts = [
         ("Issued", invoice.issued_at.date().isoformat()),
         ("Customer", invoice.customer_id),
-        ("Order", order_number),
+        ("Order", invoice.order_number),
     ]
     if invoice.original_invoice_id:
         facts.append(("Credits invoice", invoice.original_invoice_id))

@@ -24,6 +24,7 @@ class InvoiceOut(Schema):
     number = fields.Str()
     kind = fields.Str()
     order_id = fields.Str()
+    order_number = fields.Str(metadata={"description": "The billed order's number."})
     customer_id = fields.Str()
     lines = fields.List(fields.Nested(InvoiceLineOut))
     subtotal = Figure()

@@ -23,6 +23,7 @@ def _issue(uow: UnitOfWork, kind: str, order, lines: list[InvoiceLine], **detail
         number=invoice_number(kind, year, numbering.next_number(uow.conn, kind, year)),
         kind=kind,
         order_id=order.id,
+        order_number=order.number,
         customer_id=order.customer_id,
         currency=order.currency,
         lines=lines,
@@ -63,8 +64,8 @@ def get_invoice(uow: UnitOfWork, invoice_id: str) -> Invoice:
     return invoice
 
 
-def invoice_pdf(uow: UnitOfWork, invoice_id: str, seller: dict, order_number: str) -> bytes:
-    return pdf.render(get_invoice(uow, invoice_id), seller, order_number)
+def invoice_pdf(uow: UnitOfWork, invoice_id: str, seller: dict) -> bytes:
+    return pdf.render(get_invoice(uow, invoice_id), seller)
 
 
 def list_invoices(uow: UnitOfWork, filters: dict, offset: int, limit: int):
