@@ -89,6 +89,9 @@ def processes(env: dict[str, str]) -> list[dict]:
         if name == "gateway":
             continue
         count = int(env.get(f"{name.upper()}_WORKERS", "1"))
+        if "ERP_RELAY_NUDGE" not in env:  # set, even empty, it is the caller's choice
+            relays = [f"127.0.0.1:{worker_port(worker_base, name, copy)}" for copy in range(count)]
+            listed[-1]["env"]["ERP_RELAY_NUDGE"] = ",".join(relays)
         for copy in range(count):
             status_port = worker_port(worker_base, name, copy)
             worker = f"{name}-worker" + ("" if copy == 0 else f"-{copy + 1}")

@@ -105,8 +105,11 @@ class Settings:
     # How soon a busy relay looks at its outbox again: the first hop of an order placed over
     # HTTP waits half of it on average. It doubles up to bus.RELAY_IDLE_MAX while idle.
     relay_idle_seconds: float = 0.02
-    # The worker's status endpoint (metrics, health); none when unset.
+    # The worker's status endpoint (metrics, health); none when unset. Its relay also hears
+    # nudges there (UDP): an app sends one to each `relay_nudge` address (host:port) as it
+    # commits events, so they leave at once rather than at the relay's next look.
     worker_port: int | None = None
+    relay_nudge: tuple[str, ...] = ()
 
     @property
     def exchange(self) -> str:
@@ -162,6 +165,7 @@ class Settings:
             metrics_token=env("ERP_METRICS_TOKEN"),
             delivery_limit=typed("ERP_DELIVERY_LIMIT", 5, int),
             worker_port=typed("WORKER_PORT", None, int),
+            relay_nudge=listed("ERP_RELAY_NUDGE"),
         )
         values.update(overrides)
         return cls(**values)

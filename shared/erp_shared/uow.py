@@ -59,9 +59,18 @@ class Repository(Protocol[A]):
 
 class UnitOfWork:
     def __init__(
-        self, engine: Engine, producer: str, *, readonly: bool = False, actor: str | None = None
+        self,
+        engine: Engine,
+        producer: str,
+        *,
+        readonly: bool = False,
+        actor: str | None = None,
+        announce: Callable[[], None] | None = None,
     ):
         self.engine = engine
+        # Called once after a commit that wrote events (an app nudges its relays with it).
+        self.announce = announce
+        self._wrote_events = False
         self.producer = producer
         self.readonly = readonly
         self.actor = actor
@@ -93,6 +102,8 @@ class UnitOfWork:
         finally:
             self.conn.close()
         if committed:
+            if self._wrote_events and self.announce is not None:
+                self.announce()
             for callback in self._after_commit:
                 callback()
         return False
@@ -128,6 +139,7 @@ class UnitOfWork:
             occurred_at=self.now,
         )
         add_to_outbox(self.conn, envelope)
+        self._wrote_events = True
         return envelope
 
     @property

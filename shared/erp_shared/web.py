@@ -34,6 +34,7 @@ from erp_shared.auth import InvalidToken, KeysUnavailable, Verifier, bearer_toke
 from erp_shared.config import ServerSettings, Settings
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
+from erp_shared.nudge import RelayNudger
 from erp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,12 @@ def refusal_status(refusal: errors.Refused) -> int:
 def unit_of_work() -> UnitOfWork:
     """A writing transaction for this request's use case, committed when the view returns."""
     principal = g.get("principal") or {}
-    return UnitOfWork(current_engine(), settings().service, actor=principal.get("sub"))
+    return UnitOfWork(
+        current_engine(),
+        settings().service,
+        actor=principal.get("sub"),
+        announce=current_app.extensions.get("erp_relay_nudger"),
+    )
 
 
 def reading() -> UnitOfWork:
@@ -281,6 +287,8 @@ def create_service_app(
         app.config["API_SPEC_OPTIONS"] = {access.EXTENSION: access.published(rules)}
     app.extensions["erp_settings"] = settings
     app.extensions["erp_engine"] = engine
+    if settings.relay_nudge:
+        app.extensions["erp_relay_nudger"] = RelayNudger(settings.relay_nudge)
     app.extensions["erp_verifier"] = verifier
     api = ProblemApi(app)
     api.spec.components.security_scheme(

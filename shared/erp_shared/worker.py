@@ -2,7 +2,8 @@
 chores (periodic use cases such as expiring stock holds).
 
 Each loop runs in its own thread with its own broker connection. A small HTTP endpoint gives
-the worker's metrics and readiness (ready once its queue is declared and consumed).
+the worker's metrics and readiness (ready once its queue is declared and consumed); the same
+port number hears the app's nudges (UDP, erp_shared.nudge) to relay what it just committed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlalchemy.engine import Engine
 
-from erp_shared import idempotency, messaging, metrics
+from erp_shared import idempotency, messaging, metrics, nudge
 from erp_shared.bus import EVENT_SCOPE, Consumer, Handler, OutboxRelay
 from erp_shared.config import Settings
 from erp_shared.context import configure_logging
@@ -126,6 +127,8 @@ def run_worker(
     consumer = Consumer(engine, settings, handlers, applied=relay.nudge)
     port = settings.worker_port
     server = _status_server(port, consumer) if port else None
+    if port:
+        nudge.listen(port, relay.nudge, stop)
     threads = [
         threading.Thread(target=consumer.run, args=(stop,), name="consumer"),
         threading.Thread(target=relay.run, args=(stop,), name="relay"),
