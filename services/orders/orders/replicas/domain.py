@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from erp_shared.errors import Invalid
+
 
 @dataclass(frozen=True)
 class CataloguePrice:
@@ -26,3 +28,39 @@ class CustomerAccount:
     id: str
     credit_limit: Decimal | None
     blocked: bool
+
+
+class NotReplicated(Invalid):
+    """An order names a customer or SKUs this service has no copy of: unknown, or created a
+    moment ago and its event not here yet. Which ones, so their owners can be asked."""
+
+    def __init__(self, detail: str, errors: dict, customer_id: str | None, skus: set[str]):
+        super().__init__(detail, errors)
+        self.customer_id = customer_id
+        self.skus = skus
+
+
+def refuse_unreplicated(
+    request: dict, customer: CustomerAccount | None, catalogue: dict[str, CataloguePrice]
+) -> None:
+    """Refuse an order whose customer or SKUs have no copy here, naming each (the customer
+    first, as a person reads the form), and saying every one missing to whoever asks."""
+    skus = {line["sku"] for line in request["lines"]} - catalogue.keys()
+    if customer is not None and not skus:
+        return
+    missing = request["customer_id"] if customer is None else None
+    if missing is not None:
+        detail, errors = (
+            "The order is for an unknown customer.",
+            {"customer_id": [f"Unknown customer {missing}."]},
+        )
+    else:
+        detail = "The order names products that are not in the catalogue."
+        errors = {
+            "lines": {
+                str(index): {"sku": [f"Unknown SKU {line['sku']}."]}
+                for index, line in enumerate(request["lines"])
+                if line["sku"] in skus
+            }
+        }
+    raise NotReplicated(detail, errors, missing, skus)

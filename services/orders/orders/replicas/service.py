@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from erp_shared.uow import UnitOfWork
-from orders.replicas import db
-from orders.replicas.domain import CataloguePrice, CustomerAccount
+from orders.replicas import db, owners
+from orders.replicas.domain import (
+    CataloguePrice,
+    CustomerAccount,
+    NotReplicated,
+    refuse_unreplicated,
+)
+
+__all__ = ["NotReplicated", "refuse_unreplicated"]
 
 
 def replicate_customer(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
@@ -67,3 +74,27 @@ def campaign_exists(uow: UnitOfWork, code: str) -> bool:
 def catalogue_prices(uow: UnitOfWork, skus) -> dict[str, CataloguePrice]:
     """The catalogue's current price of each SKU it knows; unknown SKUs are left out."""
     return db.prices(uow.conn, skus)
+
+
+def read_from_owners(missing: NotReplicated, owner_urls: dict[str, str], authorization):
+    """What the CRM and inventory answer for the customer and SKUs an order found no copy
+    of: (customer record or None, product records); an owner without a URL is not asked.
+    Outside any transaction: a database lock is never held while another service is asked."""
+    crm, inventory = owner_urls.get("crm"), owner_urls.get("inventory")
+    customer = None
+    if missing.customer_id is not None and crm:
+        customer = owners.read(crm, f"customers/{missing.customer_id}", authorization)
+    products = [
+        found
+        for sku in sorted(missing.skus)
+        if inventory and (found := owners.read(inventory, f"products/{sku}", authorization))
+    ]
+    return customer, products
+
+
+def keep_from_owners(uow: UnitOfWork, customer: dict | None, products: list[dict]) -> None:
+    """Keep what the owners answered as the events would have, dated now."""
+    if customer is not None:
+        replicate_customer(uow, {"customer_id": customer["id"], **customer}, uow.now)
+    for product in products:
+        replicate_product(uow, product, uow.now)

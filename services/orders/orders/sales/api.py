@@ -23,6 +23,7 @@ from erp_shared.web import (
     settings,
     unit_of_work,
 )
+from orders.replicas import service as replicas
 from orders.sales import schemas, service
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="Sales orders")
@@ -55,13 +56,27 @@ def place_order(data):
     from a customer's token is refused with 403 naming `channel`."""
     only_own(data["customer_id"], f"No customer {data['customer_id']}.")
     by_customer = own_customer() is not None
-    return create_once(
-        data,
-        lambda uow, order: service.place_order(
-            uow, order, caller(), settings().taxes, by_customer=by_customer
-        ),
-        service.get_order,
-    )
+
+    def place():
+        return create_once(
+            data,
+            lambda uow, order: service.place_order(
+                uow, order, caller(), settings().taxes, by_customer=by_customer
+            ),
+            service.get_order,
+        )
+
+    try:
+        return place()
+    except replicas.NotReplicated as missing:
+        # Registered a moment ago, its event still on the way: its owner is asked once.
+        authorization = request.headers.get("Authorization")
+        found = replicas.read_from_owners(missing, settings().owner_urls, authorization)
+        if found == (None, []):
+            raise
+        with unit_of_work() as uow:
+            replicas.keep_from_owners(uow, *found)
+        return place()
 
 
 @blp.route("/orders", methods=["GET"])

@@ -47,11 +47,8 @@ def place_order(
     if by_customer:
         refuse_staff_channel(request["channel"])
     customer = replicas.customer(uow, request["customer_id"])
-    if customer is None:
-        raise Invalid(
-            "The order is for an unknown customer.",
-            {"customer_id": [f"Unknown customer {request['customer_id']}."]},
-        )
+    catalogue = replicas.catalogue_prices(uow, {line["sku"] for line in request["lines"]})
+    replicas.refuse_unreplicated(request, customer, catalogue)
     if customer.credit_limit is not None:
         # Placements for one customer queue here until the one before commits, so each sums
         # the open orders with the other's already counted: two at once cannot both pass
@@ -65,7 +62,6 @@ def place_order(
             "The order names a campaign code no campaign has.",
             {"campaign_code": [f"No campaign {code}."]},
         )
-    catalogue = replicas.catalogue_prices(uow, {line["sku"] for line in request["lines"]})
     lines, currency = price_lines(request["lines"], catalogue, taxes, free_of_charge)
     year = uow.now.year
     order = Order.place(
