@@ -113,19 +113,29 @@ class UnitOfWork:
 
     @contextmanager
     def savepoint(self):
-        """A part of the transaction that can fail alone: its writes, the aggregates it was
-        handed and its on_commit callbacks are undone if it raises. What it changed is saved
-        as it ends, so what comes after it in the transaction reads it."""
-        mark, seen, handed = len(self._after_commit), len(self._seen), dict(self._handed)
+        """A part of the transaction that can fail alone (one event of a consumer's lot, one
+        order of an import). Everything handed out before it is saved as it starts, and
+        everything it changed as it ends; then the unit of work forgets every aggregate
+        handed out inside it, and if it failed every aggregate at all, with the on_commit
+        callbacks it added: nothing a failed part changed in memory is saved later, and a
+        later part loads what it needs afresh. (Forgetting also keeps a lot of thousands of
+        parts from saving every earlier part's aggregates again at each one's end.)"""
+        self.flush()
+        mark, seen = len(self._after_commit), len(self._seen)
         try:
             with self.conn.begin_nested():
                 yield
                 self.flush()
         except BaseException:
             del self._after_commit[mark:]
-            del self._seen[seen:]
-            self._handed = handed
+            self._seen.clear()
+            self._handed.clear()
             raise
+        inside = {id(aggregate) for _, aggregate in self._seen[seen:]}
+        self._handed = {
+            key: kept for key, kept in self._handed.items() if id(kept[0]) not in inside
+        }
+        del self._seen[seen:]
 
     def emit(self, event_type: str, data: dict) -> dict:
         if self.readonly:

@@ -96,6 +96,25 @@ def test_a_failed_savepoint_takes_back_what_it_was_handed_and_a_good_one_saves_a
     assert sent(engine) == ["customer.erased"]
 
 
+def test_a_failed_savepoint_leaves_nothing_of_an_aggregate_handed_out_before_it(engine):
+    """A consumer's lot: the first event loads an aggregate, a later one changes it and is
+    refused. The refused change is neither saved nor sent, and the next event reads the
+    aggregate as stored."""
+    accounts = Accounts()
+    accounts.rows["ada"] = False
+    with UnitOfWork(engine, "crm") as uow:
+        with uow.savepoint():
+            earlier = uow.load(accounts, "ada")
+        with pytest.raises(RuntimeError), uow.savepoint():
+            uow.load(accounts, "ada").erase()
+            raise RuntimeError("refused")
+        with uow.savepoint():
+            later = uow.load(accounts, "ada")
+        assert later is not earlier and later.erased is False
+    assert accounts.rows == {"ada": False}
+    assert sent(engine) == []
+
+
 def test_an_aggregate_asked_for_twice_is_the_same_object(engine):
     accounts = Accounts()
     accounts.rows["ada"] = False
