@@ -49,6 +49,11 @@ def place_order(
     customer = replicas.customer(uow, request["customer_id"])
     catalogue = replicas.catalogue_prices(uow, {line["sku"] for line in request["lines"]})
     replicas.refuse_unreplicated(request, customer, catalogue)
+    # The order's number is taken first (its counter is held to the commit, and given back
+    # if the order is refused): every placement takes the counter before a customer's lock,
+    # so an import placing many orders in one transaction cannot deadlock with one order.
+    year = uow.now.year
+    number = order_number(year, numbering.next_number(uow.conn, "order", year))
     if customer.credit_limit is not None:
         # Placements for one customer queue here until the one before commits, so each sums
         # the open orders with the other's already counted: two at once cannot both pass
@@ -63,13 +68,12 @@ def place_order(
             {"campaign_code": [f"No campaign {code}."]},
         )
     lines, currency = price_lines(request["lines"], catalogue, taxes, free_of_charge)
-    year = uow.now.year
     order = Order.place(
         at=uow.now,
         credit_limit=customer.credit_limit,
         open_amount=credit_in_use(uow, customer),
         id=str(uuid.uuid4()),
-        number=order_number(year, numbering.next_number(uow.conn, "order", year)),
+        number=number,
         customer_id=customer.id,
         channel=request["channel"],
         lines=lines,
