@@ -1,7 +1,7 @@
 """the codes of CRM's campaigns, so an order carries only a code that exists
 
-Filled from campaign.planned events; campaigns planned before this revision are not
-announced again, so their codes are refused until re-planned.
+Filled from campaign.planned events; the CRM's migration 0005 announces the campaigns
+planned before the event existed.
 
 Revision ID: 0005
 Revises: 0004
