@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 FOLDER_CHECK = 1.0
 
 
+class SigningKeyGone(RuntimeError):
+    """The key ERP_JWT_SIGNING_KID names is not in the folder."""
+
+
 @dataclass(frozen=True)
 class SigningKeys:
     private: dict[str, Ed25519PrivateKey]
@@ -54,7 +58,7 @@ class SigningKeys:
             raise RuntimeError(f"no signing key (*.pem) in {folder}")
         kid = signing_kid or list(private)[-1]
         if kid not in private:
-            raise RuntimeError(f"ERP_JWT_SIGNING_KID={kid} names no key in {folder}")
+            raise SigningKeyGone(f"ERP_JWT_SIGNING_KID={kid} names no key in {folder}")
         return cls(private, kid)
 
     def sign(self, claims: dict) -> str:
@@ -82,7 +86,9 @@ class KeyFolder:
     """The signing keys as the folder holds them now: what signs, verifies and is published
     follows the folder within FOLDER_CHECK seconds. A folder that cannot be read as a whole
     (a key half written, the signing key named by ERP_JWT_SIGNING_KID gone) keeps the last
-    good keys and is logged as an error until it can."""
+    good keys and is logged as an error until it can. The signing key itself removed (the
+    likeliest to have leaked) is obeyed at once: its tokens stop and the newest key left
+    signs, logged as an error until ERP_JWT_SIGNING_KID names a key again."""
 
     def __init__(self, folder: Path, signing_kid: str | None = None):
         self.folder = folder
@@ -112,7 +118,11 @@ class KeyFolder:
         try:
             version = self._listing()
             if version != self._version:
-                self._keys = SigningKeys.from_dir(self.folder, self.signing_kid)
+                try:
+                    self._keys = SigningKeys.from_dir(self.folder, self.signing_kid)
+                except SigningKeyGone as gone:
+                    self._keys = SigningKeys.from_dir(self.folder)
+                    log.error("%s: signing with %s instead", gone, self._keys.signing_kid)
                 self._version = version
                 log.info(
                     "signing keys now %s, signing with %s",

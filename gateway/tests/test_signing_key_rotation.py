@@ -50,6 +50,18 @@ def test_a_removed_key_file_stops_its_tokens_and_an_added_one_is_published(datab
     assert wait_for(lambda: published(client) == {"b-new", "c-next"}, timeout=5)
 
 
+def test_removing_the_named_signing_key_stops_its_tokens_and_the_next_key_signs(databases, folder):
+    app = service_app(
+        "gateway", databases.new("sqlite"), jwt_keys_dir=str(folder), jwt_signing_kid="a-old"
+    )
+    client = app.test_client()
+    leaked = signed_with(folder, "a-old")
+    assert client.get(USERS, headers=leaked).status_code == 200
+    (folder / "a-old.pem").unlink()
+    assert wait_for(lambda: client.get(USERS, headers=leaked).status_code == 401, timeout=5)
+    assert app.extensions["erp_signing_keys"].current().signing_kid == "b-new"
+
+
 def test_a_new_private_key_is_owner_only_from_the_moment_it_exists(tmp_path, monkeypatch):
     """Even were the process stopped before any chmod, the key would not be left readable."""
     monkeypatch.setattr(Path, "chmod", lambda self, mode: None)
