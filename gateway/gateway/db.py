@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from datetime import datetime
+
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import dialect_insert, insert_unique
@@ -62,16 +64,21 @@ def failed_sign_ins_from(conn: Connection, username: str, address: str) -> Faile
     return None if row is None else FailedSignIns(row.count, row.last_at)
 
 
-def record_failed_sign_ins(
-    conn: Connection, username: str, address: str, failures: FailedSignIns
+def count_failed_sign_in(
+    conn: Connection, username: str, address: str, at: datetime, forgotten_before: datetime
 ) -> None:
-    values = {"count": failures.count, "last_at": failures.last_at}
-    statement = dialect_insert(conn)(failed_sign_ins).values(
-        username=username, address=address, **values
+    """One more wrong password, counted by the database itself, so wrong passwords sent at
+    once are all counted; a count whose last failure is older than `forgotten_before`
+    starts again at one."""
+    table = failed_sign_ins
+    statement = dialect_insert(conn)(table).values(
+        username=username, address=address, count=1, last_at=at
     )
+    counted = case((table.c.last_at < forgotten_before, 1), else_=table.c.count + 1)
     conn.execute(
         statement.on_conflict_do_update(
-            index_elements=[failed_sign_ins.c.username, failed_sign_ins.c.address], set_=values
+            index_elements=[table.c.username, table.c.address],
+            set_={"count": counted, "last_at": at},
         )
     )
 

@@ -67,12 +67,6 @@ class FailedSignIns:
         return 0 if until is None or until <= now else math.ceil((until - now).total_seconds())
 
 
-def another_failure(earlier: FailedSignIns | None, now: datetime) -> FailedSignIns:
-    if earlier is None or now - earlier.last_at > FORGOTTEN_AFTER:
-        return FailedSignIns(1, now)
-    return FailedSignIns(earlier.count + 1, now)
-
-
 # NIST SP 800-63B: length, not composition rules, is what makes a password hard to guess.
 MIN_PASSWORD_LENGTH = 12
 

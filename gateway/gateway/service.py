@@ -38,8 +38,8 @@ def sign_in(
     user = db.user_by_name(uow.conn, username)
     matches = identity.password_matches(user.password_hash if user else None, password)
     if user is None or not user.active or not matches:
-        failures = identity.another_failure(earlier, uow.now)
-        db.record_failed_sign_ins(uow.conn, username, address, failures)
+        forgotten_before = uow.now - identity.FORGOTTEN_AFTER
+        db.count_failed_sign_in(uow.conn, username, address, uow.now, forgotten_before)
         return None
     if earlier is not None:
         db.forget_failed_sign_ins(uow.conn, username, address)

@@ -4,6 +4,7 @@ the same whether the username exists or not."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -74,3 +75,11 @@ def test_a_good_password_or_a_reset_ends_the_count(app):
     url = f"/api/v1/auth/users/{next(u['id'] for u in sam if u['username'] == 'sam')}"
     client.patch(url, json={"password": "second-password-2"}, headers=bearer())
     assert sign_in(app, "second-password-2").status_code == 200
+
+
+def test_wrong_passwords_sent_at_once_are_each_counted(app):
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: sign_in(app, "wrong").status_code, range(6)))
+    with app.extensions["erp_engine"].connect() as conn:
+        counted = conn.execute(select(failed_sign_ins.c.count)).scalar_one()
+    assert counted == answers.count(401) >= 1
