@@ -68,14 +68,24 @@ class LearnedRules:
         now = time.monotonic()
         learned_at, rules = self._known.get(service, (None, None))
         fresh = learned_at is not None and now - learned_at <= self._ttl
-        if not fresh and now >= self._next_try.get(service, 0.0):
+        if not fresh and self._claim_fetch(service, now):
+            # One request asks the service; the others meanwhile go by the rules they have.
             document = self._document(service)
-            if document is None or not self.learn(service, document):
-                self._next_try[service] = now + RETRY_SECONDS
+            if document is not None:
+                self.learn(service, document)
             learned_at, rules = self._known.get(service, (None, None))
         if rules is None:
             raise access.RulesUnknown(f"the {service} service has not told its rules")
         return rules
+
+    def _claim_fetch(self, service: str, now: float) -> bool:
+        """Whether this request is the one to ask `service` now: at most one every
+        RETRY_SECONDS, so a service that hangs holds up one request, not all of them."""
+        with self._lock:
+            if now < self._next_try.get(service, 0.0):
+                return False
+            self._next_try[service] = now + RETRY_SECONDS
+            return True
 
     def learn(self, service: str, document: dict) -> bool:
         """Keep the rules a service's document carries (one fetched for the merged API
