@@ -54,6 +54,7 @@ class LearnedRules:
         self._ttl = ttl
         self._known: dict[str, tuple[float, tuple[access.Rule, ...]]] = {}
         self._next_try: dict[str, float] = {}
+        self._fetching: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def rules_for(self, path: str) -> tuple[access.Rule, ...]:
@@ -65,27 +66,41 @@ class LearnedRules:
         return self.of(service)
 
     def of(self, service: str) -> tuple[access.Rule, ...]:
-        now = time.monotonic()
+        """The service's rules, asked for again once they are older than the TTL. One
+        request asks at a time: while rules are known, the others go by them meanwhile (a
+        service that hangs holds up one request, not all); while none are known yet, they
+        wait for that answer. A service that did not answer is asked again after
+        RETRY_SECONDS."""
         learned_at, rules = self._known.get(service, (None, None))
-        fresh = learned_at is not None and now - learned_at <= self._ttl
-        if not fresh and self._claim_fetch(service, now):
-            # One request asks the service; the others meanwhile go by the rules they have.
-            document = self._document(service)
-            if document is not None:
-                self.learn(service, document)
-            learned_at, rules = self._known.get(service, (None, None))
+        if learned_at is not None and time.monotonic() - learned_at <= self._ttl:
+            return rules
+        fetching = self._fetching_lock(service)
+        if fetching.acquire(blocking=rules is None):
+            try:
+                self._fetch_if_due(service, rules)
+            finally:
+                fetching.release()
+        learned_at, rules = self._known.get(service, (None, None))
         if rules is None:
             raise access.RulesUnknown(f"the {service} service has not told its rules")
         return rules
 
-    def _claim_fetch(self, service: str, now: float) -> bool:
-        """Whether this request is the one to ask `service` now: at most one every
-        RETRY_SECONDS, so a service that hangs holds up one request, not all of them."""
+    def _fetching_lock(self, service: str) -> threading.Lock:
         with self._lock:
-            if now < self._next_try.get(service, 0.0):
-                return False
+            return self._fetching.setdefault(service, threading.Lock())
+
+    def _fetch_if_due(self, service: str, seen) -> None:
+        """Ask unless another request learned the rules while this one waited, or the
+        service failed to answer less than RETRY_SECONDS ago."""
+        now = time.monotonic()
+        learned_at, rules = self._known.get(service, (None, None))
+        if rules is not seen and learned_at is not None and now - learned_at <= self._ttl:
+            return
+        if now < self._next_try.get(service, 0.0):
+            return
+        document = self._document(service)
+        if document is None or not self.learn(service, document):
             self._next_try[service] = now + RETRY_SECONDS
-            return True
 
     def learn(self, service: str, document: dict) -> bool:
         """Keep the rules a service's document carries (one fetched for the merged API

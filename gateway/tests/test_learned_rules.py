@@ -80,3 +80,29 @@ def test_rules_not_known_yet_refuse_all_but_admin_until_the_service_tells_them(
     assert status(client, "admin") == 200
     published["answers"] = True
     assert status(client, "sales") == 200
+
+
+def test_requests_arriving_together_before_any_rule_is_known_share_one_answer():
+    """The first customer's requests to a service come in a burst: one asks the service,
+    the others wait for its answer instead of being refused."""
+    asked = []
+
+    def slow_document(service):
+        asked.append(service)
+        threading.Event().wait(0.2)
+        return {"x-access": [{**RULE, "roles": ["sales"]}]}
+
+    learned = rules.LearnedRules(slow_document, lambda path: "inventory", ttl=60)
+    answers = []
+    callers = [
+        threading.Thread(
+            target=lambda: answers.append(learned.allows(["sales"], "GET", "/products"))
+        )
+        for _ in range(8)
+    ]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    assert answers == [True] * 8
+    assert asked == ["inventory"]

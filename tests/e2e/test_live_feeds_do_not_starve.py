@@ -133,7 +133,10 @@ def test_many_live_feeds_of_one_customer_leave_everyone_else_answered(system, fo
         answers = feeds.start_many([greedy] * BURST)
         mine = [a for a in answers if a.status_code == 200]
         assert len(mine) == caps.live_feeds_per_user
-        assert all(refused_as(a, 429) for a in answers if a.status_code != 200)
+        assert all(refused_as(a, 429) for a in answers if a.status_code != 200), [
+            (a.status_code, a.headers.get("Retry-After"), a.headers.get("Content-Type"))
+            for a in answers
+        ]
 
         # Colleagues of the same customer take every other slot the gateway has; one more
         # feed, from anyone, is one too many for the process.
