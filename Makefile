@@ -72,6 +72,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/analytics_reports.py
 	$(PY) bench/forecast_catalogue.py
 	$(PY) bench/console_pages.py
+	$(PY) bench/orders_at_rest.py
 
 # Forecast accuracy on real public sales series (held-out backtests through the HTTP API).
 forecast-eval: $(VENV)/.installed
