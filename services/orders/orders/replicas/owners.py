@@ -17,6 +17,9 @@ from urllib.request import Request, urlopen
 
 log = logging.getLogger(__name__)
 OWNER_TIMEOUT = 2.0
+# An order naming more unknown SKUs than this is refused without asking: a client sending
+# made-up SKUs must not make the service ask inventory a hundred times for one request.
+MOST_ASKED = 10
 
 
 def read(base_url: str, path: str, authorization: str | None) -> dict | None:

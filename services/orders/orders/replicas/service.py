@@ -81,6 +81,8 @@ def read_from_owners(missing: NotReplicated, owner_urls: dict[str, str], authori
     of: (customer record or None, product records); an owner without a URL is not asked.
     Outside any transaction: a database lock is never held while another service is asked."""
     crm, inventory = owner_urls.get("crm"), owner_urls.get("inventory")
+    if len(missing.skus) > owners.MOST_ASKED:
+        return None, []
     customer = None
     if missing.customer_id is not None and crm:
         customer = owners.read(crm, f"customers/{missing.customer_id}", authorization)
