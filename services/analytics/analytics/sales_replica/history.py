@@ -10,12 +10,11 @@ it loaded the first time; the same id with other lines is a conflict.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 from decimal import Decimal
 
+from erp_shared.csv_files import csv_records
 from erp_shared.errors import Invalid
 from erp_shared.schemas import AMOUNT, MAX_QUANTITY
 
@@ -27,18 +26,7 @@ REVENUE = re.compile(AMOUNT)
 
 
 def lines_from_csv(data: bytes) -> list[dict]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid("The file is not UTF-8 text.", {"file": ["Not UTF-8."]}) from None
-    # newline="": the csv module reads line breaks itself, a lone CR included.
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        records = [record for record in reader if record]
-    except csv.Error as error:
-        raise Invalid(
-            "The file cannot be read as CSV.", {"file": [f"Line {reader.line_num}: {error}."]}
-        ) from None
+    records = [record for record in csv_records(data) if record]
     header = [name.strip() for name in records[0]] if records else []
     if not header or set(header) - set(COLUMNS) or not {"date", "sku", "quantity"} <= set(header):
         raise Invalid(

@@ -10,10 +10,9 @@ only when all of its rows are good.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
+from erp_shared.csv_files import csv_records
 from erp_shared.errors import Invalid
 from orders.channels import CHANNELS
 
@@ -33,20 +32,7 @@ class ImportRow:
 
 
 def read_rows(data: bytes) -> list[ImportRow]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Invalid(
-            "The file is not UTF-8 text.", {"file": [f"Not UTF-8 at byte {exc.start}."]}
-        ) from None
-    # newline="": the csv module reads line breaks itself, a lone CR included.
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        records = list(reader)
-    except csv.Error as error:
-        raise Invalid(
-            "The file cannot be read as CSV.", {"file": [f"Line {reader.line_num}: {error}."]}
-        ) from None
+    records = csv_records(data)
     if not records or not any(field.strip() for field in records[0]):
         raise Invalid("The file is empty.", {"file": ["No header and no rows."]})
     header = [name.strip() for name in records[0]]
