@@ -117,13 +117,11 @@ def settings() -> Settings:
 def own_customer() -> str | None:
     """The caller's customer id when the caller is a customer rather than staff: it may
     reach only that customer's records, and anyone else's answer 404 as if absent. None
-    for staff. A customer token that names no customer is refused: it has no records, and
-    an empty owner must never read as "no filter" in a list."""
+    for staff. A customer token that names no customer never gets this far: the token
+    check refuses it (_role_refusal), so an empty owner cannot read as "no filter"."""
     principal = g.get("principal") or {}
     if not access.is_customer_only(principal.get("roles") or []):
         return None
-    if not principal.get("customer_id"):
-        raise errors.Forbidden("This customer token names no customer.")
     return principal["customer_id"]
 
 
