@@ -110,8 +110,7 @@ class Upstreams:
         self._health_pool = ThreadPoolExecutor(
             max_workers=max(1, len(urls)) * ServerSettings.from_env().threads
         )
-        server = ServerSettings.from_env()
-        self.feed_slots = FeedSlots(server.live_feeds, server.live_feeds_per_user)
+        self.feed_slots = FeedSlots.configured()
 
     def forward(self, path: str) -> Response:
         segments = path.split("/")

@@ -18,6 +18,7 @@ import time
 
 from flask import Response
 
+from erp_shared.config import ServerSettings
 from erp_shared.web import problem
 
 # A feed ends after this long (its client reconnects with Last-Event-ID), so a slot is never
@@ -46,6 +47,13 @@ class FeedRefused(Exception):
 
 class FeedSlots:
     """The feed slots of one process, shared by its request threads under one lock."""
+
+    @classmethod
+    def configured(cls) -> FeedSlots:
+        """The slots ERP_LIVE_FEEDS and ERP_LIVE_FEEDS_PER_USER allow this process, which
+        gunicorn gave as many threads beside its request threads (gunicorn_conf)."""
+        server = ServerSettings.from_env()
+        return cls(server.live_feeds, server.live_feeds_per_user)
 
     def __init__(self, total: int, per_user: int):
         self.total = total

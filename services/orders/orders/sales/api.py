@@ -9,7 +9,6 @@ from flask import Response, current_app, request, stream_with_context
 from flask_smorest import Blueprint
 
 from erp_shared.actors import shown
-from erp_shared.config import ServerSettings
 from erp_shared.live_feeds import FEED_SECONDS, HEARTBEAT, HEARTBEAT_SECONDS, FeedRefused, FeedSlots
 from erp_shared.web import (
     IDEMPOTENCY_KEY_DOC,
@@ -37,10 +36,7 @@ FINAL = {"delivered", "rejected", "cancelled"}
 
 @blp.record_once
 def _feed_slots(state) -> None:
-    server = ServerSettings.from_env()
-    state.app.extensions["orders_feed_slots"] = FeedSlots(
-        server.live_feeds, server.live_feeds_per_user
-    )
+    state.app.extensions["orders_feed_slots"] = FeedSlots.configured()
 
 
 @blp.route("/orders", methods=["POST"])
