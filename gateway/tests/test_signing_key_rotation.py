@@ -11,8 +11,8 @@ from pathlib import Path
 import jwt
 import pytest
 
-from erp_testing import claims, service_app, sign, wait_for
-from gateway.keys import SigningKeys, new_key_file
+from erp_testing import bearer_signed_with, key_folder, service_app, wait_for
+from gateway.keys import new_key_file
 
 pytestmark = pytest.mark.integration
 
@@ -21,15 +21,7 @@ USERS = "/api/v1/auth/users"
 
 @pytest.fixture
 def folder(tmp_path):
-    keys = tmp_path / "keys"
-    for kid in ("a-old", "b-new"):
-        new_key_file(keys).rename(keys / f"{kid}.pem")
-    return keys
-
-
-def signed_with(folder, kid: str) -> dict:
-    key = SigningKeys.from_dir(folder).private[kid]
-    return {"Authorization": f"Bearer {sign(claims(), key=key, headers={'kid': kid})}"}
+    return key_folder(tmp_path / "keys", "a-old", "b-new")
 
 
 def published(client) -> set[str]:
@@ -41,12 +33,12 @@ def published(client) -> set[str]:
 def test_a_removed_key_file_stops_its_tokens_and_an_added_one_is_published(databases, folder):
     app = service_app("gateway", databases.new("sqlite"), jwt_keys_dir=str(folder))
     client = app.test_client()
-    old = signed_with(folder, "a-old")
+    old = bearer_signed_with(folder, "a-old")
     assert client.get(USERS, headers=old).status_code == 200  # checked, and remembered
     (folder / "a-old.pem").unlink()
     assert wait_for(lambda: client.get(USERS, headers=old).status_code == 401, timeout=5)
-    assert client.get(USERS, headers=signed_with(folder, "b-new")).status_code == 200
-    new_key_file(folder).rename(folder / "c-next.pem")
+    assert client.get(USERS, headers=bearer_signed_with(folder, "b-new")).status_code == 200
+    key_folder(folder, "c-next")
     assert wait_for(lambda: published(client) == {"b-new", "c-next"}, timeout=5)
 
 
@@ -55,7 +47,7 @@ def test_removing_the_named_signing_key_stops_its_tokens_and_the_next_key_signs(
         "gateway", databases.new("sqlite"), jwt_keys_dir=str(folder), jwt_signing_kid="a-old"
     )
     client = app.test_client()
-    leaked = signed_with(folder, "a-old")
+    leaked = bearer_signed_with(folder, "a-old")
     assert client.get(USERS, headers=leaked).status_code == 200
     (folder / "a-old.pem").unlink()
     assert wait_for(lambda: client.get(USERS, headers=leaked).status_code == 401, timeout=5)

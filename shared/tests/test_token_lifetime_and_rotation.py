@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from erp_testing import claims, service_app, sign, wait_for
-from gateway.keys import SigningKeys, new_key_file, publish
+from erp_testing import bearer_signed_with, claims, key_folder, service_app, sign, wait_for
+from gateway.keys import publish
 
 pytestmark = pytest.mark.integration
 
@@ -15,19 +15,11 @@ CUSTOMERS = "/api/v1/customers"
 
 
 @pytest.fixture
-def key_folder(tmp_path):
+def keys(tmp_path):
     """A gateway's key folder with two keys, `old` and `new`, and the JWKS file it publishes."""
-    folder = tmp_path / "keys"
-    for kid in ("old", "new"):
-        new_key_file(folder).rename(folder / f"{kid}.pem")
+    folder = key_folder(tmp_path / "keys", "old", "new")
     publish(folder, tmp_path / "jwks.json")
     return folder
-
-
-def signed_with(folder, kid: str, **extra) -> dict:
-    key = SigningKeys.from_dir(folder).private[kid]
-    token = sign({**claims(), **extra}, key=key, headers={"kid": kid})
-    return {"Authorization": f"Bearer {token}"}
 
 
 def bearer_for(ttl: int) -> dict:
@@ -42,24 +34,22 @@ def test_a_token_lasting_longer_than_the_configured_lifetime_is_refused(database
     assert "at most 900 seconds" in refused.json["detail"]
 
 
-def test_a_key_taken_out_of_the_mounted_file_takes_its_checked_tokens_with_it(
-    databases, key_folder
-):
-    jwks = key_folder.parent / "jwks.json"
+def test_a_key_taken_out_of_the_mounted_file_takes_its_checked_tokens_with_it(databases, keys):
+    jwks = keys.parent / "jwks.json"
     client = service_app("crm", databases.new("sqlite"), jwks_url=jwks.as_uri()).test_client()
-    old, new = signed_with(key_folder, "old"), signed_with(key_folder, "new")
+    old, new = bearer_signed_with(keys, "old"), bearer_signed_with(keys, "new")
     assert client.get(CUSTOMERS, headers=old).status_code == 200  # checked, and remembered
-    (key_folder / "old.pem").unlink()
-    publish(key_folder, jwks)
+    (keys / "old.pem").unlink()
+    publish(keys, jwks)
     assert wait_for(lambda: client.get(CUSTOMERS, headers=old).status_code == 401, timeout=5)
     assert client.get(CUSTOMERS, headers=new).status_code == 200
 
 
-def test_a_key_added_to_the_mounted_file_is_trusted_without_a_restart(databases, key_folder):
-    jwks = key_folder.parent / "jwks.json"
+def test_a_key_added_to_the_mounted_file_is_trusted_without_a_restart(databases, keys):
+    jwks = keys.parent / "jwks.json"
     client = service_app("crm", databases.new("sqlite"), jwks_url=jwks.as_uri()).test_client()
-    assert client.get(CUSTOMERS, headers=signed_with(key_folder, "new")).status_code == 200
-    new_key_file(key_folder).rename(key_folder / "newer.pem")
-    publish(key_folder, jwks)
-    newer = signed_with(key_folder, "newer")
+    assert client.get(CUSTOMERS, headers=bearer_signed_with(keys, "new")).status_code == 200
+    key_folder(keys, "newer")
+    publish(keys, jwks)
+    newer = bearer_signed_with(keys, "newer")
     assert wait_for(lambda: client.get(CUSTOMERS, headers=newer).status_code == 200, timeout=5)

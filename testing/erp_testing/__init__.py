@@ -186,6 +186,21 @@ def sign(claims: dict, key=None, headers=None) -> str:
     )
 
 
+def key_folder(folder: Path, *kids: str) -> Path:
+    """A gateway's key folder holding a new private key under each key id, in that order (the
+    last signs unless told otherwise), as rotations leave one."""
+    for kid in kids:
+        new_key_file(folder).rename(folder / f"{kid}.pem")
+    return folder
+
+
+def bearer_signed_with(folder: Path, kid: str, **extra_claims) -> dict:
+    """An Authorization header with a token signed by the key `kid` of `folder`."""
+    key = SigningKeys.from_dir(folder).private[kid]
+    token = sign({**claims(), **extra_claims}, key=key, headers={"kid": kid})
+    return {"Authorization": f"Bearer {token}"}
+
+
 def claims(roles=("admin",), subject: str = "tester", customer_id=None, ttl: int = 600) -> dict:
     now = int(time.time())
     return {
