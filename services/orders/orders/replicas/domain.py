@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from erp_shared.errors import Invalid
+from erp_shared.errors import Invalid, refuse_unknown_skus
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,12 @@ def refuse_unreplicated(
             {"customer_id": [f"Unknown customer {missing}."]},
         )
     else:
-        detail = "The order names products that are not in the catalogue."
-        errors = {
-            "lines": {
-                str(index): {"sku": [f"Unknown SKU {line['sku']}."]}
-                for index, line in enumerate(request["lines"])
-                if line["sku"] in skus
-            }
-        }
+        try:
+            refuse_unknown_skus(
+                request["lines"],
+                catalogue,
+                "The order names products that are not in the catalogue.",
+            )
+        except Invalid as unknown:
+            detail, errors = unknown.detail, unknown.errors
     raise NotReplicated(detail, errors, missing, skus)
