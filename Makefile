@@ -60,10 +60,12 @@ lint: $(VENV)/.installed
 asyncapi: $(VENV)/.installed
 	$(PY) docs/event_contract.py
 
-# Orders of 1 and 3 lines on SQLite and on PostgreSQL, each line appended to docs/performance.md.
+# Orders of 1 and 3 lines on SQLite and on PostgreSQL, and 1-line orders with two copies of
+# every process; each run's line appended to docs/performance.md.
 bench: $(VENV)/.installed
 	$(PY) bench/place_orders.py --lines 1
 	$(PY) bench/place_orders.py --lines 3
+	$(PY) bench/place_orders.py --lines 1 --copies 2
 	$(PY) bench/place_orders.py --lines 1 --postgres
 	$(PY) bench/place_orders.py --lines 3 --postgres
 	$(PY) bench/stock_ledger.py
@@ -85,8 +87,9 @@ fuzz: $(VENV)/.installed
 
 # Rounds of thousands of orders while the broker, workers and database connections fail;
 # then every invariant of docs/architecture.md checked (bench/chaos.py --help for the knobs).
+# Two copies of every process, as two replicas would run: competing consumers on each queue.
 chaos: $(VENV)/.installed
-	$(PY) bench/chaos.py
+	$(PY) bench/chaos.py --copies 2
 
 # Half of the peak mixed load for 30 minutes, sampled each minute: docs/soak.png.
 soak: $(VENV)/.installed

@@ -9,6 +9,7 @@ gunicorn worker of a random app killed with SIGKILL (its master starts another),
 PostgreSQL connection of the system terminated.
 
     .venv/bin/python bench/chaos.py [--rounds 3] [--orders 3000] [--backend postgresql|sqlite]
+                                    [--copies 2]
 
 Prints each round's verdict, writes them to var/chaos-<time>.json and exits non-zero when
 an invariant broke in any round.
@@ -36,12 +37,12 @@ from erp_testing.faults import (
     restart_broker_app,
     terminate_connections,
 )
-from erp_testing.system import running_system
+from erp_testing.system import copies_environment, running_system
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def random_faults(system, backend: str):
+def random_faults(system, backend: str, copies: int):
     """A fault every few seconds until the load is done; what happened, with its time."""
 
     def strike(done: threading.Event) -> list[str]:
@@ -55,9 +56,10 @@ def random_faults(system, backend: str):
                 restart_broker_app(down)
                 happened.append(f"{at} broker stopped {down:.1f}s")
             elif kind == "worker":
-                service = random.choice(SERVICES)
-                kill_and_relaunch(system, f"{service}-worker")
-                happened.append(f"{at} {service} worker killed")
+                service, copy = random.choice(SERVICES), random.randrange(copies)
+                worker = f"{service}-worker" + (f"-{copy + 1}" if copy else "")
+                kill_and_relaunch(system, worker)
+                happened.append(f"{at} {worker} killed")
             elif kind == "gunicorn":
                 app = random.choice(APPS)
                 kill_a_gunicorn_worker(system, app)
@@ -69,7 +71,7 @@ def random_faults(system, backend: str):
     return strike
 
 
-def one_round(number: int, orders: int, backend: str, scratch: Path) -> dict:
+def one_round(number: int, orders: int, backend: str, copies: int, scratch: Path) -> dict:
     amqp_url = broker_url()
     started = time.monotonic()
     with (
@@ -79,14 +81,17 @@ def one_round(number: int, orders: int, backend: str, scratch: Path) -> dict:
             amqp_url,
             new_database if backend == "postgresql" else None,
             GATEWAY_RATE_LIMIT="1000000/minute",
+            **copies_environment(copies),
         ) as system,
     ):
-        verdict = chaos_run(system, amqp_url, orders, random_faults(system, backend))
-    print(f"\n== round {number} ({backend}, {orders} orders, {time.monotonic() - started:.0f}s)")
+        verdict = chaos_run(system, amqp_url, orders, random_faults(system, backend, copies))
+    took = time.monotonic() - started
+    print(f"\n== round {number} ({backend}, {copies} copies, {orders} orders, {took:.0f}s)")
     print(verdict.report(), flush=True)
     return {
         "round": number,
         "backend": backend,
+        "copies": copies,
         "held": verdict.held,
         "seconds": round(time.monotonic() - started, 1),
         "drain_seconds": round(verdict.drain_seconds, 1),
@@ -103,13 +108,17 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--orders", type=int, default=3000)
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument(
+        "--copies", type=int, default=1, help="processes per app and workers per service"
+    )
     options = parser.parse_args()
     if shutil.which("rabbitmqctl") is None:
         sys.exit("rabbitmqctl is not on PATH: make chaos restarts this machine's RabbitMQ")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     scratch = REPO / "var" / f"chaos-{stamp}"
     rounds = [
-        one_round(n, options.orders, options.backend, scratch) for n in range(1, options.rounds + 1)
+        one_round(n, options.orders, options.backend, options.copies, scratch)
+        for n in range(1, options.rounds + 1)
     ]
     report = {"machine": {"cpus": os.cpu_count()}, "rounds": rounds}
     (REPO / "var" / f"chaos-{stamp}.json").write_text(json.dumps(report, indent=2))

@@ -57,3 +57,24 @@ def cpu_by_process(system) -> dict[str, float]:
     """CPU seconds used so far per process of the system; the difference of two readings is
     what a stretch of time cost (a process that restarted in between reads low)."""
     return {name: sum(map(_cpu_seconds, pids)) for name, pids in _trees(system).items()}
+
+
+# The servers the system leans on, by the name the kernel gives their processes.
+SERVERS = {"rabbitmq": ("beam.smp",), "postgresql": ("postgres",)}
+
+
+def cpu_by_server() -> dict[str, float]:
+    """CPU seconds used so far by this machine's RabbitMQ and PostgreSQL processes (every
+    backend PostgreSQL has; one that ended between two readings is not counted)."""
+    used = dict.fromkeys(SERVERS, 0.0)
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "comm").read_text().strip()
+        except OSError:
+            continue
+        for server, names in SERVERS.items():
+            if command in names:
+                used[server] += _cpu_seconds(int(proc.name))
+    return used

@@ -216,6 +216,18 @@ def system_environment(var_dir: Path, amqp_url: str, **extra) -> dict[str, str]:
     }
 
 
+def copies_environment(copies: int) -> dict[str, str]:
+    """`copies` processes of every app and workers of every service, as that many replicas of
+    each deployment would run: competing consumers on each queue, requests spread by the
+    kernel over the app's processes."""
+    if copies == 1:
+        return {}
+    return {
+        "WEB_CONCURRENCY": str(copies),
+        **{f"{service.upper()}_WORKERS": str(copies) for service in SERVICES},
+    }
+
+
 @contextlib.contextmanager
 def running_system(
     var_dir: Path,
