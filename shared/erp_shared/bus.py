@@ -26,7 +26,7 @@ from erp_shared import context, idempotency, messaging, metrics
 from erp_shared.config import Settings
 from erp_shared.db import read_only
 from erp_shared.errors import Refused
-from erp_shared.events import Event, UnknownEventType, parse_event
+from erp_shared.events import PAYLOADS, Event, UnknownEventType, parse_event
 from erp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,9 @@ def connect(settings: Settings) -> pika.BlockingConnection:
 
 
 def declare_topology(channel, settings: Settings, event_types: Iterable[str]) -> None:
-    """Idempotent: every worker declares what it needs on each (re)connect."""
+    """Idempotent: every worker declares what it needs on each (re)connect. The queue is bound
+    to exactly the types its handlers take: a binding a release no longer needs (a type the
+    service stopped taking) is removed, so the broker stops delivering what would be skipped."""
     channel.exchange_declare(settings.exchange, exchange_type="topic", durable=True)
     channel.exchange_declare(settings.dead_letter_exchange, exchange_type="direct", durable=True)
     channel.queue_declare(
@@ -72,8 +74,11 @@ def declare_topology(channel, settings: Settings, event_types: Iterable[str]) ->
             "x-dead-letter-routing-key": settings.queue,
         },
     )
-    for event_type in event_types:
+    taken = set(event_types)
+    for event_type in taken:
         channel.queue_bind(settings.queue, settings.exchange, routing_key=event_type)
+    for event_type in PAYLOADS.keys() - taken:
+        channel.queue_unbind(settings.queue, settings.exchange, routing_key=event_type)
 
 
 def run_with_reconnect(name: str, stop: threading.Event, session: Callable[[], None]) -> None:

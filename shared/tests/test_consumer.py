@@ -167,3 +167,20 @@ def test_a_business_refusal_is_acked_once_recorded_and_never_redelivered(
             select(idempotency_keys.c.result).where(idempotency_keys.c.key == refused["id"])
         ).scalar_one()
     assert recorded == "refused: a shipped order cannot be cancelled"
+
+
+def test_a_type_the_service_stopped_taking_is_no_longer_delivered(
+    probe_engine, amqp_url, bus_prefix
+):
+    """A release that drops a handler (analytics no longer takes order.placed) leaves no
+    binding behind: the broker stops routing that type to the queue at the next connect."""
+    settings = settings_for("probe", str(probe_engine.url), amqp_url, bus_prefix)
+    both = {"customer.registered": record_effect, "customer.updated": record_effect}
+    with RunningConsumer(probe_engine, settings, both):
+        pass
+    with RunningConsumer(probe_engine, settings, {"customer.registered": record_effect}):
+        pass
+    publish(amqp_url, settings, customer_event("customer.updated"))
+    publish(amqp_url, settings, customer_event("customer.registered"))
+    wait_until(lambda: queue_depth(amqp_url, settings.queue) >= 1, timeout=5)
+    assert queue_depth(amqp_url, settings.queue) == 1

@@ -7,8 +7,12 @@ from erp_shared.events import Event
 from erp_shared.uow import UnitOfWork
 
 
-def on_order_placed(uow: UnitOfWork, event: Event) -> None:
-    service.record_order_placed(uow, event.data, event.occurred_at)
+def on_order_settled(uow: UnitOfWork, event: Event) -> None:
+    """Decided or cancelled: the event carries the order itself, so analytics takes no
+    order.placed (a pending order counts in no figure), one delivery instead of two."""
+    if "lines" in event.data:
+        service.record_order_placed(uow, event.data, event.data["placed_at"])
+    on_order_status_changed(uow, event)
 
 
 def on_order_status_changed(uow: UnitOfWork, event: Event) -> None:
@@ -42,12 +46,9 @@ HANDLERS = {
     "customer.merged": on_customer_merged,
     "product.created": on_product_changed,
     "product.updated": on_product_changed,
-    "order.placed": on_order_placed,
     "return.received": on_return_received,
     "invoice.issued": on_invoice_issued,
     "stock.issued": on_stock_issued,
-    **{
-        f"order.{status}": on_order_status_changed
-        for status in ("confirmed", "rejected", "cancelled", "shipped", "delivered")
-    },
+    **{f"order.{status}": on_order_settled for status in ("confirmed", "rejected", "cancelled")},
+    **{f"order.{status}": on_order_status_changed for status in ("shipped", "delivered")},
 }

@@ -39,8 +39,7 @@ def test_price_index_and_share_for_a_worked_example(app):
         "total": "600.00",
         "currency": "EUR",
     }
-    deliver(app, "order.placed", placed, occurred_at=now - timedelta(days=2))
-    deliver(app, "order.confirmed", {"order_id": "o-1"})
+    deliver(app, "order.confirmed", {**placed, "placed_at": now - timedelta(days=2)})
 
     def seen(competitor, price, days_ago, units, **about):
         body = {

@@ -32,8 +32,7 @@ def bought(app, customer_id, days_ago, revenue):
         "total": revenue,
         "currency": "EUR",
     }
-    deliver(app, "order.placed", placed, "orders", occurred_at=at)
-    deliver(app, "order.confirmed", {"order_id": order_id}, "orders", occurred_at=at)
+    deliver(app, "order.confirmed", {**placed, "placed_at": at}, "orders", occurred_at=at)
 
 
 def test_a_worked_example_and_its_segments_reaching_the_crm(backend, databases):

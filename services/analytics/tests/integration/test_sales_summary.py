@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
+from analytics.handlers import HANDLERS
 from erp_testing import bearer, deliver, service_app
 
 pytestmark = pytest.mark.integration
@@ -31,19 +33,31 @@ def placed(order_id, quantity, price="10.00"):
     }
 
 
-def test_only_confirmed_orders_count_even_when_confirmation_arrives_first(app):
-    deliver(app, "order.placed", placed("o-1", 2))
-    deliver(app, "order.confirmed", {"order_id": "o-1"})
-    deliver(app, "order.confirmed", {"order_id": "o-2"})
-    deliver(app, "order.placed", placed("o-2", 1, "5.00"))
-    deliver(app, "order.placed", placed("o-3", 7))
-    deliver(app, "order.rejected", {"order_id": "o-3", "reason": "no stock"})
-    deliver(app, "order.placed", placed("o-3", 7))  # late redelivery: o-3 stays rejected
+def settled(order_id, quantity, price="10.00"):
+    """An order.<status> payload as orders sends it: the order itself and when it was placed."""
+    return {**placed(order_id, quantity, price), "placed_at": datetime.now(UTC)}
+
+
+def test_only_confirmed_orders_count_once_whatever_arrives_twice(app):
+    deliver(app, "order.confirmed", settled("o-1", 2))
+    deliver(app, "order.confirmed", settled("o-1", 2))  # redelivered
+    deliver(app, "order.confirmed", settled("o-2", 1, "5.00"))
+    deliver(app, "order.rejected", settled("o-3", 7) | {"reason": "no stock"})
+    deliver(app, "order.confirmed", {"order_id": "o-3"})  # stale: o-3 stays rejected
 
     summary = app.test_client().get("/api/v1/analytics/summary", headers=bearer()).json
     assert (summary["revenue"], summary["orders"], summary["units"]) == ("25.00", 2, 3)
     assert summary["average_order_value"] == "12.50"
     assert summary["previous_period"]["orders"] == 0
+
+
+def test_analytics_takes_no_pending_order(app):
+    """A pending order counts in no figure, so analytics does not take order.placed at all:
+    its queue is not bound to it, and a stray delivery changes nothing."""
+    assert "order.placed" not in HANDLERS
+    deliver(app, "order.placed", placed("o-5", 3))
+    summary = app.test_client().get("/api/v1/analytics/summary", headers=bearer()).json
+    assert summary["orders"] == 0
 
 
 def test_a_reversed_period_is_refused(app):
@@ -54,8 +68,7 @@ def test_a_reversed_period_is_refused(app):
 
 
 def test_a_stale_status_never_moves_an_order_back(app):
-    deliver(app, "order.placed", placed("o-9", 1))
-    deliver(app, "order.cancelled", {"order_id": "o-9"})
-    deliver(app, "order.confirmed", {"order_id": "o-9"})
+    deliver(app, "order.cancelled", settled("o-9", 1))
+    deliver(app, "order.confirmed", settled("o-9", 1))
     summary = app.test_client().get("/api/v1/analytics/summary", headers=bearer()).json
     assert summary["orders"] == 0

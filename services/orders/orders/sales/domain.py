@@ -213,7 +213,21 @@ class Order(TaxedLines):
         self.lines_changed = False
 
     def _placed_event(self) -> tuple[str, dict]:
-        return "order.placed", {
+        return "order.placed", self._facts()
+
+    def _settled_event(self, status: str, reason: str | None) -> tuple[str, dict]:
+        """order.<status> for a decision or a cancellation, carrying the order's facts and
+        when it was (last) placed, so CRM and analytics need not take order.placed too."""
+        placed_at = next(c.at for c in reversed(self.history) if c.status == "pending")
+        return f"order.{status}", {
+            "order_id": self.id,
+            "reason": reason,
+            **self._facts(),
+            "placed_at": placed_at,
+        }
+
+    def _facts(self) -> dict:
+        return {
             "order_id": self.id,
             "number": self.number,
             "customer_id": self.customer_id,
@@ -257,17 +271,20 @@ class Order(TaxedLines):
 
     def confirm(self, at: datetime, actor: str | None = None) -> None:
         if self.status == "pending":
-            self._move("confirmed", at, None, actor)
+            self._settle("confirmed", at, None, actor)
 
     def reject(self, reason: str, at: datetime, actor: str | None = None) -> None:
         if self.status == "pending":
             self.rejection_reason, self.rejected_for = reason, "stock"
-            self._move("rejected", at, reason, actor)
+            self._settle("rejected", at, reason, actor)
 
     def expire(self, at: datetime, actor: str | None = None) -> None:
         """Inventory let the hold go: an order still pending cannot be confirmed any more."""
         if self.status == "pending":
-            self._move("cancelled", at, "stock hold expired", actor)
+            self._settle("cancelled", at, "stock hold expired", actor)
+
+    def _settle(self, status: str, at: datetime, reason: str | None, actor: str | None) -> None:
+        self._move(status, at, reason, actor, announce=self._settled_event(status, reason))
 
     # --- what people ask: refused when not allowed ----------------------------------------
 
@@ -281,7 +298,7 @@ class Order(TaxedLines):
 
     def cancel(self, at: datetime, actor: str, reason: str | None = None) -> None:
         self._refuse_unless("cancelled", "cancelled")
-        self._move("cancelled", at, reason, actor)
+        self._settle("cancelled", at, reason, actor)
 
     def ship(self, quantities: dict[str, int] | None, at: datetime, actor: str) -> list[OrderLine]:
         """Ship what is asked (everything still to ship when None); the lines shipped now."""

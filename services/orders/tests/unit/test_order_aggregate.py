@@ -114,12 +114,17 @@ def test_a_partial_shipment_then_the_rest():
 
 def test_confirming_moves_a_pending_order_and_records_order_confirmed():
     order = placed()
+    [(_, announced)] = order.pending_events
     order.pending_events.clear()
     later = NOON + timedelta(seconds=1)
     order.confirm(later)
     assert (order.status, order.updated_at) == ("confirmed", later)
     assert [h.status for h in order.history] == ["pending", "confirmed"]
-    assert order.pending_events == [("order.confirmed", {"order_id": "o-1", "reason": None})]
+    [(event_type, data)] = order.pending_events
+    assert event_type == "order.confirmed"
+    # The decision carries the order as order.placed told it, and when it was placed, so
+    # analytics needs this one event.
+    assert data == {**announced, "reason": None, "placed_at": NOON}
 
 
 def test_a_stale_or_repeated_answer_from_inventory_changes_nothing():
