@@ -173,21 +173,22 @@ def decisions(ledger: Ledger, placed: list[str], window_end: datetime | None = N
     `window_end` (when arrivals stopped), how many were still undecided at that moment."""
     timeline = ledger.timeline(placed)
     statuses = Counter()
-    latencies, starts, ends = [], [], []
+    latencies, ends = [], []
     for moments in timeline.values():
         decided_as = next((s for s in ("confirmed", "rejected") if s in moments), None)
         statuses[decided_as or "pending"] += 1
         if decided_as and "pending" in moments:
             latencies.append((moments[decided_as] - moments["pending"]).total_seconds() * 1000)
-            starts.append(moments["pending"])
             ends.append(moments[decided_as])
-    span = (max(ends) - min(starts)).total_seconds() if ends else 0
+    # Decisions per second between the first and the last: at a steady arrival rate that
+    # keeps up, the arrival rate itself.
+    span = (max(ends) - min(ends)).total_seconds() if len(ends) > 1 else 0
     summary = {
         "placed": len(placed),
         "confirmed": statuses["confirmed"],
         "rejected": statuses["rejected"],
         "still_pending": len(placed) - statuses["confirmed"] - statuses["rejected"],
-        "decided_per_second": round(len(ends) / span, 1) if span else None,
+        "decided_per_second": round((len(ends) - 1) / span, 1) if span else None,
         "latency_ms": nearest_rank(latencies),
     }
     if window_end is not None:

@@ -246,11 +246,21 @@ def chaos_run(
     skus, customers = stock_the_shelves(system, skus=12, units=orders // 6, customers=8)
     done = threading.Event()
     happened: list[str] = []
-    injector = threading.Thread(target=lambda: happened.extend(faults(done)), daemon=True)
+    broke: list[BaseException] = []
+
+    def inject() -> None:
+        try:
+            happened.extend(faults(done))
+        except Exception as exc:  # a round whose faults stopped proves nothing: say so
+            broke.append(exc)
+
+    injector = threading.Thread(target=inject, daemon=True)
     injector.start()
     try:
         tally = drive(system, orders, concurrency, skus, customers)
     finally:
         done.set()
         injector.join()
+    if broke:
+        raise RuntimeError(f"the fault injector stopped: {broke[0]!r}") from broke[0]
     return verdict(system, amqp_url, tally, happened)

@@ -129,8 +129,10 @@ class Launch:
 
 
 def _gone(pid: int) -> bool:
-    stat = Path(f"/proc/{pid}/stat")
-    return not stat.exists() or " Z " in stat.read_text()
+    try:
+        return " Z " in Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:  # reaped, perhaps between a look and a read
+        return True
 
 
 def kill_outright(pid: int) -> Launch:
