@@ -507,7 +507,7 @@ def main() -> int:
     parser.add_argument(
         "--rates",
         type=lambda text: [float(r) for r in text.split(",")],
-        default=[25, 50, 75, 100, 125, 150, 175, 200, 250, 300],
+        default=[10, 20, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300],
         help="open-loop arrival rates, orders/s, comma-separated",
     )
     parser.add_argument("--latency-goal", type=float, default=250.0, help="p99 ms, placed->decided")
