@@ -7,7 +7,8 @@ PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 # What gets an image, each with the lock of what it needs beside its pyproject.toml.
 DEPLOYABLES := gateway $(wildcard services/*)
 
-.PHONY: up down logs status test test-unit test-integration test-e2e lint asyncapi bench forecast-eval fuzz chaos soak lock clean
+.PHONY: up down logs status test test-unit test-integration test-e2e lint asyncapi bench forecast-eval fuzz chaos soak lock clean \
+	images up-containers down-containers test-containers
 
 # Every third-party file, pip and setuptools included, is checked against the lock's hashes;
 # our own packages then come from this checkout without dependencies (the lock holds them all)
@@ -40,13 +41,38 @@ test: $(VENV)/.installed
 	$(PY) -m pytest
 
 test-unit: $(VENV)/.installed
-	$(PY) -m pytest -m "not integration and not e2e"
+	$(PY) -m pytest -m "not integration and not e2e and not containers"
 
 test-integration: $(VENV)/.installed
 	$(PY) -m pytest -m integration
 
 test-e2e: $(VENV)/.installed
 	$(PY) -m pytest -m e2e
+
+# The five images, built by podman from deploy/Dockerfile with no registry and no index reached
+# from a build: IMAGE_BASE=debian makes the base from Debian's mirror (mmdebstrap, once; kept
+# in var/images), any other value names an image such as python:3.11.13-slim-bookworm. The
+# locked wheels are downloaded on the host into var/wheelhouse. Prints each image's size.
+IMAGE_BASE ?= debian
+images: $(VENV)/.installed
+	$(PY) deploy/podman/images.py --base $(IMAGE_BASE)
+
+# The system from those images (podman-compose, docker-compose.yml with the host-network
+# override deploy/podman/compose.host.yml) against this machine's PostgreSQL, RabbitMQ and
+# Redis; `make down-containers` stops it. GATEWAY_PORT and the other ports as for `make up`.
+up-containers: $(VENV)/.installed
+	$(PY) deploy/podman/stack.py up
+
+down-containers:
+	@test -x $(PY) && $(PY) deploy/podman/stack.py down || true
+
+# CI's container smoke: build, start, drive the containerised gateway (tests/containers),
+# stop and drop the stack's databases; on a failure the containers' logs are shown.
+test-containers: images
+	$(PY) deploy/podman/stack.py up
+	$(PY) -m pytest -m containers tests/containers \
+		|| { $(PY) deploy/podman/stack.py logs; $(PY) deploy/podman/stack.py down --drop-databases; exit 1; }
+	$(PY) deploy/podman/stack.py down --drop-databases
 
 # ruff's rules and format, then the import contracts of .importlinter (the layers and
 # boundaries docs/architecture.md states), each failing the target on its first breach.
@@ -97,14 +123,17 @@ soak: $(VENV)/.installed
 	$(PY) bench/soak.py
 
 # Resolve the packages' and the tools' requirements to one version each, for CPython 3.11 on
-# Linux, with the hash of every file PyPI has for that version (the wheels of every platform,
-# aarch64 too, and the sdist). A pin already in a lock is kept unless a requirement changed;
-# UPGRADE=1 takes the newest. requirements.lock is what every venv installs; each deployable's
-# lock, what its image installs, and the eval and soak extras are resolved within it, so all
-# agree on versions. Our own packages are read from this checkout (-e) and left out of every
-# lock. pip and setuptools are locked too: the install runs the first and builds with the second.
+# Linux from 3.11.2 (Debian bookworm's, which `make images` builds on; what only an older 3.11
+# needs, such as async-timeout for redis, is kept), with the hash of every file PyPI has for
+# that version (the wheels of every platform, aarch64 too, and the sdist). A pin already in a
+# lock is kept unless a requirement changed; UPGRADE=1 takes the newest. requirements.lock is
+# what every venv installs; each deployable's lock, what its image installs, and the eval and
+# soak extras are resolved within it, so all agree on versions. Our own packages are read from
+# this checkout (-e) and left out of every lock. pip and setuptools are locked too: the install
+# runs the first and builds with the second.
 LOCK = $(VENV)/bin/uv pip compile --quiet --generate-hashes --custom-compile-command "make lock" \
-	--python $(PY) --python-platform x86_64-manylinux_2_28 $(if $(UPGRADE),--upgrade) \
+	--python $(PY) --python-version 3.11.2 --python-platform x86_64-manylinux_2_28 \
+	$(if $(UPGRADE),--upgrade) \
 	$(addprefix --no-emit-package erp-,$(notdir $(PACKAGES)))
 lock: $(VENV)/.installed
 	{ printf -- '-e %s\n' $(PACKAGES); echo pip; echo setuptools; } \

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import logging
 import queue
+import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
 from logging.handlers import QueueHandler, QueueListener
@@ -53,7 +54,8 @@ def stop_logging() -> None:
 
 def configure_logging(service: str, level: str = "INFO", log_format: str = "json") -> None:
     """One JSON object per line (time, level, service, logger, message, request_id and
-    causation_id) for a log collector to index, or a line of text for a person to read.
+    causation_id) for a log collector to index, or a line of text for a person to read; on
+    stdout, where a container's logs are collected from.
 
     Request threads only put records on a queue (the request id read in their own context);
     one thread formats and writes them. With the handler written to from every thread, its
@@ -61,7 +63,7 @@ def configure_logging(service: str, level: str = "INFO", log_format: str = "json
     """
     global _listener
     stop_logging()
-    handler = logging.StreamHandler()
+    handler = logging.StreamHandler(sys.stdout)
     if log_format == "json":
         formatter = JsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(causation_id)s",

@@ -31,6 +31,30 @@ keepalive = 5
 # The app logs each request itself (erp_shared.web, ERP_ACCESS_LOG), in the service's log
 # format and for a fraction of what gunicorn's access line costs.
 accesslog = None
+# gunicorn's own lines (listening, workers booted and stopped, signals) as JSON on stdout, like
+# the app's (erp_shared.context), so a container's log is one stream of JSON objects.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "static_fields": {"service": _server.app or "gunicorn"},
+            "timestamp": False,
+        }
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False}},
+}
 
 # gunicorn's control socket defaults to one path per user: every master on the machine would
 # fight over it. Nothing here uses it.

@@ -28,7 +28,7 @@ def test_a_log_line_is_json_with_service_request_and_cause(capsys, root_handlers
         logging.getLogger("orders.sales").warning("order %s refused", "SO-1")
     stop_logging()
 
-    line = json.loads(capsys.readouterr().err.strip())
+    line = json.loads(capsys.readouterr().out.strip())
     assert line["service"] == "orders-worker"
     assert line["level"] == "WARNING"
     assert line["logger"] == "orders.sales"
@@ -42,4 +42,4 @@ def test_text_logs_remain_for_a_person_at_a_terminal(capsys, root_handlers):
     logging.getLogger("gateway").info("ready")
     stop_logging()
 
-    assert capsys.readouterr().err.strip().endswith("INFO gateway [-] gateway: ready")
+    assert capsys.readouterr().out.strip().endswith("INFO gateway [-] gateway: ready")

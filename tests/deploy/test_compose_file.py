@@ -313,9 +313,13 @@ def test_an_image_started_without_settings_runs_in_production_and_so_refuses_to_
 
 
 def test_the_image_is_built_in_two_stages_from_one_base_pinned_to_a_patch_release():
-    bases = [arguments.split()[0] for keyword, arguments in dockerfile() if keyword == "FROM"]
-    assert len(bases) == 2 and bases[0] == bases[1]
-    assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm", bases[0]), bases[0]
+    instructions = dockerfile()
+    bases = [arguments.split()[0] for keyword, arguments in instructions if keyword == "FROM"]
+    # An empty stage the host's wheels replace (--build-context wheels=...), then the build
+    # and runtime stages, both from BASE, whose default is a patch release.
+    assert bases == ["scratch", "${BASE}", "${BASE}"]
+    [default] = [a for k, a in instructions if k == "ARG" and a.startswith("BASE=")]
+    assert re.fullmatch(r"BASE=python:3\.11\.\d+-slim-bookworm", default), default
 
 
 def test_the_runtime_stage_ships_the_virtualenv_and_the_deployable_only():

@@ -10,6 +10,7 @@ migration Job per database. A copy with a broken manifest shows the validation f
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -424,3 +425,33 @@ def test_a_manifest_kustomize_cannot_build_fails(kubectl, deploy_copy):
     built = kustomize(kubectl, deploy_copy / "k8s" / "overlays" / "dev")
     assert built.returncode != 0
     assert "crm.yml" in built.stderr
+
+
+def test_the_manifests_run_the_images_and_commands_the_containers_ran(overlay):
+    """`make images` builds erp/<deployable> (deploy/podman/images.py), `make up-containers`
+    runs them with docker-compose.yml's commands, and tests/containers drives what runs: each
+    manifest names one of those images and runs the same command as the compose service of its
+    name, so what Kubernetes runs is what was built and tried."""
+    _, resources = overlay
+    spec = importlib.util.spec_from_file_location("images", ROOT / "deploy/podman/images.py")
+    images = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(images)
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    seen = set()
+    for kind in ("Deployment", "Job"):
+        for name, resource in of_kind(resources, kind).items():
+            for container in resource["spec"]["template"]["spec"]["containers"]:
+                repository = container["image"].rsplit(":", 1)[0]
+                deployable = repository.rpartition("erp/")[2]
+                if "erp/" not in repository:
+                    continue
+                assert deployable in images.DEPLOYABLES, name
+                built = compose[name]
+                assert built["image"] == f"erp/{deployable}:latest", name
+                assert container.get("args") == built.get("command"), name
+                source, port = images.DEPLOYABLES[deployable]
+                assert built["build"]["args"] == {
+                    "SOURCE": source, "PACKAGE": deployable, "PORT": str(port)
+                }, name  # fmt: skip
+                seen.add(name)
+    assert seen >= {*DEPLOYABLES, *(f"{s}-worker" for s in SERVICES)}

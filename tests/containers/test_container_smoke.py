@@ -1,0 +1,158 @@
+"""The system as the images run it: `make test-containers` builds them (`make images`), starts
+them (`make up-containers`) and runs this against the containerised gateway, then stops them.
+
+What an operator relies on from the compose file is checked on the running containers
+themselves: the uid, the read-only root filesystem, the health check, JSON logs on stdout, and
+a stop on SIGTERM within the grace period, without the SIGKILL that would cut work short.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from erp_testing import unique, wait_until
+
+pytestmark = pytest.mark.containers
+
+ROOT = Path(__file__).resolve().parents[2]
+STATE = ROOT / "var" / "containers" / "stack.json"
+CONTAINERS_CONF = ROOT / "deploy" / "podman" / "containers.conf"
+PROJECT = "erp-containers"
+LONG_RUNNING = [
+    "gateway",
+    *(f"{service}{part}" for service in ("crm", "orders", "inventory", "analytics")
+      for part in ("", "-worker")),
+]  # fmt: skip
+SIGKILLED = 137
+
+
+def podman(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["podman", *arguments],
+        env={"CONTAINERS_CONF": str(CONTAINERS_CONF), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def container(name: str) -> str:
+    return f"{PROJECT}_{name}_1"
+
+
+@pytest.fixture(scope="module")
+def stack() -> dict:
+    assert STATE.exists(), "no running stack: `make up-containers` (or `make test-containers`)"
+    return json.loads(STATE.read_text())
+
+
+@pytest.fixture(scope="module")
+def api(stack):
+    signed_in = httpx.post(
+        f"{stack['gateway']}/api/v1/auth/token",
+        json={"username": "admin", "password": stack["admin_password"]},
+        timeout=30,
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    token = signed_in.json()["access_token"]
+    with httpx.Client(
+        base_url=f"{stack['gateway']}/api/v1",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ) as client:
+        yield client
+
+
+def test_an_order_goes_from_placement_to_its_invoice_pdf(api):
+    sku = unique("CTR-").upper()
+    made = api.post("/products", json={"sku": sku, "name": "Lamp", "unit_price": "30.00"})
+    assert made.status_code == 201, made.text
+    received = api.post(
+        "/receipts", json={"lines": [{"sku": sku, "quantity": 5, "unit_cost": "12.00"}]}
+    )
+    assert received.status_code == 201, received.text
+    customer = api.post(
+        "/customers", json={"name": "Ada", "email": f"{unique('ada-')}@example.com"}
+    )
+    assert customer.status_code == 201, customer.text
+    placed = api.post(
+        "/orders",
+        json={
+            "customer_id": customer.json()["id"],
+            "channel": "web",
+            "lines": [{"sku": sku, "quantity": 2}],
+        },
+    )
+    assert placed.status_code == 201, placed.text  # at once: no waiting for the copies
+    order_id = placed.json()["id"]
+    decided = wait_until(
+        lambda: (status := api.get(f"/orders/{order_id}").json()["status"]) != "pending" and status,
+        timeout=20,
+    )
+    assert decided == "confirmed"
+    shipped = api.post(
+        f"/orders/{order_id}/ship", json={"carrier": "DHL", "tracking_number": "CTR1"}
+    )
+    assert shipped.status_code == 200, shipped.text
+    pdf = api.get(
+        f"/invoices/{shipped.json()['invoice_id']}", headers={"Accept": "application/pdf"}
+    )
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+
+
+def test_health_and_metrics_answer_through_the_gateway(stack, api):
+    health = httpx.get(f"{stack['gateway']}/health", headers=api.headers, timeout=30)
+    assert health.status_code == 200, health.text
+    services = health.json()["services"]
+    assert {name: s["status"] for name, s in services.items()} == dict.fromkeys(services, "ok")
+    assert set(services) >= {"crm", "orders", "inventory", "analytics"}
+    refused = httpx.get(f"{stack['gateway']}/metrics", timeout=30)
+    assert refused.status_code in (401, 403)
+    metrics = httpx.get(
+        f"{stack['gateway']}/metrics",
+        headers={"Authorization": f"Bearer {stack['metrics_token']}"},
+        timeout=30,
+    )
+    assert metrics.status_code == 200
+    assert "erp_http_requests_total" in metrics.text
+
+
+@pytest.mark.parametrize("name", LONG_RUNNING)
+def test_each_container_runs_as_the_compose_file_promises(name):
+    inspected = podman("inspect", container(name))
+    assert inspected.returncode == 0, inspected.stderr
+    [facts] = json.loads(inspected.stdout)
+    assert facts["State"]["Running"]
+    assert facts["Config"]["User"].split(":")[0] == "10001"
+    assert facts["HostConfig"]["ReadonlyRootfs"] is True
+    assert podman("healthcheck", "run", container(name)).returncode == 0
+    logged = [
+        line for line in podman("logs", "--tail", "20", container(name)).stdout.splitlines() if line
+    ]
+    assert logged, f"{name} wrote nothing to stdout"
+    for line in logged:
+        assert isinstance(json.loads(line), dict), line
+
+
+@pytest.mark.parametrize("name", ["orders-worker", "orders"])
+def test_a_container_stops_on_sigterm_within_its_grace_period(name):
+    grace = 25 if name.endswith("-worker") else 15  # docker-compose.yml's stop_grace_period
+    started = time.monotonic()
+    stopped = podman("stop", "--time", str(grace), container(name))
+    took = time.monotonic() - started
+    try:
+        assert stopped.returncode == 0, stopped.stderr
+        [facts] = json.loads(podman("inspect", container(name)).stdout)
+        assert facts["State"]["ExitCode"] != SIGKILLED
+        assert took < grace
+        assert podman("top", container(name)).returncode != 0  # nothing left running in it
+    finally:
+        assert podman("start", container(name)).returncode == 0
