@@ -10,11 +10,14 @@ erp_shared.web): behind an ingress, each client has its own count, not the ingre
 
 Counts live in Redis when REDIS_URL is set, so every gunicorn worker and every gateway
 replica share them; in memory otherwise (one process only, fine for development). A caller
-over a limit gets 429 problem+json with Retry-After.
+over a limit gets 429 problem+json with Retry-After. When Redis fails, each process counts the
+default limit for itself until Redis answers again (checked with a back-off), logging it and
+counting it in erp_rate_limit_storage_errors_total: a lost Redis must not refuse every call.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
@@ -22,6 +25,7 @@ from flask import Flask, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from erp_shared.metrics import RATE_LIMIT_STORAGE_ERRORS
 from erp_shared.web import problem
 from gateway.api import username_tried
 from gateway.settings import GatewaySettings
@@ -61,6 +65,17 @@ def not_expensive() -> bool:
     return (request.method, request.path.rstrip("/")) not in EXPENSIVE
 
 
+class _StorageErrors(logging.Handler):
+    """Counts Flask-Limiter's warnings and errors, each a failed call to the shared store."""
+
+    def __init__(self, service: str):
+        super().__init__(logging.WARNING)
+        self.counter = RATE_LIMIT_STORAGE_ERRORS.labels(service)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counter.inc()
+
+
 def install(app: Flask, settings: GatewaySettings) -> Limiter:
     """One limiter per app (its storage is its own), the sign-in view wrapped in its limits.
     The expensive requests are the limiter's application limit: one allowance per caller
@@ -74,7 +89,13 @@ def install(app: Flask, settings: GatewaySettings) -> Limiter:
         application_limits_exempt_when=not_expensive,
         strategy="moving-window",
         key_prefix=f"erp-gateway:{settings.bus_prefix}",
+        in_memory_fallback=[settings.rate_limit],
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
     )
+    limiter_log = logging.getLogger("flask-limiter")
+    if not any(isinstance(handler, _StorageErrors) for handler in limiter_log.handlers):
+        limiter_log.addHandler(_StorageErrors(settings.service))
     limiter.request_filter(not_counted)
     view = app.view_functions[SIGN_IN]
     per_ip = limiter.limit(settings.login_rate_limit, key_func=get_remote_address)

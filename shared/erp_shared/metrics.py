@@ -33,6 +33,11 @@ HTTP_LATENCY = Histogram(
     ["service", "method", "route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+RATE_LIMIT_STORAGE_ERRORS = Counter(
+    "erp_rate_limit_storage_errors_total",
+    "Times the shared rate-limit store (Redis) failed and limits fell back to this process",
+    ["service"],
+)
 EVENTS_PUBLISHED = Counter(
     "erp_events_published_total", "Events confirmed by the broker", ["service", "type"]
 )

@@ -536,15 +536,22 @@ def _install_health(app: Flask, engine: Engine, broker_check: Callable[[], bool]
 
     @app.get("/health/ready")
     def ready():
+        """Ready while the database answers: that is what a request needs. Without the broker
+        the app still reads, and writes its events to the outbox for the relay to send later,
+        so a broker outage reports `degraded` (200) instead of taking every replica out of its
+        Service, which would turn a delay into an outage."""
         checks = {"database": _database_ok(engine)}
         if broker_check is not None:
             checks["broker"] = broker_check()
-        healthy = all(checks.values())
+        if not checks["database"]:
+            status, code = "unavailable", 503
+        else:
+            status, code = ("ok" if all(checks.values()) else "degraded"), 200
         body = {
-            "status": "ok" if healthy else "unavailable",
+            "status": status,
             "checks": {name: "ok" if ok else "down" for name, ok in checks.items()},
         }
-        return body, 200 if healthy else 503
+        return body, code
 
 
 def _database_ok(engine: Engine) -> bool:

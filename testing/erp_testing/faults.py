@@ -32,7 +32,8 @@ def _hang_up(sock: socket.socket) -> None:
 
 
 class BrokerLink:
-    """A TCP relay between the system and RabbitMQ that can be cut and restored."""
+    """A TCP relay between the system and a server it needs (RabbitMQ, Redis) that can be cut
+    and restored."""
 
     def __init__(self, target: tuple[str, int]):
         self.target = target
@@ -66,6 +67,10 @@ class BrokerLink:
         threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
 
     def cut(self):
+        # Closing alone leaves the socket listening while the accepting thread is blocked on
+        # it (the kernel keeps it open until accept returns): shutting it down wakes that
+        # thread and refuses new connections at once.
+        _hang_up(self.listener)
         self.listener.close()
         with self.lock:
             for sock in self.sockets:
