@@ -9,6 +9,7 @@ a stop on SIGTERM within the grace period, without the SIGKILL that would cut wo
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -156,3 +157,31 @@ def test_a_container_stops_on_sigterm_within_its_grace_period(name):
         assert podman("top", container(name)).returncode != 0  # nothing left running in it
     finally:
         assert podman("start", container(name)).returncode == 0
+
+
+def test_the_gateway_reads_root_owned_keys_through_the_pod_group(tmp_path):
+    """As Kubernetes mounts the signing-key Secret: files owned by root, mode 0440, group the
+    pod's fsGroup. uid 10001 reads them as that group; without it (no fsGroup) it cannot."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    made = podman(
+        "run", "--rm", "--no-healthcheck", "--user", "0", "-v", f"{keys}:/keys",
+        "erp/gateway:latest", "python", "-m", "gateway.keys", "ensure", "/keys",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+
+    def mounted_with_group(group: int) -> subprocess.CompletedProcess:
+        for path in (keys, *keys.iterdir()):
+            os.chown(path, 0, group)
+            path.chmod(0o750 if path.is_dir() else 0o440)
+        return podman(
+            "run", "--rm", "--no-healthcheck", "--read-only", "--user", "10001:10001",
+            "-v", f"{keys}:/keys:ro", "erp/gateway:latest", "python", "-c",
+            "from pathlib import Path; from gateway.keys import KeyFolder; "
+            "print(KeyFolder(Path('/keys')).current().signing_kid)",
+        )  # fmt: skip
+
+    read = mounted_with_group(10001)
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip()
+    assert mounted_with_group(0).returncode != 0

@@ -455,3 +455,13 @@ def test_the_manifests_run_the_images_and_commands_the_containers_ran(overlay):
                 }, name  # fmt: skip
                 seen.add(name)
     assert seen >= {*DEPLOYABLES, *(f"{s}-worker" for s in SERVICES)}
+
+
+def test_every_pod_may_read_its_mounted_secrets(overlay):
+    """A secret volume's files are root's, 0440: uid 10001 reads them only as their group,
+    which fsGroup makes its own (tests/containers shows the gateway reading keys so)."""
+    _, resources = overlay
+    for kind in ("Deployment", "Job"):
+        for name, resource in of_kind(resources, kind).items():
+            security = resource["spec"]["template"]["spec"]["securityContext"]
+            assert security.get("fsGroup") == security["runAsGroup"] == 10001, name
