@@ -185,3 +185,21 @@ def test_the_gateway_reads_root_owned_keys_through_the_pod_group(tmp_path):
     assert read.returncode == 0, read.stderr
     assert read.stdout.strip()
     assert mounted_with_group(0).returncode != 0
+
+
+@pytest.mark.parametrize(
+    "cpus,memory,processes",
+    [("1", "1g", 1), ("2", "1g", 2), ("2", "512m", 1), ("2", "256m", 1)],
+)
+def test_the_forecasting_pool_fits_the_container_it_runs_in(cpus, memory, processes):
+    """The analytics worker's pool, sized inside a container with these limits (compose and
+    Kubernetes give that worker one CPU and 1 GiB): never more processes than the memory
+    holds at ~160 MiB each beside the worker, nor than the CPU quota."""
+    sized = podman(
+        "run", "--rm", "--no-healthcheck", "--read-only", "--cpus", cpus, "--memory", memory,
+        "erp/analytics:latest", "python", "-c",
+        "from analytics.forecast.catalogue import forecasters_allowed; "
+        "print(forecasters_allowed())",
+    )  # fmt: skip
+    assert sized.returncode == 0, sized.stderr
+    assert int(sized.stdout) == processes

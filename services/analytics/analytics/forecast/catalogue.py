@@ -40,8 +40,18 @@ BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 ABANDONED_AFTER = timedelta(minutes=15)
 # How much less CPU the forecasting processes get than the services (nice 0) when both want it.
 NICENESS = 10
-# The container's CPU quota, cgroup v2: "<quota> <period>" in microseconds, or "max <period>".
+# The container's CPU quota, cgroup v2: "<quota> <period>" in microseconds, or "max <period>";
+# cgroup v1 keeps the two numbers in two files, -1 for none.
 CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+CPU_QUOTA_V1 = Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
+CPU_PERIOD_V1 = Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+# The container's memory limit in bytes: cgroup v2 ("max" for none), else v1.
+MEMORY_MAX = Path("/sys/fs/cgroup/memory.max")
+MEMORY_LIMIT_V1 = Path("/sys/fs/cgroup/memory/memory.limit_in_bytes")
+# Resident at its peak, one forecasting process (numpy, scipy, pandas and statsmodels loaded,
+# a series fitted; ~155 MiB measured) and the worker beside its pool.
+FORECASTER_MEMORY = 160 * 2**20
+WORKER_MEMORY = 256 * 2**20
 
 
 def request_run(uow: UnitOfWork, granularity: str, horizon: int) -> dict:
@@ -94,11 +104,45 @@ def cores_allowed() -> int:
     container's CPU quota (os.cpu_count() counts the host's, and a pool sized by it is
     throttled by the quota, taking the time the services need)."""
     cores = len(os.sched_getaffinity(0))
+    quota = _cpu_quota()
+    return cores if quota is None else max(1, min(cores, int(quota)))
+
+
+def _cpu_quota() -> float | None:
+    """Cores' worth of CPU time the container may use, or None without a limit."""
     try:
         quota, period = CPU_MAX.read_text().split()
-        return max(1, min(cores, int(quota) // int(period)))
-    except (OSError, ValueError):  # no cgroup v2 limit ("max" or no file): the affinity
-        return cores
+        return int(quota) / int(period)
+    except (OSError, ValueError):  # "max", or no cgroup v2
+        pass
+    try:
+        quota = int(CPU_QUOTA_V1.read_text())
+        return quota / int(CPU_PERIOD_V1.read_text()) if quota > 0 else None
+    except (OSError, ValueError):
+        return None
+
+
+def memory_limit() -> int | None:
+    """The container's memory limit in bytes, or None without one (v1 reports an absurdly
+    large number for none)."""
+    for limit in (MEMORY_MAX, MEMORY_LIMIT_V1):
+        try:
+            value = int(limit.read_text())
+        except (OSError, ValueError):  # "max", or not this cgroup version
+            continue
+        return value if value < 2**60 else None
+    return None
+
+
+def forecasters_allowed() -> int:
+    """Forecasting processes: one per core allowed, and no more than the memory limit holds
+    beside the worker. A pool sized by cores alone in a 256 MiB container was OOM-killed by
+    its first catalogue run; at least one runs, slowly, whatever the limit."""
+    processes = cores_allowed()
+    limit = memory_limit()
+    if limit is not None:
+        processes = min(processes, (limit - WORKER_MEMORY) // FORECASTER_MEMORY)
+    return max(1, processes)
 
 
 def _lower_priority() -> None:
@@ -115,7 +159,7 @@ def _pool() -> ProcessPoolExecutor:
     for name in BLAS_THREADS:
         os.environ[name] = "1"
     return ProcessPoolExecutor(
-        max_workers=cores_allowed(),
+        max_workers=forecasters_allowed(),
         mp_context=get_context("spawn"),
         initializer=_lower_priority,
     )

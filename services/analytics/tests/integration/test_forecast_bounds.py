@@ -134,9 +134,36 @@ def test_the_pool_is_sized_by_the_container_cpu_limit(
     if cpu_max is not None:
         limit.write_text(cpu_max)
     monkeypatch.setattr(catalogue, "CPU_MAX", limit)
+    for v1 in ("CPU_QUOTA_V1", "MEMORY_MAX", "MEMORY_LIMIT_V1"):
+        monkeypatch.setattr(catalogue, v1, tmp_path / "none")
     cores = cores or len(os.sched_getaffinity(0))
     assert catalogue.cores_allowed() == cores
     assert catalogue._pool()._max_workers == cores
+
+
+@pytest.mark.parametrize(
+    "memory,processes",
+    [
+        (str(256 * 2**20), 1),  # the worker's old limit: one process, not one per core
+        (str(1024 * 2**20), 4),
+        (str(768 * 2**20), 3),
+        ("9223372036854771712", 16),  # v1 without a limit
+    ],
+)
+def test_the_pool_fits_the_container_memory_limit(
+    tmp_path, monkeypatch, closing_pool, memory, processes
+):
+    """cgroup v1 files (this machine's), a 16-core quota: the memory limit decides."""
+    (tmp_path / "quota").write_text("1600000\n")
+    (tmp_path / "period").write_text("100000\n")
+    (tmp_path / "limit").write_text(memory + "\n")
+    monkeypatch.setattr(catalogue, "CPU_MAX", tmp_path / "none")
+    monkeypatch.setattr(catalogue, "MEMORY_MAX", tmp_path / "none")
+    monkeypatch.setattr(catalogue, "CPU_QUOTA_V1", tmp_path / "quota")
+    monkeypatch.setattr(catalogue, "CPU_PERIOD_V1", tmp_path / "period")
+    monkeypatch.setattr(catalogue, "MEMORY_LIMIT_V1", tmp_path / "limit")
+    monkeypatch.setattr(catalogue.os, "sched_getaffinity", lambda pid: set(range(16)))
+    assert catalogue.forecasters_allowed() == processes
 
 
 def test_upgrading_keeps_only_the_oldest_of_the_runs_queued_for_one_scope(backend, databases):
