@@ -52,6 +52,11 @@ EVENTS_REFUSED = Counter(
     "Events whose use case refused them for a business reason: acked, never redelivered",
     ["service", "type"],
 )
+EVENTS_REDELIVERED = Counter(
+    "erp_events_redelivered_total",
+    "Deliveries the broker marked redelivered: returned unacknowledged by a consumer before",
+    ["service"],
+)
 EVENTS_DUPLICATE = Counter(
     "erp_events_duplicate_total", "Redelivered events skipped by the inbox", ["service", "type"]
 )

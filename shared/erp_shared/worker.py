@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +29,9 @@ from erp_shared.uow import UnitOfWork
 log = logging.getLogger(__name__)
 REQUEST_KEYS_KEPT = timedelta(hours=24)
 EVENT_KEYS_KEPT = timedelta(days=7)
+# How long a worker asked to stop gives its threads to finish, all together: inside the 25 s
+# grace period compose and Kubernetes give it before SIGKILL.
+SHUTDOWN_SECONDS = 20.0
 
 
 def _status_server(port: int, consumer: Consumer) -> ThreadingHTTPServer:
@@ -141,8 +145,11 @@ def run_worker(
         thread.start()
     log.info("worker for %s consuming %s", service, settings.queue)
     stop.wait()
+    # One deadline for all of them, inside the orchestrator's grace period (25 s in compose
+    # and Kubernetes): each thread's own timeout, one after another, could outlast it.
+    deadline = time.monotonic() + SHUTDOWN_SECONDS
     for thread in threads:
-        thread.join(timeout=10)
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
     if server is not None:
         server.shutdown()
     engine.dispose()

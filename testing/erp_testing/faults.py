@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import create_engine, text
 
 from erp_shared.config import APPS
-from erp_testing import wait_until
+from erp_testing import wait_for, wait_until
 from erp_testing.system import System
 
 
@@ -171,6 +172,22 @@ def kill_and_relaunch(system: System, name: str, down_seconds: float = 0.5) -> N
     launch = kill_outright(int(system.pid_file(name).read_text()))
     threading.Event().wait(down_seconds)
     relaunch(system, name, launch)
+
+
+def restart_gracefully(system: System, name: str, grace: float = 25.0) -> float:
+    """SIGTERM one of the system's processes, as an orchestrator's rollout does, wait for it to
+    end (at most `grace`, the grace period, then SIGKILL), start it again; the seconds it took
+    to stop."""
+    pid = int(system.pid_file(name).read_text())
+    launch = Launch.of(pid)
+    started = time.monotonic()
+    os.kill(pid, signal.SIGTERM)
+    if wait_for(lambda: _gone(pid), timeout=grace, interval=0.05) is not True:
+        os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: _gone(pid))
+    took = time.monotonic() - started
+    relaunch(system, name, launch)
+    return took
 
 
 def kill_a_gunicorn_worker(system: System, app: str) -> None:
