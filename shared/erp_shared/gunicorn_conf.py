@@ -22,7 +22,9 @@ timeout = 30
 # arbiter kill a healthy worker. gunicorn makes them with mkstemp, so the shared folder is safe.
 SHARED_MEMORY = "/dev/shm"  # nosec B108
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
-graceful_timeout = 10
+# A stopping worker lets its requests finish: as long as the longest a gateway waits on a
+# service (GATEWAY_UPSTREAM_TIMEOUT, 30 s), so a rollout cuts none short.
+graceful_timeout = 30
 # The longest request line gunicorn takes (its default is 4094): a query of several long,
 # percent-encoded values must reach the app, which answers what is wrong with it as
 # problem+json, not meet gunicorn's HTML 414.

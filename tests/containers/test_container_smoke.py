@@ -145,7 +145,7 @@ def test_each_container_runs_as_the_compose_file_promises(name):
 
 @pytest.mark.parametrize("name", ["orders-worker", "orders"])
 def test_a_container_stops_on_sigterm_within_its_grace_period(name):
-    grace = 25 if name.endswith("-worker") else 15  # docker-compose.yml's stop_grace_period
+    grace = 25 if name.endswith("-worker") else 35  # docker-compose.yml's stop_grace_period
     started = time.monotonic()
     stopped = podman("stop", "--time", str(grace), container(name))
     took = time.monotonic() - started
