@@ -12,14 +12,27 @@ table append-only against the service itself (or whoever takes over its connecti
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
-from erp_shared.config import Settings
+from erp_shared.config import Settings, typed
 from erp_shared.db import make_engine
+
+log = logging.getLogger(__name__)
+# How long a migration may wait for a lock before it gives up (PostgreSQL): behind a long
+# transaction, an ALTER TABLE waiting for its lock makes every query of that table queue
+# behind it. Failing fast lets the Job retry later instead of stalling the service.
+LOCK_TIMEOUT = "10s"
 
 
 def alembic_config(package: str, url: str) -> Config:
@@ -28,6 +41,42 @@ def alembic_config(package: str, url: str) -> Config:
     config.set_main_option("script_location", str(service_dir / "migrations"))
     config.attributes["url"] = url
     return config
+
+
+def wait_for_database(url: str, timeout: float) -> None:
+    """A migration Job may start before its database accepts connections (a new cluster, a
+    failover): try again, backing off, for up to `timeout` seconds."""
+    deadline, delay = time.monotonic() + timeout, 0.5
+    engine = make_engine(url)
+    try:
+        while True:
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                return
+            except OperationalError as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("database not reachable yet (%s); again in %.1fs", exc, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+    finally:
+        engine.dispose()
+
+
+def schema_behind(package: str) -> Callable[[Connection], bool]:
+    """A check for readiness: whether the database's schema is older than this code's head.
+    A database at a revision this code does not know is newer (a later release migrated it:
+    expand first, so older code still runs on it), and counts as current."""
+    script = ScriptDirectory.from_config(alembic_config(package, ""))
+    head = script.get_current_head()
+    known = {revision.revision for revision in script.walk_revisions()}
+
+    def behind(conn: Connection) -> bool:
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return version != head and (version is None or version in known)
+
+    return behind
 
 
 def upgrade(package: str, url: str, app_role: str | None = None) -> None:
@@ -71,6 +120,10 @@ def run_migrations(target_metadata, unmanaged: tuple[str, ...] = ()) -> None:
 
     engine = make_engine(context.config.attributes["url"])
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # For the session; committed, so Alembic begins (and commits) its own transaction.
+            connection.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -85,4 +138,5 @@ def run_migrations(target_metadata, unmanaged: tuple[str, ...] = ()) -> None:
 if __name__ == "__main__":
     for service in sys.argv[1:]:
         settings = Settings.from_env(service, uses_broker=False)
+        wait_for_database(settings.database_url, typed("ERP_MIGRATE_WAIT", 120.0, float))
         upgrade(service, settings.database_url, settings.database_app_role)

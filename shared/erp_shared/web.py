@@ -23,7 +23,7 @@ import pika
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -34,6 +34,7 @@ from erp_shared.auth import InvalidToken, KeysUnavailable, Verifier, bearer_toke
 from erp_shared.config import ServerSettings, Settings
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
+from erp_shared.migrate import schema_behind
 from erp_shared.nudge import RelayNudger
 from erp_shared.uow import UnitOfWork
 
@@ -300,7 +301,9 @@ def create_service_app(
     _install_auth(app, rules_for, tuple(public_rules), public_paths, rate_limits)
     _install_errors(app)
     _install_security_headers(app)
-    _install_health(app, engine, amqp_probe(settings) if uses_broker else None)
+    _install_health(
+        app, engine, amqp_probe(settings) if uses_broker else None, schema_behind(service)
+    )
     return app
 
 
@@ -529,21 +532,28 @@ def amqp_probe(settings: Settings) -> Callable[[], bool]:
     return check
 
 
-def _install_health(app: Flask, engine: Engine, broker_check: Callable[[], bool] | None) -> None:
+def _install_health(
+    app: Flask,
+    engine: Engine,
+    broker_check: Callable[[], bool] | None,
+    schema_behind: Callable[[Connection], bool],
+) -> None:
     @app.get("/health/live")
     def live():
         return {"status": "ok"}
 
     @app.get("/health/ready")
     def ready():
-        """Ready while the database answers: that is what a request needs. Without the broker
+        """Ready while the database answers at the schema this code was written for (a new
+        release waits for its migration Job): that is what a request needs. Without the broker
         the app still reads, and writes its events to the outbox for the relay to send later,
         so a broker outage reports `degraded` (200) instead of taking every replica out of its
         Service, which would turn a delay into an outage."""
         checks = {"database": _database_ok(engine)}
+        checks["schema"] = checks["database"] and _schema_current(engine, schema_behind)
         if broker_check is not None:
             checks["broker"] = broker_check()
-        if not checks["database"]:
+        if not (checks["database"] and checks["schema"]):
             status, code = "unavailable", 503
         else:
             status, code = ("ok" if all(checks.values()) else "degraded"), 200
@@ -552,6 +562,15 @@ def _install_health(app: Flask, engine: Engine, broker_check: Callable[[], bool]
             "checks": {name: "ok" if ok else "down" for name, ok in checks.items()},
         }
         return body, code
+
+
+def _schema_current(engine: Engine, schema_behind: Callable[[Connection], bool]) -> bool:
+    try:
+        with engine.connect().execution_options(readonly=True) as conn:
+            return not schema_behind(conn)
+    except Exception:
+        log.warning("schema check failed", exc_info=True)
+        return False
 
 
 def _database_ok(engine: Engine) -> bool:
