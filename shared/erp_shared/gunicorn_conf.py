@@ -43,7 +43,12 @@ logconfig_dict = {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            "static_fields": {"service": _server.app or "gunicorn"},
+            # The keys of every app line (erp_shared.context), outside any request here.
+            "static_fields": {
+                "service": _server.app or "gunicorn",
+                "request_id": "-",
+                "causation_id": None,
+            },
             "timestamp": False,
         }
     },
