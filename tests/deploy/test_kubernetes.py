@@ -307,8 +307,19 @@ def test_containers_set_only_variables_the_services_read(overlay):
         for container in resource["spec"]["template"]["spec"]["containers"]:
             names = {variable["name"] for variable in container.get("env", [])}
             assert names <= known, f"{name_of(resource)}: {names - known}"
-    config = of_kind(resources, "ConfigMap")["erp-config"]["data"]
-    assert set(config) <= known
+    [config] = [c for n, c in of_kind(resources, "ConfigMap").items() if n.startswith("erp-config")]
+    assert set(config["data"]) <= known
+
+
+def test_the_settings_map_is_named_by_its_content(overlay):
+    """erp-config-<hash>: a changed setting is a new name, so the pods reading it roll out."""
+    _, resources = overlay
+    [name] = [n for n in of_kind(resources, "ConfigMap") if n.startswith("erp-config")]
+    assert re.fullmatch(r"erp-config-[a-z0-9]{10}", name)
+    for kind in ("Deployment", "Job"):
+        for resource in of_kind(resources, kind).values():
+            (container,) = resource["spec"]["template"]["spec"]["containers"]
+            assert {"configMapRef": {"name": name}} in container["envFrom"], name_of(resource)
 
 
 def test_each_process_reads_its_own_database_and_the_broker(overlay):
@@ -465,3 +476,15 @@ def test_every_pod_may_read_its_mounted_secrets(overlay):
         for name, resource in of_kind(resources, kind).items():
             security = resource["spec"]["template"]["spec"]["securityContext"]
             assert security.get("fsGroup") == security["runAsGroup"] == 10001, name
+
+
+def test_each_deployable_runs_under_its_own_account_without_a_token(overlay):
+    _, resources = overlay
+    accounts = of_kind(resources, "ServiceAccount")
+    for kind in ("Deployment", "Job"):
+        for name, resource in of_kind(resources, kind).items():
+            pod = resource["spec"]["template"]["spec"]
+            account = pod["serviceAccountName"]
+            assert account == name.split("-")[0] and account in accounts, name
+            assert accounts[account]["automountServiceAccountToken"] is False
+            assert pod["automountServiceAccountToken"] is False
