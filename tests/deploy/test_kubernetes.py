@@ -488,3 +488,54 @@ def test_each_deployable_runs_under_its_own_account_without_a_token(overlay):
             assert account == name.split("-")[0] and account in accounts, name
             assert accounts[account]["automountServiceAccountToken"] is False
             assert pod["automountServiceAccountToken"] is False
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    """A label selector (matchLabels and In expressions) applied to a pod's labels."""
+    wanted = selector.get("matchLabels", {}).items()
+    return all(labels.get(k) == v for k, v in wanted) and all(
+        labels.get(e["key"]) in e["values"] for e in selector.get("matchExpressions", [])
+    )
+
+
+def may_call(policies: list[dict], source: dict, target: dict, port: int) -> bool:
+    """Whether the policies let a pod labelled `source` open `port` on one labelled `target`
+    (same namespace): its egress and the target's ingress must both allow it."""
+
+    def allowed(direction: str, subject: dict, other: dict) -> bool:
+        kind = direction.capitalize()
+        governing = [
+            p for p in policies
+            if kind in p["spec"]["policyTypes"] and selects(p["spec"]["podSelector"], subject)
+        ]  # fmt: skip
+        if not governing:
+            return True
+        peer = "from" if direction == "ingress" else "to"
+        return any(
+            (not rule.get("ports") or any(p["port"] == port for p in rule["ports"]))
+            and (not rule.get(peer) or any(selects(x["podSelector"], other) for x in rule[peer]))
+            for policy in governing
+            for rule in policy["spec"].get(direction, [])
+        )
+
+    return allowed("egress", source, target) and allowed("ingress", target, source)
+
+
+def test_only_the_calls_the_system_makes_are_let_through(overlay):
+    _, resources = overlay
+    policies = list(of_kind(resources, "NetworkPolicy").values())
+    deny = of_kind(resources, "NetworkPolicy")["erp-default-deny"]["spec"]["podSelector"]
+    pods = {
+        name: resource["spec"]["template"]["metadata"]["labels"]
+        for kind in ("Deployment", "Job")
+        for name, resource in of_kind(resources, kind).items()
+    }
+    assert all(selects(deny, labels) for labels in pods.values())
+    port = DEFAULT_PORTS
+    assert may_call(policies, pods["gateway"], pods["orders"], port["orders"])
+    assert may_call(policies, pods["orders"], pods["crm"], port["crm"])
+    assert may_call(policies, pods["orders"], pods["inventory"], port["inventory"])
+    assert not may_call(policies, pods["crm"], pods["orders"], port["orders"])
+    assert not may_call(policies, pods["analytics"], pods["inventory"], port["inventory"])
+    assert not may_call(policies, pods["crm-worker"], pods["crm"], port["crm"])
+    assert not may_call(policies, pods["gateway"], pods["orders-worker"], 9100)
