@@ -71,8 +71,9 @@ def test_every_alert_has_a_firing_and_a_silent_unit_test():
             for case in group.get("alert_rule_test", []):
                 (firing if case.get("exp_alerts") else silent).add(case["alertname"])
     names = {rule["alert"] for rule in alerts()}
+    heartbeats = {rule["alert"] for rule in alerts() if rule["labels"]["severity"] == "heartbeat"}
     assert names - firing == set(), "alerts never shown to fire"
-    assert names - silent == set(), "alerts never shown to stay silent"
+    assert names - heartbeats - silent == set(), "alerts never shown to stay silent"
     assert (firing | silent) - names == set(), "unit tests of alerts that do not exist"
 
 
@@ -90,7 +91,8 @@ def test_the_issue_asks_for_these_alerts():
 
 @pytest.mark.parametrize("alert", alerts(), ids=lambda rule: rule["alert"])
 def test_alert_says_what_is_wrong_and_where_its_runbook_is(alert):
-    assert alert["labels"]["severity"] in ("page", "ticket")
+    # heartbeat: the watchdog, always firing, routed to a dead man's switch.
+    assert alert["labels"]["severity"] in ("page", "ticket", "heartbeat")
     annotations = alert["annotations"]
     assert annotations["summary"].strip() and annotations["description"].strip()
     anchor = alert["alert"].lower()
