@@ -539,3 +539,15 @@ def test_only_the_calls_the_system_makes_are_let_through(overlay):
     assert not may_call(policies, pods["analytics"], pods["inventory"], port["inventory"])
     assert not may_call(policies, pods["crm-worker"], pods["crm"], port["crm"])
     assert not may_call(policies, pods["gateway"], pods["orders-worker"], 9100)
+
+
+def test_production_is_reached_over_https_at_the_gateway_only(built):
+    resources = built["prod"]
+    [ingress] = of_kind(resources, "Ingress").values()
+    assert ingress["spec"]["tls"][0]["secretName"]
+    backends = {
+        path["backend"]["service"]["name"]
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
+    assert backends == {"gateway"}
