@@ -66,6 +66,12 @@ RESOURCES = {
         "limits": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},
     },
 }
+SECRET_KEY_SELECTOR = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "key"],
+    "properties": {"name": {"type": "string"}, "key": {"type": "string"}},
+}
 CUSTOM_RESOURCES = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): {
         "type": "object",
@@ -151,6 +157,60 @@ CUSTOM_RESOURCES = {
                             "enablePodAntiAffinity": {"type": "boolean"},
                             "topologyKey": {"type": "string"},
                         },
+                    },
+                    "minSyncReplicas": {"type": "integer", "minimum": 0},
+                    "maxSyncReplicas": {"type": "integer", "minimum": 0},
+                    "backup": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "retentionPolicy": {"type": "string", "pattern": "^[1-9][0-9]*[dwm]$"},
+                            "barmanObjectStore": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["destinationPath"],
+                                "properties": {
+                                    "destinationPath": {"type": "string"},
+                                    "s3Credentials": {
+                                        "type": "object",
+                                        "additionalProperties": False,
+                                        "properties": {
+                                            "accessKeyId": SECRET_KEY_SELECTOR,
+                                            "secretAccessKey": SECRET_KEY_SELECTOR,
+                                        },
+                                    },
+                                    "wal": {
+                                        "type": "object",
+                                        "additionalProperties": False,
+                                        "properties": {
+                                            "compression": {"enum": ["gzip", "bzip2", "snappy"]}
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    },
+    ("postgresql.cnpg.io/v1", "ScheduledBackup"): {
+        "type": "object",
+        "required": ["spec"],
+        "properties": {
+            "spec": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["schedule", "cluster"],
+                "properties": {
+                    # Six fields, seconds first (the operator's cron format).
+                    "schedule": {"type": "string", "pattern": "^\\S+( \\S+){5}$"},
+                    "backupOwnerReference": {"enum": ["none", "self", "cluster"]},
+                    "cluster": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["name"],
+                        "properties": {"name": {"type": "string"}},
                     },
                 },
             }
@@ -551,3 +611,14 @@ def test_production_is_reached_over_https_at_the_gateway_only(built):
         for path in rule["http"]["paths"]
     }
     assert backends == {"gateway"}
+
+
+def test_every_production_database_is_backed_up_and_replicated_synchronously(built):
+    resources = built["prod"]
+    clusters = of_kind(resources, "Cluster")
+    nightly = {b["spec"]["cluster"]["name"] for b in of_kind(resources, "ScheduledBackup").values()}
+    assert nightly == set(clusters) == {f"{name}-db" for name in DEPLOYABLES}
+    for name, cluster in clusters.items():
+        spec = cluster["spec"]
+        assert spec["backup"]["barmanObjectStore"]["destinationPath"].endswith(name), name
+        assert spec["minSyncReplicas"] >= 1, name
