@@ -162,9 +162,7 @@ class OutboxRelay:
         """
         if self.engine.dialect.name == "postgresql":
             with self.engine.begin() as conn:
-                rows = conn.execute(
-                    messaging.unsent(self.settings.relay_batch).with_for_update(skip_locked=True)
-                ).all()
+                rows = conn.execute(messaging.unsent(self.settings.relay_batch, locked=True)).all()
                 sent, failure = self._publish_all(channel, rows)
                 if sent:
                     messaging.mark_sent(conn, sent)

@@ -123,7 +123,12 @@ def _create_for_owner_only(path: str) -> None:
 
 def dialect_insert(conn: Connection):
     """The INSERT that knows ON CONFLICT for this backend (both speak the same upsert)."""
-    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    return insert_for(conn.dialect.name)
+
+
+def insert_for(dialect: str):
+    """The INSERT that knows ON CONFLICT for the database named (a statement built once)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def built_once(build: Callable[[Callable], Executable]) -> Callable[[Connection], Executable]:
@@ -136,7 +141,7 @@ def built_once(build: Callable[[Callable], Executable]) -> Callable[[Connection]
     def statement(conn: Connection) -> Executable:
         dialect = conn.dialect.name
         if dialect not in built:
-            built[dialect] = build(dialect_insert(conn))
+            built[dialect] = build(insert_for(dialect))
         return built[dialect]
 
     return statement

@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, MetaData, String, Table, delete, select, update
 from sqlalchemy.engine import Connection
 
-from erp_shared.db import UtcDateTime, dialect_insert, utcnow
+from erp_shared.db import UtcDateTime, built_once, utcnow
 from erp_shared.errors import Conflict
 
 idempotency_metadata = MetaData()
@@ -54,24 +54,28 @@ def fingerprint(request) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# Built once: every event a worker applies is claimed, and building this statement (its
+# values baked in) cost more than running it (docs/performance.md).
+_claim = built_once(
+    lambda insert: (
+        insert(idempotency_keys)
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+        .returning(idempotency_keys.c.key)
+    )
+)
+
+
 def claim(conn: Connection, scope: str, keys: Iterable[str], fingerprint: str = "") -> set[str]:
     """Claim many keys in one statement; returns those this transaction is the first to claim."""
     wanted = list(dict.fromkeys(keys))
     if not wanted:
         return set()
     now = utcnow()
-    statement = (
-        dialect_insert(conn)(idempotency_keys)
-        .values(
-            [
-                {"scope": scope, "key": key, "fingerprint": fingerprint, "created_at": now}
-                for key in wanted
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=["scope", "key"])
-        .returning(idempotency_keys.c.key)
-    )
-    return set(conn.scalars(statement))
+    rows = [
+        {"scope": scope, "key": key, "fingerprint": fingerprint, "created_at": now}
+        for key in wanted
+    ]
+    return set(conn.scalars(_claim(conn), rows))
 
 
 def first_time(conn: Connection, scope: str, key: str, request) -> Replay | None:

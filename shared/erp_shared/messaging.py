@@ -6,10 +6,23 @@ confirmed by the broker. (What a consumer already applied is kept by erp_shared.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, select, update
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
 from erp_shared.db import UtcDateTime, utcnow
@@ -46,14 +59,18 @@ def add_to_outbox(conn: Connection, envelope: dict) -> None:
     )
 
 
-def unsent(limit: int):
-    """Oldest unsent first; a row committed late under a lower id is still found next time."""
-    return (
+@functools.cache
+def unsent(limit: int, locked: bool = False):
+    """Oldest unsent first; a row committed late under a lower id is still found next time.
+    `locked`: the rows are locked for this transaction and skipped by another relay's. Built
+    once per batch size: the relay asks many times a second under load."""
+    query = (
         select(outbox.c.id, outbox.c.event_id, outbox.c.type, outbox.c.body)
         .where(outbox.c.sent_at.is_(None))
         .order_by(outbox.c.id)
         .limit(limit)
     )
+    return query.with_for_update(skip_locked=True) if locked else query
 
 
 def backlog(conn: Connection) -> tuple[int, datetime | None]:
@@ -64,5 +81,12 @@ def backlog(conn: Connection) -> tuple[int, datetime | None]:
     return count, oldest
 
 
+_MARK_SENT = (
+    update(outbox)
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+    .values(sent_at=bindparam("sent_at"))
+)
+
+
 def mark_sent(conn: Connection, ids: list[int]) -> None:
-    conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(sent_at=utcnow()))
+    conn.execute(_MARK_SENT, {"ids": ids, "sent_at": utcnow()})
