@@ -8,7 +8,8 @@ container on the host's network, the one-shot steps (signing keys, then each ser
 migrations) first, each run to its end before anything that needs it starts. (podman-compose
 1.6 would start a finished one-shot again beside the service that depends on it, so the steps
 are run one at a time with --no-deps.) Each service gets its own PostgreSQL database,
-erp_containers_<service> unless ERP_CONTAINERS_DB_PREFIX says otherwise, created if missing;
+erp_containers_<service> unless ERP_CONTAINERS_DB_PREFIX says otherwise, created if missing
+through POSTGRES_ADMIN_URL (default postgresql://postgres@127.0.0.1:5432/postgres);
 the bus prefix is `containers.` (ERP_BUS_PREFIX). The ports are `make up`'s, each overridable
 as there (GATEWAY_PORT, CRM_PORT, ...). The admin's password and the metrics token are made
 once and kept in var/containers/stack.json, which `up` prints the path of.
