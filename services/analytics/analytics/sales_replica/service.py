@@ -57,7 +57,14 @@ def _settle_figures(uow: UnitOfWork, order_id: str) -> None:
 
 def _adjust(uow: UnitOfWork, order_id: str, changes: list[domain.Adjustment]) -> None:
     """Keep what happened to the goods with the order; if the order is already in the
-    figures, its day's rows take the change now, otherwise when it comes to count."""
+    figures, its day's rows take the change now, otherwise when it comes to count.
+
+    The order's row is made first if it is not there yet (a pending stub, as a status that
+    overtakes order.placed leaves): with two workers, this event and the order's decision
+    may be applied at once, and the row is what makes one wait for the other. Without it the
+    decision could read the adjustments before this one committed while this one found no
+    order to count it in, and the change would be lost."""
+    db.hold_order(uow.conn, order_id, uow.now)
     db.adjust(uow.conn, order_id, changes)
     order, lines, _ = db.order_for_figures(uow.conn, order_id)
     if order is None or not order.aggregated:
