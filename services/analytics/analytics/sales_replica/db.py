@@ -65,16 +65,6 @@ def order_for_figures(conn: Connection, order_id: str):
     return order, lines, [Adjustment(**row._asdict()) for row in adjustments]
 
 
-def hold_order(conn: Connection, order_id: str, at) -> None:
-    """The order's row, a pending stub if none is there: inserting it waits for another
-    transaction inserting the same order, which serialises the two."""
-    conn.execute(
-        dialect_insert(conn)(sales_orders)
-        .values(order_id=order_id, status="pending", status_changed_at=at)
-        .on_conflict_do_nothing(index_elements=[sales_orders.c.order_id])
-    )
-
-
 def adjust(conn: Connection, order_id: str, changes: list[Adjustment]) -> None:
     conn.execute(
         _adding(dialect_insert(conn), sales_adjustments, ADJUSTMENTS),

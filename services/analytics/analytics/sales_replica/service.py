@@ -59,12 +59,13 @@ def _adjust(uow: UnitOfWork, order_id: str, changes: list[domain.Adjustment]) ->
     """Keep what happened to the goods with the order; if the order is already in the
     figures, its day's rows take the change now, otherwise when it comes to count.
 
-    The order's row is made first if it is not there yet (a pending stub, as a status that
-    overtakes order.placed leaves): with two workers, this event and the order's decision
-    may be applied at once, and the row is what makes one wait for the other. Without it the
-    decision could read the adjustments before this one committed while this one found no
-    order to count it in, and the change would be lost."""
-    db.hold_order(uow.conn, order_id, uow.now)
+    The order's row is taken first: recording it as `pending` makes a stub if there is none,
+    as a status that overtakes order.placed does, and never moves a status back. With two
+    workers, this event and the order's decision may be applied at once, and the row is what
+    makes one wait for the other. Without it the decision could read the adjustments before
+    this one committed while this one found no order to count it in, and the change would be
+    lost."""
+    db.record_status(uow.conn, order_id, "pending", uow.now)
     db.adjust(uow.conn, order_id, changes)
     order, lines, _ = db.order_for_figures(uow.conn, order_id)
     if order is None or not order.aggregated:
