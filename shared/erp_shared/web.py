@@ -549,8 +549,8 @@ def _install_health(
         the app still reads, and writes its events to the outbox for the relay to send later,
         so a broker outage reports `degraded` (200) instead of taking every replica out of its
         Service, which would turn a delay into an outage."""
-        checks = {"database": _database_ok(engine)}
-        checks["schema"] = checks["database"] and _schema_current(engine, schema_behind)
+        database, schema = _database_state(engine, schema_behind)
+        checks = {"database": database, "schema": schema}
         if broker_check is not None:
             checks["broker"] = broker_check()
         if not (checks["database"] and checks["schema"]):
@@ -564,23 +564,22 @@ def _install_health(
         return body, code
 
 
-def _schema_current(engine: Engine, schema_behind: Callable[[Connection], bool]) -> bool:
-    try:
-        with engine.connect().execution_options(readonly=True) as conn:
-            return not schema_behind(conn)
-    except Exception:
-        log.warning("schema check failed", exc_info=True)
-        return False
-
-
-def _database_ok(engine: Engine) -> bool:
+def _database_state(
+    engine: Engine, schema_behind: Callable[[Connection], bool]
+) -> tuple[bool, bool]:
+    """Whether the database answers, and whether its schema is the one this code expects:
+    both asked on one connection."""
     try:
         with engine.connect().execution_options(readonly=True) as conn:
             conn.execute(text("SELECT 1"))
-        return True
+            try:
+                return True, not schema_behind(conn)
+            except Exception:
+                log.warning("schema check failed", exc_info=True)
+                return True, False
     except Exception:
         log.warning("database check failed", exc_info=True)
-        return False
+        return False, False
 
 
 def current_engine() -> Engine:
