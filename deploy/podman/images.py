@@ -28,18 +28,16 @@ import sys
 import time
 from pathlib import Path
 
+from erp_shared.config import APPS, DEFAULT_PORTS
+
 REPO = Path(__file__).resolve().parents[2]
 IMAGES_DIR = REPO / "var" / "images"
 WHEELHOUSE = REPO / "var" / "wheelhouse"
 CONTAINERS_CONF = REPO / "deploy" / "podman" / "containers.conf"
 DEBIAN_BASE = "localhost/erp-base:bookworm"
-# What each image is built from: its folder, its package, the port its app serves.
+# What each image is built from: its folder and the port its app serves.
 DEPLOYABLES = {
-    "gateway": ("gateway", 8080),
-    "crm": ("services/crm", 8081),
-    "orders": ("services/orders", 8082),
-    "inventory": ("services/inventory", 8083),
-    "analytics": ("services/analytics", 8084),
+    app: ("gateway" if app == "gateway" else f"services/{app}", DEFAULT_PORTS[app]) for app in APPS
 }
 TOOLS = {
     "podman": "podman buildah runc uidmap fuse-overlayfs catatonit",

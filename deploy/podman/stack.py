@@ -31,12 +31,11 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from erp_shared.config import APPS, DEFAULT_PORTS, SERVICES
+
 REPO = Path(__file__).resolve().parents[2]
 STATE = REPO / "var" / "containers" / "stack.json"
 PROJECT = "erp-containers"
-SERVICES = ("crm", "orders", "inventory", "analytics")
-APPS = ("gateway", *SERVICES)
-PORTS = {"gateway": 8080, "crm": 8081, "orders": 8082, "inventory": 8083, "analytics": 8084}
 WORKER_PORTS = {"crm": 9101, "orders": 9102, "inventory": 9103, "analytics": 9104}
 ONE_SHOTS = ("signing-keys", *(f"{app}-migrate" for app in APPS))
 LONG_RUNNING = (*(x for s in SERVICES for x in (s, f"{s}-worker")), "gateway")
@@ -72,7 +71,8 @@ def settings() -> dict:
         "postgres_admin_url": admin,
         "databases": {app: f"{base}/{prefix}{app}" for app in APPS},
         "ports": {
-            app: int(os.environ.get(f"{app.upper()}_PORT", port)) for app, port in PORTS.items()
+            app: int(os.environ.get(f"{app.upper()}_PORT", port))
+            for app, port in DEFAULT_PORTS.items()
         },
         "worker_ports": {
             s: int(os.environ.get(f"{s.upper()}_WORKER_PORT", p)) for s, p in WORKER_PORTS.items()
