@@ -7,6 +7,7 @@ the producer's transaction, not a poison message in someone else's queue. Consum
 
 from __future__ import annotations
 
+import copy
 import functools
 import uuid
 from dataclasses import dataclass
@@ -95,20 +96,23 @@ class OrderStatusChanged(Payload):
     reason = fields.Str(allow_none=True)
 
 
-class OrderSettled(OrderStatusChanged):
-    """An order decided (confirmed, rejected) or cancelled, with what order.placed said of it
-    and when it was placed: a copy of orders that needs no pending order takes this one event
-    instead of two. Events written before these fields existed carry only the two above."""
+def _optional(field: fields.Field) -> fields.Field:
+    field = copy.deepcopy(field)
+    field.required = False
+    return field
 
-    number = fields.Str()
-    customer_id = fields.Str()
-    channel = fields.Str()
-    campaign_code = fields.Str(allow_none=True)
-    lines = fields.List(fields.Nested(PricedLine), validate=validate.Length(min=1))
-    subtotal = fields.Decimal(as_string=True)
-    total = fields.Decimal(as_string=True)
-    currency = fields.Str()
-    placed_at = fields.AwareDateTime(default_timezone=UTC)
+
+# An order decided (confirmed, rejected) or cancelled, with what order.placed said of it and
+# when it was placed: a copy of orders that needs no pending order takes this one event
+# instead of two. Its fields are order.placed's own, so the two cannot drift apart; optional,
+# since events written before they existed carry only order_id and reason.
+OrderSettled = OrderStatusChanged.from_dict(
+    {
+        **{n: _optional(f) for n, f in OrderPlaced._declared_fields.items() if n != "order_id"},
+        "placed_at": fields.AwareDateTime(default_timezone=UTC),
+    },
+    name="OrderSettled",
+)
 
 
 class ReservedLine(Payload):
