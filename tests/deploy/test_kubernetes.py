@@ -56,8 +56,9 @@ def name_of(resource: dict) -> str:
 
 
 # The fields of the operators' CRDs these manifests use, with the CRDs' types
-# (rabbitmq.com/v1beta1 RabbitmqCluster, postgresql.cnpg.io/v1 Cluster). A field outside them
-# is refused, as kubectl's strict field validation would refuse a misspelt one.
+# (rabbitmq.com/v1beta1 RabbitmqCluster, postgresql.cnpg.io/v1 Cluster and ScheduledBackup).
+# A field outside them is refused, as kubectl's strict field validation would refuse a
+# misspelt one.
 RESOURCES = {
     "type": "object",
     "additionalProperties": False,
@@ -72,150 +73,137 @@ SECRET_KEY_SELECTOR = {
     "required": ["name", "key"],
     "properties": {"name": {"type": "string"}, "key": {"type": "string"}},
 }
-CUSTOM_RESOURCES = {
+# Each resource's spec, the only part of them the manifests write.
+CUSTOM_SPECS = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): {
         "type": "object",
-        "required": ["spec"],
+        "additionalProperties": False,
         "properties": {
-            "spec": {
+            "replicas": {"type": "integer", "minimum": 0},
+            "image": {"type": "string"},
+            "resources": RESOURCES,
+            "persistence": {
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {
-                    "replicas": {"type": "integer", "minimum": 0},
-                    "image": {"type": "string"},
-                    "resources": RESOURCES,
-                    "persistence": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "storage": {"type": "string"},
-                            "storageClassName": {"type": "string"},
-                        },
-                    },
-                    "rabbitmq": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "additionalPlugins": {"type": "array", "items": {"type": "string"}},
-                            "additionalConfig": {"type": "string", "maxLength": 100000},
-                        },
-                    },
-                    "affinity": {"type": "object"},
+                    "storage": {"type": "string"},
+                    "storageClassName": {"type": "string"},
                 },
-            }
+            },
+            "rabbitmq": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "additionalPlugins": {"type": "array", "items": {"type": "string"}},
+                    "additionalConfig": {"type": "string", "maxLength": 100000},
+                },
+            },
+            "affinity": {"type": "object"},
         },
     },
     ("postgresql.cnpg.io/v1", "Cluster"): {
         "type": "object",
-        "required": ["spec"],
+        "additionalProperties": False,
+        "required": ["instances"],
         "properties": {
-            "spec": {
+            "instances": {"type": "integer", "minimum": 1},
+            "imageName": {"type": "string"},
+            "primaryUpdateStrategy": {"enum": ["unsupervised", "supervised"]},
+            "bootstrap": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["instances"],
                 "properties": {
-                    "instances": {"type": "integer", "minimum": 1},
-                    "imageName": {"type": "string"},
-                    "primaryUpdateStrategy": {"enum": ["unsupervised", "supervised"]},
-                    "bootstrap": {
+                    "initdb": {
                         "type": "object",
                         "additionalProperties": False,
                         "properties": {
-                            "initdb": {
+                            "database": {"type": "string"},
+                            "owner": {"type": "string"},
+                        },
+                    }
+                },
+            },
+            "postgresql": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "parameters": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                    }
+                },
+            },
+            "storage": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "size": {"type": "string"},
+                    "storageClass": {"type": "string"},
+                },
+            },
+            "resources": RESOURCES,
+            "affinity": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "enablePodAntiAffinity": {"type": "boolean"},
+                    "topologyKey": {"type": "string"},
+                },
+            },
+            "minSyncReplicas": {"type": "integer", "minimum": 0},
+            "maxSyncReplicas": {"type": "integer", "minimum": 0},
+            "backup": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "retentionPolicy": {"type": "string", "pattern": "^[1-9][0-9]*[dwm]$"},
+                    "barmanObjectStore": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["destinationPath"],
+                        "properties": {
+                            "destinationPath": {"type": "string"},
+                            "s3Credentials": {
                                 "type": "object",
                                 "additionalProperties": False,
                                 "properties": {
-                                    "database": {"type": "string"},
-                                    "owner": {"type": "string"},
+                                    "accessKeyId": SECRET_KEY_SELECTOR,
+                                    "secretAccessKey": SECRET_KEY_SELECTOR,
                                 },
-                            }
-                        },
-                    },
-                    "postgresql": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "parameters": {
-                                "type": "object",
-                                "additionalProperties": {"type": "string"},
-                            }
-                        },
-                    },
-                    "storage": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "size": {"type": "string"},
-                            "storageClass": {"type": "string"},
-                        },
-                    },
-                    "resources": RESOURCES,
-                    "affinity": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "enablePodAntiAffinity": {"type": "boolean"},
-                            "topologyKey": {"type": "string"},
-                        },
-                    },
-                    "minSyncReplicas": {"type": "integer", "minimum": 0},
-                    "maxSyncReplicas": {"type": "integer", "minimum": 0},
-                    "backup": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "retentionPolicy": {"type": "string", "pattern": "^[1-9][0-9]*[dwm]$"},
-                            "barmanObjectStore": {
+                            },
+                            "wal": {
                                 "type": "object",
                                 "additionalProperties": False,
-                                "required": ["destinationPath"],
                                 "properties": {
-                                    "destinationPath": {"type": "string"},
-                                    "s3Credentials": {
-                                        "type": "object",
-                                        "additionalProperties": False,
-                                        "properties": {
-                                            "accessKeyId": SECRET_KEY_SELECTOR,
-                                            "secretAccessKey": SECRET_KEY_SELECTOR,
-                                        },
-                                    },
-                                    "wal": {
-                                        "type": "object",
-                                        "additionalProperties": False,
-                                        "properties": {
-                                            "compression": {"enum": ["gzip", "bzip2", "snappy"]}
-                                        },
-                                    },
+                                    "compression": {"enum": ["gzip", "bzip2", "snappy"]}
                                 },
                             },
                         },
                     },
                 },
-            }
+            },
         },
     },
     ("postgresql.cnpg.io/v1", "ScheduledBackup"): {
         "type": "object",
-        "required": ["spec"],
+        "additionalProperties": False,
+        "required": ["schedule", "cluster"],
         "properties": {
-            "spec": {
+            # Six fields, seconds first (the operator's cron format).
+            "schedule": {"type": "string", "pattern": "^\\S+( \\S+){5}$"},
+            "backupOwnerReference": {"enum": ["none", "self", "cluster"]},
+            "cluster": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["schedule", "cluster"],
-                "properties": {
-                    # Six fields, seconds first (the operator's cron format).
-                    "schedule": {"type": "string", "pattern": "^\\S+( \\S+){5}$"},
-                    "backupOwnerReference": {"enum": ["none", "self", "cluster"]},
-                    "cluster": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["name"],
-                        "properties": {"name": {"type": "string"}},
-                    },
-                },
-            }
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}},
+            },
         },
     },
+}
+CUSTOM_RESOURCES = {
+    kind: {"type": "object", "required": ["spec"], "properties": {"spec": spec}}
+    for kind, spec in CUSTOM_SPECS.items()
 }
 
 
