@@ -12,7 +12,8 @@ PostgreSQL connection of the system terminated.
                                     [--copies 2]
 
 Prints each round's verdict, writes them to var/chaos-<time>.json and exits non-zero when
-an invariant broke in any round.
+an invariant broke in any round. A 5xx answer is listed with its request id, and the services'
+logs are then kept beside the report to find it.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ def one_round(number: int, orders: int, backend: str, copies: int, scratch: Path
         "lives": dict(verdict.tally.lives),
         "statuses": dict(verdict.tally.outcomes),
         "retried_requests": verdict.tally.retries,
+        "server_errors": verdict.tally.failures,
         "faults": verdict.faults,
         "invariants": {f.invariant: {"held": f.held, "detail": f.detail} for f in verdict.findings},
     }
@@ -122,7 +124,10 @@ def main() -> int:
     ]
     report = {"machine": {"cpus": os.cpu_count()}, "rounds": rounds}
     (REPO / "var" / f"chaos-{stamp}.json").write_text(json.dumps(report, indent=2))
-    shutil.rmtree(scratch, ignore_errors=True)
+    if any(r["server_errors"] for r in rounds):  # the logs that tell what each was
+        print(f"server errors: the services' logs are kept in {scratch}")
+    else:
+        shutil.rmtree(scratch, ignore_errors=True)
     held = all(r["held"] for r in rounds)
     print(f"\n{len(rounds)} rounds: {'every invariant held' if held else 'an invariant broke'}")
     return 0 if held else 1

@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError
 
 from erp_shared.config import Settings, typed
 from erp_shared.db import make_engine
+from erp_shared.production import refuse_unsafe_start
 
 log = logging.getLogger(__name__)
 # How long a migration may wait for a lock before it gives up (PostgreSQL): behind a long
@@ -138,5 +139,6 @@ def run_migrations(target_metadata, unmanaged: tuple[str, ...] = ()) -> None:
 if __name__ == "__main__":
     for service in sys.argv[1:]:
         settings = Settings.from_env(service, uses_broker=False)
+        refuse_unsafe_start(settings)
         wait_for_database(settings.database_url, typed("ERP_MIGRATE_WAIT", 120.0, float))
         upgrade(service, settings.database_url, settings.database_app_role)

@@ -36,6 +36,7 @@ from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
 from erp_shared.migrate import schema_behind
 from erp_shared.nudge import RelayNudger
+from erp_shared.production import refuse_unsafe_start
 from erp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -257,6 +258,7 @@ def create_service_app(
     `rate_limits` installs what counts requests (the gateway's limits): it runs once the
     caller is known and before a missing or refused token is answered, so those count too."""
     settings = settings or Settings.from_env(service)
+    refuse_unsafe_start(settings)
     if not settings.metrics_token and not settings.is_development:
         raise RuntimeError(
             "ERP_METRICS_TOKEN must be set outside development: /metrics names every route, "

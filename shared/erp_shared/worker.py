@@ -24,6 +24,7 @@ from erp_shared.bus import EVENT_SCOPE, Consumer, Handler, OutboxRelay
 from erp_shared.config import Settings
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
+from erp_shared.production import refuse_unsafe_start
 from erp_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ def run_worker(
 ) -> None:
     """Run a service's worker with the settings its own settings_from_env read."""
     service = settings.service
+    refuse_unsafe_start(settings)
     configure_logging(f"{service}-worker", settings.log_level, settings.log_format)
     engine = make_engine(settings.database_url)
     stop = threading.Event()

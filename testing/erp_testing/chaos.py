@@ -46,6 +46,8 @@ class Tally:
     lives: Counter = field(default_factory=Counter)
     outcomes: Counter = field(default_factory=Counter)
     retries: int = 0
+    # Answers that were neither a result nor a refusal: (method path, status, request id, body).
+    failures: list[tuple[str, int, str, str]] = field(default_factory=list)
     # (when it was answered, how long it took) of every answered request, for percentiles.
     latencies: list[tuple[float, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -106,6 +108,12 @@ class Shopper:
                 self.badge.renew(token)
                 continue
             if answer is not None and answer.status_code not in TRANSIENT:
+                if answer.status_code >= 500:
+                    request_id = answer.headers.get("X-Request-ID", "")
+                    with self.tally.lock:
+                        self.tally.failures.append(
+                            (f"{method} {path}", answer.status_code, request_id, answer.text[:300])
+                        )
                 if tries:
                     self.tally.add(retries=tries)
                 return answer
@@ -216,6 +224,10 @@ class Verdict:
             f"final statuses {dict(self.tally.outcomes)}, retried requests {self.tally.retries}",
             f"faults ({len(self.faults)}): {'; '.join(self.faults)}",
             f"drained in {self.drain_seconds:.1f}s",
+            *(
+                f"server error: {call} answered {status}, request id {request_id}: {body}"
+                for call, status, request_id, body in self.tally.failures
+            ),
             *map(str, self.findings),
         ]
         return "\n".join(lines)

@@ -203,3 +203,43 @@ def test_the_forecasting_pool_fits_the_container_it_runs_in(cpus, memory, proces
     )  # fmt: skip
     assert sized.returncode == 0, sized.stderr
     assert int(sized.stdout) == processes
+
+
+SETTINGS = {
+    "ORDERS_DATABASE_URL": "postgresql+psycopg://orders@127.0.0.1:1/orders",
+    "AMQP_URL": "amqp://orders:secret@127.0.0.1:1/%2F",
+    "ERP_METRICS_TOKEN": "scrape-me",
+}
+GIVEN = [f"--env={name}={value}" for name, value in SETTINGS.items()]
+APP = []
+WORKER = ["python", "-m", "orders.worker"]
+MIGRATION = ["python", "-m", "erp_shared.migrate", "orders"]
+MISTAKES = {
+    "no settings": ([], "ORDERS_DATABASE_URL (or DATABASE_URL) and AMQP_URL must be set"),
+    "as root": (["--read-only", "--user=0", *GIVEN], "refusing to run as root"),
+    "writable root": (GIVEN, "refusing to run on a writable root filesystem"),
+}
+
+
+@pytest.mark.parametrize(
+    "command,how,refusal",
+    [
+        *((command, *MISTAKES[mistake]) for command in (APP, WORKER) for mistake in MISTAKES),
+        (MIGRATION, *MISTAKES["as root"]),
+        (MIGRATION, *MISTAKES["writable root"]),
+        # /metrics names every route and failure; a worker's is on its internal port only.
+        (APP, ["--read-only", *GIVEN[:2]], "ERP_METRICS_TOKEN must be set outside development"),
+    ],
+    ids=[
+        *(f"{part} {mistake}" for part in ("app", "worker") for mistake in MISTAKES),
+        "migration as root", "migration writable root", "app without metrics token",
+    ],
+)  # fmt: skip
+def test_in_production_a_container_refuses_to_start_unsafe_or_without_its_secrets(
+    command, how, refusal
+):
+    """The image's own mode (ERP_ENV=production): started the way an operator might by
+    mistake, each process stops at once and says why, rather than serving."""
+    ran = podman("run", "--rm", "--no-healthcheck", *how, "erp/orders:latest", *command)
+    assert ran.returncode != 0
+    assert refusal in ran.stdout + ran.stderr
