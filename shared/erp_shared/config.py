@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from decimal import InvalidOperation
+from urllib.parse import urlsplit, urlunsplit
 
 SERVICES = ("crm", "orders", "inventory", "analytics")
 APPS = ("gateway", *SERVICES)
@@ -73,6 +74,12 @@ class Settings:
     # PostgreSQL: the role the service's processes connect as, when the migrations run as the
     # tables' owner; the migrations grant it what the service needs and nothing more.
     database_app_role: str | None = None
+    # host[:port] of a connection pooler (PgBouncer in transaction mode) the apps and workers
+    # reach the database through, with the URL's credentials and database; the migrations,
+    # which hold a session setting (lock_timeout), always connect to database_url itself.
+    # `{service}` in ERP_DATABASE_POOLER is the deployable's name, so one setting shared by
+    # all (the prod overlay's `{service}-db-pooler`) names each its own pooler.
+    database_pooler: str | None = None
     bus_prefix: str = ""
     environment: str = "development"
     log_level: str = "INFO"
@@ -128,6 +135,15 @@ class Settings:
         return f"{self.queue}.dlq"
 
     @property
+    def serving_database_url(self) -> str:
+        """Where the apps and workers connect: database_url, through the pooler if any."""
+        if not self.database_pooler:
+            return self.database_url
+        parts = urlsplit(self.database_url)
+        credentials, at, _ = parts.netloc.rpartition("@")
+        return urlunsplit(parts._replace(netloc=f"{credentials}{at}{self.database_pooler}"))
+
+    @property
     def is_development(self) -> bool:
         return self.environment == "development"
 
@@ -150,6 +166,7 @@ class Settings:
             service=service,
             database_url=database_url or f"sqlite:///{var_dir}/{service}.db",
             database_app_role=env(f"{prefix}_DATABASE_APP_ROLE") or env("DATABASE_APP_ROLE"),
+            database_pooler=(env("ERP_DATABASE_POOLER") or "").format(service=service) or None,
             amqp_url=amqp_url or DEFAULT_AMQP_URL,
             bus_prefix=env("ERP_BUS_PREFIX", ""),
             environment=environment,

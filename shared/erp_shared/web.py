@@ -266,7 +266,7 @@ def create_service_app(
         )
     verifier = verifier or verifier_for(settings)
     configure_logging(service, settings.log_level, settings.log_format)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.serving_database_url)
     app = Flask(service)
     # Behind proxies (an ingress, a load balancer) the client's address and scheme are taken
     # from exactly as many X-Forwarded-* hops as are configured, never from what a client

@@ -124,7 +124,7 @@ def run_worker(
     service = settings.service
     refuse_unsafe_start(settings)
     configure_logging(f"{service}-worker", settings.log_level, settings.log_format)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.serving_database_url)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -22,7 +22,7 @@ import yaml
 from kubernetes_validate import utils as kubernetes_validate
 
 from erp_shared.config import APPS as DEPLOYABLES
-from erp_shared.config import DEFAULT_PORTS, SERVICES
+from erp_shared.config import DEFAULT_PORTS, SERVICES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -184,6 +184,81 @@ CUSTOM_SPECS = {
             },
         },
     },
+    ("postgresql.cnpg.io/v1", "Pooler"): {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["cluster", "pgbouncer"],
+        "properties": {
+            "cluster": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}},
+            },
+            "instances": {"type": "integer", "minimum": 0},
+            "type": {"enum": ["rw", "ro", "r"]},
+            "pgbouncer": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "poolMode": {"enum": ["session", "transaction"]},
+                    "parameters": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                    },
+                },
+            },
+        },
+    },
+    ("rabbitmq.com/v1beta1", "User"): {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["rabbitmqClusterReference"],
+        "properties": {
+            "rabbitmqClusterReference": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"name": {"type": "string"}},
+            },
+            "tags": {
+                "type": "array",
+                "items": {"enum": ["management", "policymaker", "monitoring", "administrator"]},
+            },
+            "importCredentialsSecret": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"name": {"type": "string"}},
+            },
+        },
+    },
+    ("rabbitmq.com/v1beta1", "Permission"): {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["vhost", "permissions", "rabbitmqClusterReference"],
+        "properties": {
+            "vhost": {"type": "string"},
+            "user": {"type": "string"},
+            "userReference": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"name": {"type": "string"}},
+            },
+            "permissions": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "configure": {"type": "string"},
+                    "write": {"type": "string"},
+                    "read": {"type": "string"},
+                },
+            },
+            "rabbitmqClusterReference": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"name": {"type": "string"}},
+            },
+        },
+    },
     ("postgresql.cnpg.io/v1", "ScheduledBackup"): {
         "type": "object",
         "additionalProperties": False,
@@ -237,7 +312,14 @@ def overlay(request, built) -> tuple[str, list[dict]]:
 
 
 def of_kind(resources: list[dict], kind: str) -> dict[str, dict]:
-    return {r["metadata"]["name"]: r for r in resources if r["kind"] == kind}
+    """By name; a Job by the name it has in every release (orders-migrate for
+    orders-migrate-0.2.0), its app.kubernetes.io/name."""
+    return {
+        (r["metadata"]["labels"]["app.kubernetes.io/name"] if kind == "Job" else "")
+        or r["metadata"]["name"]: r
+        for r in resources
+        if r["kind"] == kind
+    }
 
 
 def test_every_overlay_builds_into_valid_resources(overlay):
@@ -269,6 +351,17 @@ def test_every_deployable_has_its_app_worker_service_and_migration(overlay):
         (worker,) = deployments[f"{name}-worker"]["spec"]["template"]["spec"]["containers"]
         assert worker["args"] == ["python", "-m", f"{name}.worker"]
         assert (ROOT / "services" / name / name / "worker.py").is_file()
+
+
+def test_each_migration_job_is_named_after_the_release_it_runs(overlay):
+    """A finished Job cannot be changed: the next release's must be a new one, by name."""
+    _, resources = overlay
+    jobs = of_kind(resources, "Job")
+    assert set(jobs) == {f"{name}-migrate" for name in DEPLOYABLES}
+    for name, job in jobs.items():
+        (container,) = job["spec"]["template"]["spec"]["containers"]
+        tag = container["image"].rpartition(":")[2]
+        assert job["metadata"]["name"] == f"{name}-{tag}"
 
 
 def test_every_deployment_is_probed_limited_and_runs_non_root_read_only(overlay):
@@ -587,6 +680,42 @@ def test_only_the_calls_the_system_makes_are_let_through(overlay):
     assert not may_call(policies, pods["analytics"], pods["inventory"], port["inventory"])
     assert not may_call(policies, pods["crm-worker"], pods["crm"], port["crm"])
     assert not may_call(policies, pods["gateway"], pods["orders-worker"], 9100)
+
+
+def test_in_production_apps_reach_their_database_through_its_pooler(built, monkeypatch):
+    """Each app and worker through <deployable>-db-pooler, a transaction pooler in front of
+    its own cluster; a migration Job, which holds a session setting, directly."""
+    resources = built["prod"]
+    poolers = of_kind(resources, "Pooler")
+    [config] = [c for n, c in of_kind(resources, "ConfigMap").items() if n.startswith("erp-config")]
+    for name in DEPLOYABLES:
+        monkeypatch.setenv("DATABASE_URL", f"postgresql://u:p@{name}-db-rw:5432/{name}")
+        monkeypatch.setenv("ERP_DATABASE_POOLER", config["data"]["ERP_DATABASE_POOLER"])
+        settings = Settings.from_env(name, uses_broker=False)
+        assert settings.serving_database_url == f"postgresql://u:p@{name}-db-pooler/{name}"
+        pooler = poolers[f"{name}-db-pooler"]["spec"]
+        assert pooler["cluster"]["name"] == f"{name}-db" and pooler["type"] == "rw"
+        assert pooler["pgbouncer"]["poolMode"] == "transaction"
+        assert int(pooler["pgbouncer"]["parameters"]["max_prepared_statements"]) > 0
+
+
+def test_in_production_each_service_has_its_own_broker_user(built):
+    resources = built["prod"]
+    users = of_kind(resources, "User")
+    permissions = of_kind(resources, "Permission")
+    for name in SERVICES:
+        secret = users[f"{name}-broker-user"]["spec"]["importCredentialsSecret"]["name"]
+        assert secret == f"{name}-amqp"
+        assert permissions[f"{name}-broker-permission"]["spec"]["userReference"]["name"] == (
+            f"{name}-broker-user"
+        )
+        for kind in ("Deployment",):
+            for deployment in (f"{name}", f"{name}-worker"):
+                (container,) = of_kind(resources, kind)[deployment]["spec"]["template"]["spec"][
+                    "containers"
+                ]
+                [amqp] = [v for v in container["env"] if v["name"] == "AMQP_URL"]
+                assert amqp["valueFrom"]["secretKeyRef"]["name"] == secret
 
 
 def test_production_is_reached_over_https_at_the_gateway_only(built):
