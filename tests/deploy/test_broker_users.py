@@ -1,7 +1,7 @@
 """The prod overlay's broker users (overlays/prod/broker-users.yaml), tried on this machine's
 RabbitMQ: each service's permissions, set on a user of a throwaway virtual host exactly as the
 Topology Operator would set them, let its worker declare its topology, publish and consume,
-and refuse it another service's queue."""
+and refuse it another service's queue (ACCESS_REFUSED, 403)."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_a_service_user_runs_its_own_topology_and_nothing_else(user_of, service)
         channel.cancel()
         other = next(s for s in SERVICES if s != service)
         with pytest.raises(ChannelClosedByBroker) as refused:
-            channel.queue_declare(f"{other}.events", passive=True)
+            channel.queue_declare(f"{other}.events", durable=True)
         assert refused.value.reply_code == 403
     finally:
         connection.close()
