@@ -2,10 +2,10 @@
 and no index from inside a build.
 
 - The base: `--base debian` (the default here) makes a Debian bookworm root filesystem with
-  python3 from the machine's Debian mirror (mmdebstrap, minbase) and imports it as
-  localhost/erp-base:bookworm; the tarball is kept in var/images/, so a later run only imports
-  it. Any other value names an image podman has or can pull (the Dockerfile's own default is
-  the official python:3.11.13-slim-bookworm).
+  python3 and the invoices' fonts from the machine's Debian mirror (mmdebstrap, minbase) and
+  imports it as localhost/erp-base:bookworm-<hash of its package list>; the tarball is kept
+  in var/images/, so a later run only imports it. Any other value names an image podman has
+  or can pull (the Dockerfile's own default is the official python:3.11.13-slim-bookworm).
 - The wheels: every deployable's lock is downloaded into var/wheelhouse/ on the host (`pip
   download`, hashes checked), handed to the build with `--build-context wheels=...` and
   installed with no index (`OFFLINE=1`): a build never reaches PyPI.
@@ -20,6 +20,7 @@ named with the Debian package to install.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -34,7 +35,12 @@ REPO = Path(__file__).resolve().parents[2]
 IMAGES_DIR = REPO / "var" / "images"
 WHEELHOUSE = REPO / "var" / "wheelhouse"
 CONTAINERS_CONF = REPO / "deploy" / "podman" / "containers.conf"
-DEBIAN_BASE = "localhost/erp-base:bookworm"
+# What the Debian base holds: Python and the fonts invoices are set in (the Dockerfile installs
+# those fonts itself on a base without them). Its tag changes with the list, so a base made
+# from an older list is never taken for this one.
+BASE_PACKAGES = "python3,python3-venv,ca-certificates,fonts-dejavu-core,fonts-droid-fallback"
+BASE_TAG = "bookworm-" + hashlib.sha256(BASE_PACKAGES.encode()).hexdigest()[:8]
+DEBIAN_BASE = f"localhost/erp-base:{BASE_TAG}"
 # What each image is built from: its folder and the port its app serves.
 DEPLOYABLES = {
     app: ("gateway" if app == "gateway" else f"services/{app}", DEFAULT_PORTS[app]) for app in APPS
@@ -72,10 +78,11 @@ def image_exists(name: str) -> bool:
 
 
 def debian_base() -> str:
-    """localhost/erp-base:bookworm, made from the Debian mirror once and kept as a tarball."""
+    """localhost/erp-base:bookworm-<packages>, made from the Debian mirror once and kept as a
+    tarball."""
     if image_exists(DEBIAN_BASE):
         return DEBIAN_BASE
-    tarball = IMAGES_DIR / "base-bookworm.tar"
+    tarball = IMAGES_DIR / f"base-{BASE_TAG}.tar"
     if not tarball.exists():
         require("mmdebstrap")
         print(f"base      mmdebstrap bookworm -> {tarball.relative_to(REPO)}", flush=True)
@@ -84,7 +91,10 @@ def debian_base() -> str:
             [
                 "mmdebstrap",
                 "--variant=minbase",
-                "--include=python3,python3-venv,ca-certificates",
+                # The name ends in .partial until it is whole: mmdebstrap would take an
+                # unknown extension to mean a directory.
+                "--format=tar",
+                f"--include={BASE_PACKAGES}",
                 "--dpkgopt=path-exclude=/usr/share/doc/*",
                 "--dpkgopt=path-include=/usr/share/doc/*/copyright",
                 "--dpkgopt=path-exclude=/usr/share/man/*",
