@@ -23,6 +23,13 @@ class Payload(Schema):
         unknown = EXCLUDE
 
 
+class BillingAddress(Payload):
+    line1 = fields.Str(required=True)
+    city = fields.Str(required=True)
+    postal_code = fields.Str(required=True)
+    country = fields.Str(required=True)
+
+
 class CustomerData(Payload):
     customer_id = fields.Str(required=True)
     name = fields.Str(required=True)
@@ -31,6 +38,10 @@ class CustomerData(Payload):
     tags = fields.List(fields.Str(), load_default=list)
     # A blocked customer can place no orders.
     blocked = fields.Bool(load_default=False)
+    # What an invoice prints of its buyer (absent from events older than these fields).
+    company = fields.Str(allow_none=True, load_default=None)
+    tax_id = fields.Str(allow_none=True, load_default=None)
+    billing_address = fields.Nested(BillingAddress, allow_none=True, load_default=None)
 
 
 class CustomerErased(Payload):

@@ -93,9 +93,11 @@ def _seed(system: System) -> Seeded:
     system.create_stocked_product(skus[0], 40, price="149.00")
     system.create_stocked_product(skus[1], 10, price="300.00")
     name = f"Ada Lovelace {unique()}"
-    answer = system.call(
-        "POST", "/customers", json={"name": name, "email": f"{unique()}@example.com"}
-    )
+    billing = {"kind": "billing", "line1": "浦东新区世纪大道100号", "city": "上海",
+               "postal_code": "200120", "country": "CN"}  # fmt: skip
+    customer = {"name": name, "email": f"{unique()}@example.com",
+                "company": "上海明远贸易有限公司", "addresses": [billing]}  # fmt: skip
+    answer = system.call("POST", "/customers", json=customer)
     assert answer.status_code == 201, answer.text
     customer_id = answer.json()["id"]
     for role in (*STAFF, "customer"):

@@ -88,6 +88,10 @@ def test_the_warehouse_ships_an_order_and_sales_opens_its_invoice(console, confi
     console.find("#order-live a[data-invoice]").click()
     console.wait(lambda d: "/invoices/" in d.current_url)
     assert console.text_of("[data-total]") == confirmed_order["total"] + " EUR"
+    assert confirmed_order["number"] in console.text_of("main .meta")
+    buyer = console.text_of("[data-buyer]")
+    assert console.seeded.customer_name in buyer
+    assert "上海明远贸易有限公司" in buyer and "200120 上海" in buyer
     pdf = console.driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "fetch(document.querySelector('a[href$=\".pdf\"]').href)"

@@ -36,6 +36,8 @@ customers = Table(
     Column("email", String(320), nullable=False, unique=True),
     Column("phone", String(40)),
     Column("company", String(200)),
+    # The buyer's VAT or tax registration number, printed on its invoices.
+    Column("tax_id", String(40)),
     Column("credit_limit", Money),
     Column("tags", JSON, nullable=False, default=list),
     Column("segment", String(40)),

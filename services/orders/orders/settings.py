@@ -10,11 +10,12 @@ from decimal import Decimal, InvalidOperation
 from erp_shared.config import Settings, app_port, env, pairs, typed
 from orders.pricing import TaxRates
 
-# Who invoices name as the seller, unless ORDERS_SELLER_NAME/_ADDRESS/_TAX_ID say otherwise.
+# Who invoices name as the seller, unless ORDERS_SELLER_NAME/_ADDRESS/_TAX_ID say otherwise
+# (no tax id line is printed until one is set).
 DEFAULT_SELLER = {
     "name": "ERP Trading Company",
     "address": "1 Market Street, Springfield",
-    "tax_id": "not set",
+    "tax_id": "",
 }
 
 
@@ -26,6 +27,8 @@ class OrdersSettings(Settings):
     tax_rates: dict[str, Decimal] = field(default_factory=dict)
     seller: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SELLER))
     return_days: int = 30
+    # Net payment terms: an invoice is due this many days after it is issued.
+    payment_days: int = 30
     # Where the CRM and inventory answer (CRM_URL, INVENTORY_URL, as the gateway reads them):
     # an order naming a customer or product not copied here yet asks its owner.
     owner_urls: dict[str, str] = field(default_factory=dict)
@@ -62,6 +65,7 @@ def settings_from_env(**overrides) -> OrdersSettings:
                 for name, default in DEFAULT_SELLER.items()
             },
             "return_days": typed("ORDERS_RETURN_DAYS", 30, int),
+            "payment_days": typed("ORDERS_PAYMENT_DAYS", 30, int),
             "owner_urls": {
                 owner: env(f"{owner.upper()}_URL", f"http://127.0.0.1:{app_port(owner)}")
                 for owner in ("crm", "inventory")

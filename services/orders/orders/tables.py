@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -38,6 +39,11 @@ customers = Table(
     Column("credit_limit", Money),
     Column("tags", JSON, nullable=False, default=list),
     Column("blocked", Boolean, nullable=False, default=False),
+    # What its invoices print: company, tax id, billing address (line1, city, postal_code,
+    # country), as the CRM last announced them.
+    Column("company", String(200)),
+    Column("tax_id", String(40)),
+    Column("billing_address", JSON),
     Column("source_updated_at", UtcDateTime, nullable=False),
 )
 
@@ -160,6 +166,11 @@ invoices = Table(
     Column("original_invoice_id", String(36), ForeignKey("invoices.id")),
     Column("return_id", String(36)),
     Column("paid_at", UtcDateTime),
+    # The buyer as it was at issue (name, company, email, tax_id, address), kept so a later
+    # change of the customer does not rewrite an issued invoice; erasure pseudonymises it.
+    # When payment is due. Both absent on invoices issued before migration 0007.
+    Column("buyer", JSON),
+    Column("due_on", Date),
     CheckConstraint("kind IN ('invoice', 'credit_note')", name="ck_invoice_kind"),
 )
 
@@ -169,6 +180,8 @@ invoice_lines = Table(
     Column("invoice_id", String(36), ForeignKey("invoices.id"), primary_key=True),
     Column("line_no", Integer, primary_key=True),
     Column("sku", String(64), nullable=False),
+    # The product's name at issue (absent on lines issued before migration 0007).
+    Column("name", String(200)),
     Column("quantity", Integer, nullable=False),
     Column("unit_price", Money, nullable=False),
     Column("tax_rate", Money, nullable=False),

@@ -22,6 +22,7 @@ _COLUMNS = (
     "email",
     "phone",
     "company",
+    "tax_id",
     "credit_limit",
     "tags",
     "segment",

@@ -1,7 +1,8 @@
 """The customer record and its rules, free of Flask and SQL.
 
 One mailbox, one customer: emails are compared in lower case. Every change that other
-services rely on (name, email, credit, tags, blocked) is announced as customer.updated. Two
+services rely on (name, email, credit, tags, blocked, and what an invoice prints: company,
+tax id, billing address) is announced as customer.updated. Two
 records of one person are merged into the survivor; erasure (GDPR) anonymises every personal
 field here and tells the other services to do the same, keeping what was bought and for how
 much. A customer keeps whether it changed since it was loaded or last saved, so saving an
@@ -51,6 +52,7 @@ class Customer:
     updated_at: datetime
     phone: str | None = None
     company: str | None = None
+    tax_id: str | None = None
     credit_limit: Decimal | None = None
     tags: list[str] = field(default_factory=list)
     segment: str | None = None
@@ -116,7 +118,7 @@ class Customer:
         if self.erased_at:
             return
         self.name, self.email = ERASED, f"erased-{self.id}@erased.invalid"
-        self.phone = self.company = None
+        self.phone = self.company = self.tax_id = None
         self.tags, self.addresses, self.contacts = [], [], []
         self.erased_at = at
         self._touch(at)
@@ -138,4 +140,15 @@ class Customer:
             "credit_limit": self.credit_limit,
             "tags": self.tags,
             "blocked": self.blocked,
+            "company": self.company,
+            "tax_id": self.tax_id,
+            "billing_address": self.billing_address,
         }
+
+    @property
+    def billing_address(self) -> dict | None:
+        """Where its invoices are addressed: its first billing address, else none."""
+        billing = [a for a in self.addresses if a["kind"] == "billing"]
+        if not billing:
+            return None
+        return {name: billing[0][name] for name in ("line1", "city", "postal_code", "country")}

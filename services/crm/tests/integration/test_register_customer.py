@@ -36,7 +36,16 @@ def test_a_registered_customer_can_be_read_back_and_is_announced(client, app):
         client,
         tags=["VIP", "vip "],
         credit_limit="5000.00",
+        company="Analytical Engines Ltd",
+        tax_id="GB123456789",
         addresses=[
+            {
+                "kind": "shipping",
+                "line1": "2 Dock Rd",
+                "city": "Bristol",
+                "postal_code": "BS1",
+                "country": "GB",
+            },
             {
                 "kind": "billing",
                 "line1": "1 Main St",
@@ -51,7 +60,8 @@ def test_a_registered_customer_can_be_read_back_and_is_announced(client, app):
     assert customer["email"] == "ada@example.com"
     assert customer["tags"] == ["vip"]
     assert customer["segment"] is None
-    assert customer["addresses"][0]["city"] == "London"
+    assert [a["city"] for a in customer["addresses"]] == ["Bristol", "London"]
+    assert customer["tax_id"] == "GB123456789"
     with app.extensions["erp_engine"].connect() as conn:
         [body] = [
             json.loads(r.body)
@@ -61,6 +71,12 @@ def test_a_registered_customer_can_be_read_back_and_is_announced(client, app):
         ]
     assert body["data"]["customer_id"] == customer["id"]
     assert body["data"]["credit_limit"] == "5000.00"
+    # What the orders service prints on its invoices: the billing address, not the shipping.
+    assert body["data"]["company"] == "Analytical Engines Ltd"
+    assert body["data"]["tax_id"] == "GB123456789"
+    assert body["data"]["billing_address"] == {
+        "line1": "1 Main St", "city": "London", "postal_code": "N1", "country": "GB"
+    }  # fmt: skip
 
 
 def test_an_email_already_used_is_a_conflict(client):

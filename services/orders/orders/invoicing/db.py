@@ -20,6 +20,8 @@ _FIELDS = (
     "return_id",
     "original_invoice_id",
     "paid_at",
+    "buyer",
+    "due_on",
 )
 _LINE_FIELDS = (
     "line_no",
@@ -29,6 +31,7 @@ _LINE_FIELDS = (
     "tax_rate",
     "original_invoice_id",
     "original_line_no",
+    "name",
 )
 
 
@@ -88,6 +91,14 @@ def page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list
         .limit(limit)
     )
     return [row._asdict() for row in rows], total
+
+
+def replace_buyer(conn: Connection, customer_id: str, buyer: dict) -> None:
+    conn.execute(
+        update(invoices)
+        .where(invoices.c.customer_id == customer_id, invoices.c.buyer.is_not(None))
+        .values(buyer=buyer)
+    )
 
 
 def creditable(conn: Connection, order_id: str) -> list[Creditable]:

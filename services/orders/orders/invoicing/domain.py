@@ -8,7 +8,7 @@ included. Numbers are gap-free per year and per kind (INV-2026-000001, CN-2026-0
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from erp_shared.errors import NotAllowed
@@ -22,6 +22,30 @@ def invoice_number(kind: str, year: int, sequence: int) -> str:
     return f"{PREFIX[kind]}-{year}-{sequence:06d}"
 
 
+def due_on(issued_at: datetime, payment_days: int) -> date:
+    """An invoice is due `payment_days` after the day it is issued (net terms)."""
+    return issued_at.date() + timedelta(days=payment_days)
+
+
+def buyer_on_invoice(buyer, fallback_address: dict | None) -> dict | None:
+    """What an invoice keeps of its buyer (replicas' Buyer): its billing address, else where
+    the order was shipped."""
+    if buyer is None:
+        return None
+    return {
+        "name": buyer.name,
+        "company": buyer.company,
+        "email": buyer.email,
+        "tax_id": buyer.tax_id,
+        "address": buyer.address or fallback_address,
+    }
+
+
+def erased_buyer() -> dict:
+    """The buyer of an erased customer's invoices: no personal data, the amounts untouched."""
+    return {"name": "erased", "company": None, "email": None, "tax_id": None, "address": None}
+
+
 @dataclass(frozen=True)
 class InvoiceLine:
     line_no: int
@@ -31,6 +55,8 @@ class InvoiceLine:
     tax_rate: Decimal
     original_invoice_id: str | None = None
     original_line_no: int | None = None
+    # The product's name when the line was billed.
+    name: str | None = None
 
     @property
     def line_total(self) -> Decimal:
@@ -39,6 +65,13 @@ class InvoiceLine:
     @property
     def tax(self) -> Decimal:
         return tax_on(self.line_total, self.tax_rate)
+
+
+@dataclass(frozen=True)
+class TaxAtRate:
+    rate: Decimal
+    taxable: Decimal
+    tax: Decimal
 
 
 @dataclass
@@ -55,6 +88,9 @@ class Invoice(TaxedLines):
     return_id: str | None = None
     original_invoice_id: str | None = None
     paid_at: datetime | None = None
+    # Whom it is for as they were at issue: name, email, company, tax_id, address.
+    buyer: dict | None = None
+    due_on: date | None = None
     paid_now: bool = field(default=False, repr=False)
     pending_events: list[tuple[str, dict]] = field(default_factory=list, repr=False)
 
@@ -81,6 +117,18 @@ class Invoice(TaxedLines):
             )
         )
         return invoice
+
+    @property
+    def tax_by_rate(self) -> list[TaxAtRate]:
+        """The lines' amount and tax at each rate, lowest rate first: what an invoice must
+        state where several rates apply."""
+        by_rate: dict[Decimal, TaxAtRate] = {}
+        for line in self.lines:
+            so_far = by_rate.get(line.tax_rate, TaxAtRate(line.tax_rate, Decimal(0), Decimal(0)))
+            by_rate[line.tax_rate] = TaxAtRate(
+                line.tax_rate, so_far.taxable + line.line_total, so_far.tax + line.tax
+            )
+        return [by_rate[rate] for rate in sorted(by_rate)]
 
     def pay(self, at: datetime) -> None:
         """Only an invoice is paid (a credit note is money given back), and once."""

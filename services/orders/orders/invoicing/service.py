@@ -5,6 +5,7 @@ events at the commit."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from decimal import Decimal
 
 from erp_shared import metrics
@@ -12,12 +13,24 @@ from erp_shared.errors import NotAllowed, Unknown
 from erp_shared.uow import UnitOfWork
 from orders import audit, numbering
 from orders.invoicing import db, pdf
-from orders.invoicing.domain import Invoice, InvoiceLine, credit_lines, invoice_number
+from orders.invoicing.domain import (
+    Invoice,
+    InvoiceLine,
+    buyer_on_invoice,
+    credit_lines,
+    due_on,
+    erased_buyer,
+    invoice_number,
+)
+from orders.replicas import service as replicas
 
 
 def _issue(uow: UnitOfWork, kind: str, order, lines: list[InvoiceLine], **details) -> Invoice:
-    """Number, store and announce an invoice or credit note for `order`."""
+    """Number, store and announce an invoice or credit note for `order`, naming its buyer and
+    products as they are now: an invoice, once issued, never changes with them."""
     year = uow.now.year
+    names = replicas.product_names(uow, {line.sku for line in lines})
+    buyer = replicas.buyer(uow, order.customer_id)
     invoice = Invoice.issue(
         id=str(uuid.uuid4()),
         number=invoice_number(kind, year, numbering.next_number(uow.conn, kind, year)),
@@ -26,8 +39,9 @@ def _issue(uow: UnitOfWork, kind: str, order, lines: list[InvoiceLine], **detail
         order_number=order.number,
         customer_id=order.customer_id,
         currency=order.currency,
-        lines=lines,
+        lines=[replace(line, name=names.get(line.sku)) for line in lines],
         issued_at=uow.now,
+        buyer=buyer_on_invoice(buyer, order.shipping_address),
         **details,
     )
     uow.add(db, invoice)
@@ -37,13 +51,14 @@ def _issue(uow: UnitOfWork, kind: str, order, lines: list[InvoiceLine], **detail
     return invoice
 
 
-def invoice_shipment(uow: UnitOfWork, order, shipped_lines) -> Invoice:
-    """Bill what one shipment took: its lines at the order's prices and tax rates."""
+def invoice_shipment(uow: UnitOfWork, order, shipped_lines, payment_days: int) -> Invoice:
+    """Bill what one shipment took: its lines at the order's prices and tax rates, due
+    `payment_days` after today."""
     lines = [
         InvoiceLine(number, line.sku, line.quantity, line.unit_price, line.tax_rate)
         for number, line in enumerate(shipped_lines, start=1)
     ]
-    return _issue(uow, "invoice", order, lines)
+    return _issue(uow, "invoice", order, lines, due_on=due_on(uow.now, payment_days))
 
 
 def credit_return(uow: UnitOfWork, order, return_id: str, returned: dict[str, int]) -> Invoice:
@@ -65,7 +80,9 @@ def get_invoice(uow: UnitOfWork, invoice_id: str) -> Invoice:
 
 
 def invoice_pdf(uow: UnitOfWork, invoice_id: str, seller: dict) -> bytes:
-    return pdf.render(get_invoice(uow, invoice_id), seller)
+    invoice = get_invoice(uow, invoice_id)
+    original = invoice.original_invoice_id and db.get(uow.conn, invoice.original_invoice_id)
+    return pdf.render(invoice, seller, original.number if original else None)
 
 
 def list_invoices(uow: UnitOfWork, filters: dict, offset: int, limit: int):
@@ -79,6 +96,11 @@ def pay_invoice(uow: UnitOfWork, invoice_id: str) -> Invoice:
     invoice.pay(uow.now)
     audit.record(uow, "invoice", invoice_id, "pay", {"paid_at": None}, {"paid_at": uow.now})
     return invoice
+
+
+def forget_buyer(uow: UnitOfWork, customer_id: str) -> None:
+    """The customer was erased: its invoices keep their numbers and amounts, not its name."""
+    db.replace_buyer(uow.conn, customer_id, erased_buyer())
 
 
 def settled_total(uow: UnitOfWork, customer_id: str) -> Decimal:

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 
 from erp_shared.copies import upsert_unless_newer
 from erp_shared.db import dialect_insert
-from orders.replicas.domain import CataloguePrice, CustomerAccount
+from orders.replicas.domain import Buyer, CataloguePrice, CustomerAccount
 from orders.tables import campaigns, customers, products
 
 
@@ -29,7 +29,15 @@ def anonymise_customer(conn: Connection, customer_id: str) -> None:
     conn.execute(
         update(customers)
         .where(customers.c.id == customer_id)
-        .values(name="erased", email=f"erased-{customer_id}@erased.invalid", tags=[], blocked=True)
+        .values(
+            name="erased",
+            email=f"erased-{customer_id}@erased.invalid",
+            tags=[],
+            blocked=True,
+            company=None,
+            tax_id=None,
+            billing_address=None,
+        )
     )
 
 
@@ -56,6 +64,26 @@ def customer(
     statement = _CUSTOMER_LOCKED if for_update else _CUSTOMER
     row = conn.execute(statement, {"customer_id": customer_id}).first()
     return None if row is None else CustomerAccount(*row)
+
+
+def buyer(conn: Connection, customer_id: str) -> Buyer | None:
+    row = conn.execute(
+        select(
+            customers.c.name,
+            customers.c.email,
+            customers.c.company,
+            customers.c.tax_id,
+            customers.c.billing_address,
+        ).where(customers.c.id == customer_id)
+    ).first()
+    return None if row is None else Buyer(*row)
+
+
+def product_names(conn: Connection, skus) -> dict[str, str]:
+    rows = conn.execute(
+        select(products.c.sku, products.c.name).where(products.c.sku.in_(list(skus)))
+    )
+    return {row.sku: row.name for row in rows}
 
 
 def has_campaign(conn: Connection, code: str) -> bool:

@@ -22,6 +22,26 @@ class CataloguePrice:
 
 
 @dataclass(frozen=True)
+class Buyer:
+    """Whom an invoice is for, as the CRM last described the customer."""
+
+    name: str
+    email: str
+    company: str | None = None
+    tax_id: str | None = None
+    address: dict | None = None
+
+
+def billing_address(addresses: list[dict]) -> dict | None:
+    """The CRM's rule for where invoices go, applied to its API's answer: the first billing
+    address (its events carry the result already)."""
+    billing = [address for address in addresses if address.get("kind") == "billing"]
+    if not billing:
+        return None
+    return {name: billing[0][name] for name in ("line1", "city", "postal_code", "country")}
+
+
+@dataclass(frozen=True)
 class CustomerAccount:
     """What intake checks of a customer: that it exists, is not blocked, and its credit."""
 

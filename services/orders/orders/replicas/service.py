@@ -7,9 +7,11 @@ from datetime import datetime
 from erp_shared.uow import UnitOfWork
 from orders.replicas import db, owners
 from orders.replicas.domain import (
+    Buyer,
     CataloguePrice,
     CustomerAccount,
     NotReplicated,
+    billing_address,
     refuse_unreplicated,
 )
 
@@ -17,7 +19,8 @@ __all__ = ["NotReplicated", "refuse_unreplicated"]
 
 
 def replicate_customer(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
-    """Keep the local copy of a CRM customer that orders are checked against."""
+    """Keep the local copy of a CRM customer that orders are checked against and invoices
+    are addressed from."""
     db.upsert_customer(
         uow.conn,
         {
@@ -27,6 +30,9 @@ def replicate_customer(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
             "credit_limit": data.get("credit_limit"),
             "tags": data.get("tags") or [],
             "blocked": data.get("blocked", False),
+            "company": data.get("company"),
+            "tax_id": data.get("tax_id"),
+            "billing_address": data.get("billing_address"),
             "source_updated_at": as_of,
         },
     )
@@ -67,6 +73,16 @@ def customer(
     return db.customer(uow.conn, customer_id, for_update=for_update)
 
 
+def buyer(uow: UnitOfWork, customer_id: str) -> Buyer | None:
+    """Whom an invoice for this customer is addressed to; None when never heard of."""
+    return db.buyer(uow.conn, customer_id)
+
+
+def product_names(uow: UnitOfWork, skus) -> dict[str, str]:
+    """The catalogue's name of each SKU it knows."""
+    return db.product_names(uow.conn, skus)
+
+
 def campaign_exists(uow: UnitOfWork, code: str) -> bool:
     return db.has_campaign(uow.conn, code)
 
@@ -97,6 +113,9 @@ def read_from_owners(missing: NotReplicated, owner_urls: dict[str, str], authori
 def keep_from_owners(uow: UnitOfWork, customer: dict | None, products: list[dict]) -> None:
     """Keep what the owners answered as the events would have, dated now."""
     if customer is not None:
-        replicate_customer(uow, {"customer_id": customer["id"], **customer}, uow.now)
+        address = billing_address(customer.get("addresses") or [])
+        replicate_customer(
+            uow, {"customer_id": customer["id"], **customer, "billing_address": address}, uow.now
+        )
     for product in products:
         replicate_product(uow, product, uow.now)

@@ -177,7 +177,7 @@ def approve_order(order_id):
 @blp.response(200, schemas.ShipOut)
 def ship_order(data, order_id):
     with unit_of_work() as uow:
-        return service.ship_order(uow, order_id, data)
+        return service.ship_order(uow, order_id, data, settings().payment_days)
 
 
 @blp.route("/orders/<uuid:order_id>/deliver", methods=["POST"])

@@ -188,13 +188,14 @@ def approve_order(uow: UnitOfWork, order_id: str) -> Order:
     return _change(uow, order_id, "approve", lambda o: o.approve(uow.now, uow.actor) or o)
 
 
-def ship_order(uow: UnitOfWork, order_id: str, shipment: dict) -> dict:
-    """Ship what is asked (all that is left by default) and bill it on one invoice."""
+def ship_order(uow: UnitOfWork, order_id: str, shipment: dict, payment_days: int) -> dict:
+    """Ship what is asked (all that is left by default) and bill it on one invoice, due
+    `payment_days` later."""
 
     def ship(order: Order) -> dict:
         quantities = {line["sku"]: line["quantity"] for line in shipment.get("lines") or []}
         shipped = order.ship(quantities or None, uow.now, uow.actor)
-        invoice = invoicing.invoice_shipment(uow, order, shipped)
+        invoice = invoicing.invoice_shipment(uow, order, shipped, payment_days)
         shipment_id = str(uuid.uuid4())
         db.add_shipment(
             uow.conn,
@@ -221,10 +222,11 @@ def take_back(uow: UnitOfWork, order_id: str, returned: dict[str, int]) -> Order
 
 
 def forget_customer(uow: UnitOfWork, customer_id: str) -> None:
-    """The customer was erased: their copy and the addresses and notes on their orders go;
-    what they bought and for how much stays."""
+    """The customer was erased: their copy, the addresses and notes on their orders and the
+    buyer on their invoices go; what they bought and for how much stays."""
     replicas.erase_customer(uow, customer_id)
     db.forget_personal_details(uow.conn, customer_id)
+    invoicing.forget_buyer(uow, customer_id)
 
 
 def move_customer(uow: UnitOfWork, merged_id: str, survivor_id: str) -> None:
