@@ -8,6 +8,7 @@ a stop on SIGTERM within the grace period, without the SIGKILL that would cut wo
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pypdf import PdfReader
 
 from erp_testing import unique, wait_until
 
@@ -72,15 +74,17 @@ def api(stack):
 
 def test_an_order_goes_from_placement_to_its_invoice_pdf(api):
     sku = unique("CTR-").upper()
-    made = api.post("/products", json={"sku": sku, "name": "Lamp", "unit_price": "30.00"})
+    made = api.post("/products", json={"sku": sku, "name": "台灯 Lamp", "unit_price": "30.00"})
     assert made.status_code == 201, made.text
     received = api.post(
         "/receipts", json={"lines": [{"sku": sku, "quantity": 5, "unit_cost": "12.00"}]}
     )
     assert received.status_code == 201, received.text
     customer = api.post(
-        "/customers", json={"name": "Ada", "email": f"{unique('ada-')}@example.com"}
-    )
+        "/customers",
+        json={"name": "张伟", "company": "上海明远贸易有限公司",
+              "email": f"{unique('zhang-')}@example.cn"},
+    )  # fmt: skip
     assert customer.status_code == 201, customer.text
     placed = api.post(
         "/orders",
@@ -106,7 +110,10 @@ def test_an_order_goes_from_placement_to_its_invoice_pdf(api):
     )
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF-")
+    # Set in the fonts the image carries: the Chinese names read back as written.
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "张伟" in text and "上海明远贸易有限公司" in text and "台灯 Lamp" in text
+    assert "60.00 EUR" in text
 
 
 def test_health_and_metrics_answer_through_the_gateway(stack, api):

@@ -52,7 +52,7 @@ def test_a_registered_customer_can_be_read_back_and_is_announced(client, app):
                 "city": "London",
                 "postal_code": "N1",
                 "country": "GB",
-            }
+            },
         ],
     )
     assert created.status_code == 201
