@@ -7,7 +7,7 @@ PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 # What gets an image, each with the lock of what it needs beside its pyproject.toml.
 DEPLOYABLES := gateway $(wildcard services/*)
 
-.PHONY: up down logs status test test-unit test-integration test-e2e lint asyncapi bench forecast-eval fuzz chaos soak lock clean \
+.PHONY: up down logs status test test-unit test-integration test-e2e lint asyncapi translations bench forecast-eval fuzz chaos soak lock clean \
 	images up-containers down-containers test-containers
 
 # Every third-party file, pip and setuptools included, is checked against the lock's hashes;
@@ -85,6 +85,17 @@ lint: $(VENV)/.installed
 # (payload schemas, handler maps, producers); tests/contract fails while they are stale.
 asyncapi: $(VENV)/.installed
 	$(PY) docs/event_contract.py
+
+# The console's messages: extracted from its templates and views into each language's .po
+# (new ones untranslated, to be filled in), then compiled to the .mo that runs;
+# tests/test_console_translations.py fails while a message is untranslated or a .mo is stale.
+CONSOLE := gateway/gateway/console
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q extract -F gateway/babel.cfg --no-location --sort-output \
+		-o var/console-messages.pot $(CONSOLE)
+	$(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete \
+		-i var/console-messages.pot -d $(CONSOLE)/translations
+	$(VENV)/bin/pybabel -q compile -d $(CONSOLE)/translations
 
 # Orders of 1 and 3 lines on SQLite and on PostgreSQL, and 1-line orders with two copies of
 # every process; each run's line appended to docs/performance.md.

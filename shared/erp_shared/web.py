@@ -258,12 +258,12 @@ def create_service_app(
     `rate_limits` installs what counts requests (the gateway's limits): it runs once the
     caller is known and before a missing or refused token is answered, so those count too."""
     settings = settings or Settings.from_env(service)
-    refuse_unsafe_start(settings)
     if not settings.metrics_token and not settings.is_development:
         raise RuntimeError(
             "ERP_METRICS_TOKEN must be set outside development: /metrics names every route, "
             "volume and failure, so only Prometheus may read it"
         )
+    refuse_unsafe_start(settings)
     verifier = verifier or verifier_for(settings)
     configure_logging(service, settings.log_level, settings.log_format)
     engine = make_engine(settings.serving_database_url)

@@ -205,6 +205,16 @@ class Console:
         self.driver.get_screenshot_as_file(str(path))
         return path
 
+    def overflowing(self) -> list[str]:
+        """What sticks out of the page to the right, making it scroll sideways: a form or
+        table laid out wrong (the way the receipt form once broke unseen)."""
+        return self.driver.execute_script(
+            "const edge = document.documentElement.clientWidth;"
+            "return [...document.querySelectorAll('main *')]"
+            ".filter(e => e.getBoundingClientRect().right > edge + 1)"
+            ".map(e => e.tagName + (e.id ? '#' + e.id : ''));"
+        )
+
     def foreign_requests(self) -> list[str]:
         """Every URL this page loaded (itself, scripts, styles, htmx calls) that is not on
         the gateway's origin."""

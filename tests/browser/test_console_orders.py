@@ -60,6 +60,19 @@ def test_sales_places_an_order_and_watches_it_become_confirmed_without_reloading
     console.screenshot("orders")
 
 
+def test_sales_finds_an_order_by_part_of_its_customers_name(console, confirmed_order):
+    console.become("sales")
+    console.open("/orders")
+    surname_and_tag = console.seeded.customer_name.split(maxsplit=1)[1].upper()
+    console.type("#q", surname_and_tag)
+    console.wait(lambda d: "q=" in d.current_url)
+    console.wait_text("#results", confirmed_order["number"])
+    rows = console.all("#results tbody tr")
+    assert rows and all(console.seeded.customer_name in row.text for row in rows)
+    assert console.overflowing() == []
+    console.screenshot("orders-search")
+
+
 def test_the_apis_refusal_shows_beside_the_field_that_caused_it(console):
     console.become("sales")
     _start_order(console, "0")
@@ -114,3 +127,45 @@ def test_sales_asks_for_a_return_of_a_shipped_order(console, confirmed_order):
     console.wait_text("#returns [data-status]", "requested")
     assert "1 × " in console.text_of("#returns tbody")
     console.screenshot("order-with-return")
+
+
+def test_the_warehouse_picks_oldest_first_and_ships_only_with_tracking_or_saying_none(
+    console, confirmed_order
+):
+    console.become("warehouse")
+    console.open("/shipping")
+    waiting = console.system.call(
+        "GET", "/orders", params={"status": "confirmed", "sort": "oldest", "per_page": 20}
+    ).json()["items"]
+    shown = [row.get_attribute("id") for row in console.all("#results tbody tr")]
+    assert shown == [f"ship-{order['id']}" for order in waiting]
+    row = f"#ship-{confirmed_order['id']}"
+    assert console.text_of(f"{row} [data-customer]") == console.seeded.customer_name
+    [line] = confirmed_order["lines"]
+    assert f"{line['quantity']} × {line['sku']}" in console.text_of(f"{row} [data-items]")
+    assert console.overflowing() == []
+    console.screenshot("to-ship")
+
+    console.type(f"{row} input[name=carrier]", "SF Express")
+    console.find(f"{row} button[type=submit]").click()
+    console.wait_text(f"{row} [data-error-for=tracking_number]", "Ships without tracking")
+    console.find(f"{row} input[name=untracked]").click()
+    console.find(f"{row} button[type=submit]").click()
+    console.wait_text(f"{row} [data-status]", "shipped")
+    shipped = console.system.order(confirmed_order["id"])
+    assert shipped["shipments"][0]["carrier"] == "SF Express"
+    assert shipped["shipments"][0]["tracking_number"] is None
+
+
+def test_sales_cancels_an_order_only_saying_why(console, confirmed_order):
+    console.become("sales")
+    console.open(f"/orders/{confirmed_order['id']}")
+    console.find("#order-live details.confirm summary").click()
+    console.find("#order-live details.confirm button[type=submit]").click()
+    console.wait_text("[data-error-for=reason]", "Say why")
+    assert console.system.order(confirmed_order["id"])["status"] == "confirmed"
+    # The page came back with the form open, the reason asked for.
+    console.type("#reason", "The customer ordered twice")
+    console.find("#order-live details.confirm button[type=submit]").click()
+    console.wait_text("#order-live [data-status]", "cancelled")
+    assert "The customer ordered twice" in console.text_of("#order-live .history")

@@ -98,3 +98,10 @@ def test_pages_fit_a_tablet_without_sideways_scrolling(console, path):
         console.open(path)
         console.find("main h1")
         assert console.driver.execute_script("return document.documentElement.scrollWidth") <= 768
+
+
+def test_a_page_that_does_not_exist_is_said_in_the_console_with_its_menu(console):
+    console.become("sales")
+    console.open("/ordres/yesterday")
+    assert console.text_of(".problem h2") == "Not found"
+    assert "Orders" in console.nav()

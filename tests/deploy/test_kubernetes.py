@@ -354,14 +354,37 @@ def test_every_deployable_has_its_app_worker_service_and_migration(overlay):
 
 
 def test_each_migration_job_is_named_after_the_release_it_runs(overlay):
-    """A finished Job cannot be changed: the next release's must be a new one, by name."""
+    """A finished Job cannot be changed: the next release's must be a new one, by name. The
+    release is the overlay's version label, and every image is that release's tag."""
     _, resources = overlay
     jobs = of_kind(resources, "Job")
     assert set(jobs) == {f"{name}-migrate" for name in DEPLOYABLES}
     for name, job in jobs.items():
-        (container,) = job["spec"]["template"]["spec"]["containers"]
-        tag = container["image"].rpartition(":")[2]
-        assert job["metadata"]["name"] == f"{name}-{tag}"
+        release = job["metadata"]["labels"]["app.kubernetes.io/version"]
+        assert job["metadata"]["name"] == f"{name}-{release}"
+    for kind in ("Deployment", "Job"):
+        for resource in of_kind(resources, kind).values():
+            release = resource["metadata"]["labels"]["app.kubernetes.io/version"]
+            for container in resource["spec"]["template"]["spec"]["containers"]:
+                assert container["image"].rpartition(":")[2] == release, name_of(resource)
+
+
+def test_images_pinned_by_digest_keep_the_jobs_named_by_release(kubectl, deploy_copy):
+    """A tag can be pushed again; a digest cannot. Pinned so, the names stay valid."""
+    digest = "sha256:" + "ab" * 32
+    kustomization = deploy_copy / "k8s" / "overlays" / "prod" / "kustomization.yaml"
+    text = kustomization.read_text().replace(
+        'newTag: "0.1.0"', f'newTag: "0.1.0"\n    digest: {digest}'
+    )
+    kustomization.write_text(text)
+    resources = build(kubectl, deploy_copy / "k8s" / "overlays" / "prod")
+    jobs = of_kind(resources, "Job")
+    assert {job["metadata"]["name"] for job in jobs.values()} == {
+        f"{name}-migrate-0.1.0" for name in DEPLOYABLES
+    }
+    (container,) = jobs["orders-migrate"]["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == f"erp/orders:0.1.0@{digest}"
+    assert validation_errors(list(jobs.values())) == []
 
 
 def test_every_deployment_is_probed_limited_and_runs_non_root_read_only(overlay):

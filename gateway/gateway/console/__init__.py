@@ -11,7 +11,7 @@ from flask import Flask
 
 from erp_shared.config import Settings
 from gateway import keys
-from gateway.console import views
+from gateway.console import i18n, views
 from gateway.console.blueprint import console
 
 __all__ = ["install", "views"]
@@ -22,4 +22,5 @@ def install(app: Flask, settings: Settings) -> None:
     app.extensions["erp_console_verifier"] = keys.verifier(
         app.extensions["erp_signing_keys"], settings
     )
+    i18n.install(app)
     app.register_blueprint(console)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     g,
     make_response,
     redirect,
@@ -25,8 +25,10 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 
-from gateway.console import nav, session
+from erp_shared.web import problem
+from gateway.console import i18n, nav, session
 from gateway.console.client import ApiError, SessionEnded
 
 console = Blueprint(
@@ -37,7 +39,12 @@ console = Blueprint(
     static_url_path="/assets",
 )
 
-OPEN_ENDPOINTS = {"console.sign_in", "console.static"}
+log = logging.getLogger(__name__)
+OPEN_ENDPOINTS = {"console.sign_in", "console.static", "console.choose_language"}
+# Addresses that are never console pages: a client of the API, a probe or Prometheus asking
+# for one that does not exist gets the API's problem document, not a page.
+NOT_PAGES = ("api/", "health/", "metrics")
+EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
@@ -78,6 +85,8 @@ def to_sign_in() -> Response:
 def admit():
     if request.endpoint == "console.static":
         return None
+    if request.endpoint == "console.missing" and not _browsing():
+        abort(404)
     if request.method == "POST" and not session.csrf_ok():
         return problem_page(
             403, "This form has expired or came from another site. Reload the page."
@@ -131,6 +140,43 @@ def api_refused(error: ApiError):
     return problem_page(error.answer.status, error.answer.detail)
 
 
+def _browsing() -> bool:
+    """A person's browser asking for a page, not a program asking the API."""
+    wanted = (request.view_args or {}).get("missing", "")
+    return (
+        request.method == "GET"
+        and not wanted.startswith(NOT_PAGES)
+        and request.accept_mimetypes.accept_html
+    )
+
+
+@console.route("/<path:missing>", methods=EVERY_METHOD)
+def missing(missing: str):
+    """A page that does not exist, said inside the console with its menu, not as JSON."""
+    return problem_page(
+        404, f"There is no page at /{missing}. It may have moved, or the link is wrong."
+    )
+
+
+@console.errorhandler(Exception)
+def broke(error: Exception):
+    """A page that failed: said inside the console, with the request id support can look up;
+    an HTTP error (a 404 a page raised) is answered as it says, as the API's problem document
+    where a program asked an address that is not a page."""
+    if isinstance(error, HTTPException):
+        if request.endpoint == "console.missing" and not _browsing():
+            return problem(error.code or 404, error.description)
+        return problem_page(error.code or 500, error.description)
+    log.exception("console page failed")
+    request_id = g.get("request_id", "")
+    return problem_page(
+        500,
+        "The page could not be shown. If it happens again, give support this request id: "
+        f"{request_id}.",
+        "Something went wrong",
+    )
+
+
 def problem_page(status: int, detail: str, title: str | None = None):
     """What the API refused, said plainly; an htmx request gets it in place of its target."""
     titles = {
@@ -144,25 +190,8 @@ def problem_page(status: int, detail: str, title: str | None = None):
     return render_template(template, status=status, title=title, detail=detail), status
 
 
-@console.app_template_filter("money")
-def money(amount, currency: str | None = None) -> str:
-    """A decimal string from the API as 1,234.50 (the API's own rounding, never recomputed)."""
-    if amount in (None, ""):
-        return "—"
-    try:
-        text = f"{Decimal(str(amount)):,.2f}"
-    except InvalidOperation:
-        return str(amount)
-    return f"{text} {currency}" if currency else text
-
-
-@console.app_template_filter("when")
-def when(value: str | None, style: str = "minute") -> str:
-    """An API timestamp (UTC, ISO 8601) to the minute, or a date alone."""
-    if not value:
-        return "—"
-    moment = datetime.fromisoformat(value)
-    return moment.strftime("%Y-%m-%d" if style == "date" else "%Y-%m-%d %H:%M")
+console.add_app_template_filter(i18n.money, "money")
+console.add_app_template_filter(i18n.when, "when")
 
 
 @functools.cache
@@ -185,6 +214,8 @@ def page_context() -> dict:
     return {
         "user": user,
         "pages": nav.pages_for(user) if user else [],
+        "language": str(i18n.get_locale()),
+        "languages": i18n.LANGUAGES,
         "csrf_token": session.csrf_token,
         "csrf_field": session.CSRF_FIELD,
         "asset_url": asset_url,

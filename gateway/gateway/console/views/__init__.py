@@ -3,6 +3,7 @@
 from gateway.console.views import (
     customers,
     dashboard,
+    language,
     orders,
     placing,
     returns,
@@ -14,6 +15,7 @@ from gateway.console.views import (
 __all__ = [
     "customers",
     "dashboard",
+    "language",
     "orders",
     "placing",
     "returns",

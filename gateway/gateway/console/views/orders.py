@@ -11,7 +11,7 @@ from gateway.console.client import ApiError
 
 STATUSES = ("pending", "confirmed", "rejected", "shipped", "delivered", "cancelled")
 CHANNELS = ("web", "phone", "email", "store", "marketplace", "api")
-FILTERS = ("status", "channel", "customer_id", "from", "to")
+FILTERS = ("q", "status", "channel", "customer_id", "from", "to")
 # How often an open order page asks whether its order moved on: quickly while the saga is
 # deciding, then at a pace that still shows a shipment or delivery made elsewhere.
 POLL_DECIDING, POLL_SETTLED = 1, 5
@@ -75,17 +75,34 @@ def order_live(order_id: str):
 
 @console.route("/orders/<uuid:order_id>/cancel", methods=["POST"])
 def cancel_order(order_id: str):
-    answer = g.user.send("POST", f"/orders/{order_id}/cancel", forms.given("reason"))
+    """Cancelled only with a reason, which the order's history keeps for whoever asks why."""
+    reason = forms.given("reason")
+    if not reason:
+        return order_page(order_id, {"reason": "Say why the order is cancelled."}, 422)
+    answer = g.user.send("POST", f"/orders/{order_id}/cancel", reason)
     if answer.ok:
         return redirect(url_for("console.order", order_id=order_id))
     return order_page(order_id, {"form": answer.detail, **answer.errors}, answer.status)
 
 
+def _shipment() -> tuple[dict, dict]:
+    """What the warehouse typed, and what it forgot: a carrier always, a tracking number unless
+    it says the parcel has none (an order shipped with neither cannot be traced by anyone)."""
+    body = forms.given("carrier", "tracking_number")
+    missing = {}
+    if "carrier" not in body:
+        missing["carrier"] = "Name the carrier."
+    if "tracking_number" not in body and not request.form.get("untracked"):
+        missing["tracking_number"] = "Give the tracking number, or tick “Ships without tracking”."
+    return body, missing
+
+
 @console.route("/orders/<uuid:order_id>/ship", methods=["POST"])
 def ship_order(order_id: str):
-    answer = g.user.send(
-        "POST", f"/orders/{order_id}/ship", forms.given("carrier", "tracking_number")
-    )
+    body, missing = _shipment()
+    if missing:
+        return order_page(order_id, missing, 422)
+    answer = g.user.send("POST", f"/orders/{order_id}/ship", body)
     if answer.ok:
         return redirect(url_for("console.order", order_id=order_id))
     return order_page(order_id, answer.errors or {"form": answer.detail}, answer.status)
@@ -121,21 +138,26 @@ def invoice_pdf(invoice_id: str):
 @console.route("/shipping", methods=["GET"])
 @needs("POST", "/orders/any/ship")
 def shipping():
-    """Confirmed orders waiting to go out, as the API lists them."""
-    listing = g.user.page("/orders", status="confirmed")
+    """Confirmed orders waiting to go out, oldest first, each with what to pick and where it
+    goes."""
+    listing = g.user.page("/orders", status="confirmed", sort="oldest", with_lines="true")
     return render_template("console/shipping.html", listing=listing)
 
 
 @console.route("/shipping/<uuid:order_id>", methods=["POST"])
 def ship_from_list(order_id: str):
     """Ship one order from the list; its row is replaced by what happened."""
-    body = forms.given("carrier", "tracking_number")
-    answer = g.user.send("POST", f"/orders/{order_id}/ship", body)
+    body, missing = _shipment()
+    answer = None if missing else g.user.send("POST", f"/orders/{order_id}/ship", body)
     order = g.user.fetch(f"/orders/{order_id}")
+    customer = g.user.send("GET", f"/customers/{order['customer_id']}")
+    order["customer_name"] = customer.json["name"] if customer.ok else None
+    if missing or not answer.ok:
+        errors = missing or answer.errors or {"form": answer.detail}
+        status = 422 if missing else answer.status
+        return render_template(
+            "console/_shipping_row.html", order=order, shipped=None, errors=errors, values=body
+        ), status
     return render_template(
-        "console/_shipping_row.html",
-        order=order,
-        shipped=answer.json if answer.ok else None,
-        errors={} if answer.ok else (answer.errors or {"form": answer.detail}),
-        values=body,
-    ), (200 if answer.ok else answer.status)
+        "console/_shipping_row.html", order=order, shipped=answer.json, errors={}, values=body
+    )

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from orders.sales.domain import OPEN_STATUSES, Order, OrderLine, StatusChange
-from orders.tables import order_history, order_lines, orders, shipments
+from orders.tables import customers, order_history, order_lines, orders, products, shipments
 
 _ORDER_FIELDS = (
     "id",
@@ -146,7 +146,22 @@ def history_of(conn: Connection, order_id: str, after: int = 0) -> list[StatusCh
 
 
 def page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list[dict], int]:
-    query = select(*(orders.c[name] for name in SUMMARY_FIELDS))
+    """A page of orders, newest first, each naming its customer; `q` finds an order by its
+    number, its channel's reference or its customer's name, in part and in any case."""
+    query = select(
+        *(orders.c[name] for name in SUMMARY_FIELDS),
+        orders.c.external_ref,
+        customers.c.name.label("customer_name"),
+        *([orders.c.shipping_address] if filters.get("with_lines") else []),
+    ).outerjoin(customers, customers.c.id == orders.c.customer_id)
+    if filters.get("q"):
+        pattern = f"%{_escaped(filters['q'])}%"
+        query = query.where(
+            or_(
+                *(column.ilike(pattern, escape="\\")
+                  for column in (orders.c.number, orders.c.external_ref, customers.c.name))
+            )
+        )  # fmt: skip
     for name in ("customer_id", "status", "channel"):
         if filters.get(name):
             query = query.where(orders.c[name] == filters[name])
@@ -155,10 +170,43 @@ def page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list
     if filters.get("to"):
         query = query.where(orders.c.created_at < filters["to"])
     total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = conn.execute(
-        query.order_by(orders.c.created_at.desc(), orders.c.id).offset(offset).limit(limit)
+    placed = (
+        orders.c.created_at.asc() if filters.get("sort") == "oldest" else orders.c.created_at.desc()
     )
-    return [row._asdict() for row in rows], total
+    items = [
+        row._asdict()
+        for row in conn.execute(query.order_by(placed, orders.c.id).offset(offset).limit(limit))
+    ]
+    if filters.get("with_lines"):
+        _with_lines(conn, items)
+    return items, total
+
+
+def _with_lines(conn: Connection, items: list[dict]) -> None:
+    """Each order's lines by product name, and what is left to ship of each."""
+    by_id = {item["id"]: item for item in items}
+    for item in items:
+        item["lines"] = []
+    rows = conn.execute(
+        select(
+            order_lines.c.order_id,
+            order_lines.c.sku,
+            products.c.name,
+            order_lines.c.quantity,
+            (order_lines.c.quantity - order_lines.c.shipped).label("to_ship"),
+        )
+        .outerjoin(products, products.c.sku == order_lines.c.sku)
+        .where(order_lines.c.order_id.in_(list(by_id)))
+        .order_by(order_lines.c.order_id, order_lines.c.line_no)
+    )
+    for row in rows:
+        line = row._asdict()
+        by_id[line.pop("order_id")]["lines"].append(line)
+
+
+def _escaped(text: str) -> str:
+    """LIKE's wildcards taken literally: searching "10%" finds "10%", not everything."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def open_amount(conn: Connection, customer_id: str) -> object:

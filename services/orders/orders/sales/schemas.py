@@ -108,8 +108,21 @@ class OrderTrackingOut(OrderOut):
 
 
 class OrderQuery(PageQuery):
+    q = fields.Str(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Part of the order number, channel reference or customer name."},
+    )
     customer_id = fields.Str(validate=validate.Length(min=1, max=36))
     status = fields.Str(validate=validate.OneOf(STATUSES))
+    sort = fields.Str(
+        validate=validate.OneOf(["newest", "oldest"]),
+        load_default="newest",
+        metadata={"description": "oldest: first placed first, as a pick list is worked."},
+    )
+    with_lines = fields.Bool(
+        load_default=False,
+        metadata={"description": "Each order with its lines (product names) and destination."},
+    )
     channel = fields.Str(validate=validate.OneOf(CHANNELS))
     from_ = fields.AwareDateTime(data_key="from")
     to = fields.AwareDateTime()
@@ -120,6 +133,11 @@ class OrderSummary(Schema):
     number = fields.Str()
     status = fields.Str()
     customer_id = fields.Str()
+    customer_name = fields.Str(allow_none=True, metadata={"description": "As the CRM names it."})
+    external_ref = fields.Str(allow_none=True)
+    # Only with `with_lines=true`.
+    lines = fields.List(fields.Nested(lambda: PickLineOut()))
+    shipping_address = fields.Dict(allow_none=True)
     channel = fields.Str()
     subtotal = Figure()
     tax = Figure()
@@ -127,6 +145,13 @@ class OrderSummary(Schema):
     currency = fields.Str()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+
+
+class PickLineOut(Schema):
+    sku = fields.Str()
+    name = fields.Str(allow_none=True)
+    quantity = fields.Int()
+    to_ship = fields.Int(metadata={"description": "Units not shipped yet."})
 
 
 class CancelIn(Schema):
