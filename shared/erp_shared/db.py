@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     create_engine,
     event,
+    or_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -165,3 +166,10 @@ def read_only(engine: Engine):
     """A transaction that only reads: on SQLite it does not take the write lock."""
     with engine.connect().execution_options(readonly=True) as conn, conn.begin():
         yield conn
+
+
+def contains(text: str, *columns):
+    """Rows where any of `columns` holds `text`, in any case; LIKE's wildcards typed by a user
+    are taken literally (searching "10%" finds "10%", not everything)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(*(column.ilike(f"%{escaped}%", escape="\\") for column in columns))

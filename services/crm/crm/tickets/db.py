@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from crm.tables import ticket_events, tickets
@@ -96,8 +96,10 @@ def page(conn: Connection, filters: dict, now: datetime, offset: int, limit: int
     if filters.get("overdue") is not None:
         query = query.where(_overdue(now) if filters["overdue"] else ~_overdue(now))
     total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    # Still to do first, soonest due first; resolved and closed after them.
+    done = case((tickets.c.status.in_(("resolved", "closed")), 1), else_=0)
     rows = conn.execute(
-        query.order_by(tickets.c.resolution_due, tickets.c.id).offset(offset).limit(limit)
+        query.order_by(done, tickets.c.resolution_due, tickets.c.id).offset(offset).limit(limit)
     )
     return [row._asdict() for row in rows], total
 

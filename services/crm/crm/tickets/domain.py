@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from erp_shared.errors import NotAllowed
+from erp_shared.errors import Invalid, NotAllowed
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 DEFAULT_PRIORITY = "normal"
@@ -32,7 +32,7 @@ UNRESOLVED = ("open", "in_progress")
 
 @dataclass(frozen=True)
 class TicketEvent:
-    kind: str  # status, comment, assign
+    kind: str  # status, comment, assign, link (to an order)
     at: datetime
     actor: str | None
     status: str | None = None
@@ -83,6 +83,11 @@ class Ticket:
             self.resolved_at = self.resolution = None
             self.resolution_due = at + timedelta(hours=sla[self.priority][1])
         if status == "resolved":
+            if not (resolution or "").strip():
+                raise Invalid(
+                    "A ticket is resolved by saying how.",
+                    {"resolution": ["Say what was done for the customer."]},
+                )
             self.resolved_at, self.resolution = at, resolution
         if status != "open" and self.first_responded_at is None:
             self.first_responded_at = at
@@ -94,6 +99,12 @@ class Ticket:
         if self.first_responded_at is None and actor:
             self.first_responded_at = at
         self._note(TicketEvent("comment", at, actor, body=body))
+
+    def link_order(self, order_id: str, at: datetime, actor) -> None:
+        """The order the ticket is about (the caller checked it is the customer's)."""
+        self.order_id = order_id
+        self._note(TicketEvent("link", at, actor, body=order_id))
+        self._announce("ticket.changed")
 
     def assign(self, assignee: str, at: datetime, actor) -> None:
         self.assignee = assignee

@@ -26,6 +26,10 @@ class TicketPatch(Changes):
     status = fields.Str(validate=validate.OneOf(STATUSES[1:]))
     resolution = fields.Str(validate=validate.Length(min=1, max=5000))
     assignee = fields.Str(validate=validate.Length(min=1, max=80))
+    order_id = fields.Str(
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "Link the ticket to one of its customer's orders."},
+    )
 
     @validates_schema
     def resolution_only_when_resolved(self, data, **_kwargs):

@@ -68,6 +68,13 @@ def _to_change(uow: UnitOfWork, ticket_id: str) -> Ticket:
 
 def change_ticket(uow: UnitOfWork, ticket_id: str, change: dict, sla) -> Ticket:
     ticket = _to_change(uow, ticket_id)
+    if change.get("order_id") and change["order_id"] != ticket.order_id:
+        if purchases.customer_of_order(uow, change["order_id"]) != ticket.customer_id:
+            raise Invalid(
+                "The ticket names an order that is not its customer's.",
+                {"order_id": ["Not an order of this ticket's customer."]},
+            )
+        ticket.link_order(change["order_id"], uow.now, uow.actor)
     if change.get("assignee"):
         ticket.assign(change["assignee"], uow.now, uow.actor)
     if change.get("status"):

@@ -58,9 +58,7 @@ def stock_list(query):
     with reading() as uow:
         return listed(
             query,
-            lambda offset, limit: service.stock_list(
-                uow, query.get("warehouse"), query["below_reorder"], offset, limit
-            ),
+            lambda offset, limit: service.stock_list(uow, query, offset, limit),
         )
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
-from erp_shared.db import dialect_insert, insert_unique
+from erp_shared.db import contains, dialect_insert, insert_unique
 from erp_shared.errors import Conflict
 from inventory.stock.domain import (
     Clerk,
@@ -35,6 +35,7 @@ from inventory.tables import (
     lot_issues,
     lots,
     movements,
+    products,
     receipts,
     returned_goods,
     stock_days,
@@ -166,23 +167,29 @@ def levels(conn: Connection, sku: str) -> list[StockLevel]:
     return [StockLevel(row.warehouse, row.on_hand, row.reserved) for row in rows]
 
 
-def levels_page(conn: Connection, warehouse: str | None, skus, offset: int, limit: int):
-    """(sku, level) pairs, and how many there are, filtered by warehouse and SKUs."""
+def levels_page(
+    conn: Connection, warehouse: str | None, skus, q: str | None, offset: int, limit: int
+):
+    """(sku, product name, level) of each, and how many there are, filtered by warehouse,
+    SKUs and part of a SKU or name."""
     query = select(
         stock_levels.c.sku,
+        products.c.name,
         stock_levels.c.warehouse,
         stock_levels.c.on_hand,
         stock_levels.c.reserved,
-    )
+    ).outerjoin(products, products.c.sku == stock_levels.c.sku)
     if warehouse:
         query = query.where(stock_levels.c.warehouse == warehouse)
     if skus is not None:
         query = query.where(stock_levels.c.sku.in_(list(skus)))
+    if q:
+        query = query.where(contains(q, stock_levels.c.sku, products.c.name))
     total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = conn.execute(
         query.order_by(stock_levels.c.sku, stock_levels.c.warehouse).offset(offset).limit(limit)
     )
-    return [(r.sku, StockLevel(r.warehouse, r.on_hand, r.reserved)) for r in rows], total
+    return [(r.sku, r.name, StockLevel(r.warehouse, r.on_hand, r.reserved)) for r in rows], total
 
 
 # --- receipts and lots ---------------------------------------------------------------------

@@ -245,6 +245,21 @@ class WarehouseStock:
 
     # --- counts and transfers ------------------------------------------------------------
 
+    def count(self, counted: int, unit_cost: Decimal | None, *, reason: str, reference: str):
+        """The shelf was counted: the books take the difference, as adjust does. A count that
+        matches the books is said so, and changes nothing."""
+        if counted == self.on_hand:
+            raise Invalid(
+                f"The count matches the books: {counted} on hand. Nothing to adjust.",
+                {"counted": [f"{counted} is what the books hold."]},
+            )
+        if counted < self.reserved:
+            raise Insufficient(
+                f"{self.reserved} units are reserved for orders: the shelf cannot hold fewer",
+                {"counted": [f"At least {self.reserved}, or release orders first."]},
+            )
+        self.adjust(counted - self.on_hand, unit_cost, reason=reason, reference=reference)
+
     def adjust(self, delta: int, unit_cost: Decimal | None, *, reason: str, reference: str):
         """A count that differs from the books: more is a lot at `unit_cost`, less leaves
         oldest first. Never below zero nor below what orders hold."""

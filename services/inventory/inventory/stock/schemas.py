@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from erp_shared.schemas import SKU, DecimalString, Figure, Money, PageQuery, page_of
 from inventory.stock.domain import DEFAULT_WAREHOUSE, MOVEMENT_KINDS
@@ -76,14 +76,26 @@ class WarehouseList(Schema):
 
 
 class AdjustmentIn(Schema):
+    """The change (`quantity_delta`), or what the shelf holds as counted (`counted`): one."""
+
     warehouse = fields.Str(load_default=DEFAULT_WAREHOUSE, validate=validate.Length(min=1, max=32))
     sku = SKU()
     quantity_delta = fields.Int(
-        strict=True, required=True, validate=validate.Range(min=-1_000_000_000, max=1_000_000_000)
+        strict=True, validate=validate.Range(min=-1_000_000_000, max=1_000_000_000)
+    )
+    counted = fields.Int(
+        strict=True,
+        validate=validate.Range(min=0, max=1_000_000_000),
+        metadata={"description": "What was counted on the shelf; the books take the difference."},
     )
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     # The cost of counted surplus; the newest lot's cost when left out.
     unit_cost = Money()
+
+    @validates_schema
+    def one_way_of_counting(self, data, **_kwargs):
+        if ("quantity_delta" in data) == ("counted" in data):
+            raise ValidationError("Give quantity_delta or counted, one of them.", "quantity_delta")
 
 
 class AdjustmentOut(Schema):
@@ -119,12 +131,17 @@ class TransferOut(Schema):
 
 
 class StockQuery(PageQuery):
+    q = fields.Str(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Part of the SKU or of the product's name, in any case."},
+    )
     warehouse = fields.Str(validate=validate.Length(min=1, max=32))
     below_reorder = fields.Bool(load_default=False)
 
 
 class StockLevelOut(Schema):
     sku = fields.Str()
+    name = fields.Str(metadata={"description": "The product's name."})
     warehouse = fields.Str()
     on_hand = fields.Int()
     reserved = fields.Int()

@@ -129,16 +129,23 @@ def issue_stock(uow: UnitOfWork, order_id: str, sku: str, warehouse: str, quanti
 
 
 def adjust_stock(uow: UnitOfWork, adjustment: dict) -> dict:
-    """A count that differs from the books: more creates a lot, less leaves oldest first."""
-    sku, warehouse, delta = adjustment["sku"], adjustment["warehouse"], adjustment["quantity_delta"]
+    """A count that differs from the books, given as the change (`quantity_delta`) or as what
+    was counted (`counted`): more creates a lot, less leaves oldest first."""
+    sku, warehouse = adjustment["sku"], adjustment["warehouse"]
     _require_product(uow, sku)
     _require_warehouses(uow, {"warehouse": warehouse})
     stock = _shelf(uow, sku, warehouse)
+    counted = adjustment.get("counted")
+    delta = adjustment["quantity_delta"] if counted is None else counted - stock.on_hand
     unit_cost = adjustment.get("unit_cost")
     if unit_cost is None and delta > 0:
         unit_cost = _latest_cost(uow, sku, warehouse)
     adjustment_id = str(uuid.uuid4())
-    stock.adjust(delta, unit_cost, reason=adjustment["reason"], reference=adjustment_id)
+    details = {"reason": adjustment["reason"], "reference": adjustment_id}
+    if counted is None:
+        stock.adjust(delta, unit_cost, **details)
+    else:
+        stock.count(counted, unit_cost, **details)
     replenishment.watch(uow, sku, warehouse, stock.available)
     uow.flush()
     return get_adjustment(uow, adjustment_id)
@@ -234,12 +241,13 @@ def stock_of(uow: UnitOfWork, sku: str) -> Stock:
     return Stock(sku, db.levels(uow.conn, sku), db.remaining_lots(uow.conn, sku))
 
 
-def stock_list(
-    uow: UnitOfWork, warehouse: str | None, below_reorder: bool, offset: int, limit: int
-) -> tuple[list[dict], int]:
-    skus = replenishment.low_skus(uow, warehouse) if below_reorder else None
-    pairs, total = db.levels_page(uow.conn, warehouse, skus, offset, limit)
-    return [_level_item(sku, level) for sku, level in pairs], total
+def stock_list(uow: UnitOfWork, filters: dict, offset: int, limit: int) -> tuple[list[dict], int]:
+    """Stock by SKU and warehouse, with each product's name; `q` finds part of a SKU or name,
+    `below_reorder` only what is at or under its reorder point."""
+    warehouse = filters.get("warehouse")
+    skus = replenishment.low_skus(uow, warehouse) if filters.get("below_reorder") else None
+    rows, total = db.levels_page(uow.conn, warehouse, skus, filters.get("q"), offset, limit)
+    return [_level_item(sku, level) | {"name": name} for sku, name, level in rows], total
 
 
 def _level_item(sku: str, level: StockLevel) -> dict:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
+from erp_shared.db import contains
 from orders.sales.domain import OPEN_STATUSES, Order, OrderLine, StatusChange
 from orders.tables import customers, order_history, order_lines, orders, products, shipments
 
@@ -155,13 +156,9 @@ def page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list
         *([orders.c.shipping_address] if filters.get("with_lines") else []),
     ).outerjoin(customers, customers.c.id == orders.c.customer_id)
     if filters.get("q"):
-        pattern = f"%{_escaped(filters['q'])}%"
         query = query.where(
-            or_(
-                *(column.ilike(pattern, escape="\\")
-                  for column in (orders.c.number, orders.c.external_ref, customers.c.name))
-            )
-        )  # fmt: skip
+            contains(filters["q"], orders.c.number, orders.c.external_ref, customers.c.name)
+        )
     for name in ("customer_id", "status", "channel"):
         if filters.get(name):
             query = query.where(orders.c[name] == filters[name])
@@ -202,11 +199,6 @@ def _with_lines(conn: Connection, items: list[dict]) -> None:
     for row in rows:
         line = row._asdict()
         by_id[line.pop("order_id")]["lines"].append(line)
-
-
-def _escaped(text: str) -> str:
-    """LIKE's wildcards taken literally: searching "10%" finds "10%", not everything."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def open_amount(conn: Connection, customer_id: str) -> object:
