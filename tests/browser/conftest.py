@@ -146,7 +146,7 @@ class Console:
         )
         self.driver.find_element(By.ID, "username").send_keys(username)
         self.driver.find_element(By.ID, "password").send_keys(password)
-        self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         self.wait(lambda d: "/sign-in" not in d.current_url)
         self.sessions[role] = self.driver.get_cookies()
 

@@ -52,7 +52,7 @@ def test_sales_places_an_order_and_watches_it_become_confirmed_without_reloading
         os.kill(worker, signal.SIGCONT)
     console.wait_text("#order-live [data-status]", "confirmed")
     assert console.driver.execute_script("return window.stillTheSamePage") is True
-    assert console.text_of("[data-total]") == "447.00 EUR"
+    assert console.text_of("[data-total]") == "€447.00"  # as English writes euros
     assert console.foreign_requests() == []
     console.screenshot("order")
     console.open("/orders")
@@ -100,7 +100,7 @@ def test_the_warehouse_ships_an_order_and_sales_opens_its_invoice(console, confi
     assert "DHL, tracking JD0146000031" in console.text_of("#order-live")
     console.find("#order-live a[data-invoice]").click()
     console.wait(lambda d: "/invoices/" in d.current_url)
-    assert console.text_of("[data-total]") == confirmed_order["total"] + " EUR"
+    assert console.text_of("[data-total]") == f"€{confirmed_order['total']}"
     assert confirmed_order["number"] in console.text_of("main .meta")
     buyer = console.text_of("[data-buyer]")
     assert console.seeded.customer_name in buyer
@@ -169,3 +169,24 @@ def test_sales_cancels_an_order_only_saying_why(console, confirmed_order):
     console.find("#order-live details.confirm button[type=submit]").click()
     console.wait_text("#order-live [data-status]", "cancelled")
     assert "The customer ordered twice" in console.text_of("#order-live .history")
+
+
+def test_sales_places_and_follows_an_order_in_chinese(console):
+    console.become("sales")
+    console.find('header form.language button[value="zh_CN"]').click()
+    try:
+        console.wait(lambda d: d.execute_script("return document.documentElement.lang") == "zh-CN")
+        assert "订单" in console.nav() and "新建订单" in console.nav()
+        _start_order(console, "2")
+        console.wait_text("#order-totals [data-subtotal]", "298.00")
+        console.find("#order-form button[type=submit]").click()
+        console.wait_text("#order-live [data-status]", "已确认")
+        assert console.find("#order-live [data-status]").get_attribute("data-status") == "confirmed"
+        assert console.text_of("[data-total]") == "€298.00"
+        assert console.overflowing() == []
+        console.screenshot("order-zh")
+        console.open("/orders")
+        console.find("#results table")
+        console.screenshot("orders-zh")
+    finally:
+        console.driver.delete_cookie("erp_lang")

@@ -25,6 +25,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from erp_shared.web import problem
@@ -89,7 +90,7 @@ def admit():
         abort(404)
     if request.method == "POST" and not session.csrf_ok():
         return problem_page(
-            403, "This form has expired or came from another site. Reload the page."
+            403, _("This form has expired or came from another site. Reload the page.")
         )
     g.user = session.current_user()
     if g.user is None and request.endpoint not in OPEN_ENDPOINTS:
@@ -120,8 +121,8 @@ def needs(method: str, path: str):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
             if not g.user.can(method, path):
-                roles = ", ".join(g.user.roles) or "none"
-                return problem_page(403, f"The role(s) {roles} may not do this.")
+                roles = ", ".join(g.user.roles) or _("none")
+                return problem_page(403, _("The role(s) %(roles)s may not do this.", roles=roles))
             return view(*args, **kwargs)
 
         return guarded
@@ -154,7 +155,11 @@ def _browsing() -> bool:
 def missing(missing: str):
     """A page that does not exist, said inside the console with its menu, not as JSON."""
     return problem_page(
-        404, f"There is no page at /{missing}. It may have moved, or the link is wrong."
+        404,
+        _(
+            "There is no page at /%(path)s. It may have moved, or the link is wrong.",
+            path=missing,
+        ),
     )
 
 
@@ -171,21 +176,26 @@ def broke(error: Exception):
     request_id = g.get("request_id", "")
     return problem_page(
         500,
-        "The page could not be shown. If it happens again, give support this request id: "
-        f"{request_id}.",
-        "Something went wrong",
+        _(
+            "The page could not be shown. If it happens again, give support this request id: "
+            "%(request_id)s.",
+            request_id=request_id,
+        ),
+        _("Something went wrong"),
     )
 
 
 def problem_page(status: int, detail: str, title: str | None = None):
     """What the API refused, said plainly; an htmx request gets it in place of its target."""
     titles = {
-        403: "Not for your role",
-        404: "Not found",
-        409: "Not possible now",
-        429: "Too many requests",
+        403: _("Not for your role"),
+        404: _("Not found"),
+        409: _("Not possible now"),
+        429: _("Too many requests"),
     }
-    title = title or titles.get(status, "Something went wrong" if status >= 500 else "Refused")
+    title = title or titles.get(
+        status, _("Something went wrong") if status >= 500 else _("Refused")
+    )
     template = "console/_problem.html" if is_htmx() else "console/problem.html"
     return render_template(template, status=status, title=title, detail=detail), status
 
@@ -214,7 +224,7 @@ def page_context() -> dict:
     return {
         "user": user,
         "pages": nav.pages_for(user) if user else [],
-        "language": str(i18n.get_locale()),
+        "language": i18n.chosen_language(),
         "languages": i18n.LANGUAGES,
         "csrf_token": session.csrf_token,
         "csrf_field": session.CSRF_FIELD,

@@ -2,17 +2,23 @@
 chart is as readable in a screenshot or a test as the numbers it came from.
 
 Each function turns numbers into coordinates in a fixed viewBox (the SVG scales to its box);
-templates/console/_charts.html draws them.
+templates/console/_charts.html draws them. A month on an axis is named with its year, as the
+reader's language writes it (i18n.month: "Dec 2026", "2026年12月").
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+
+from gateway.console import i18n
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 28
+# Room a month's name takes on an axis, its 11px text with a gap ("2026年12月" is ~60 wide).
+MONTH_ROOM = 64
 
 
 @dataclass(frozen=True)
@@ -38,17 +44,28 @@ def _axis(largest: float) -> tuple[list[Tick], float]:
     return [Tick(v, TOP + plot * (1 - v / top)) for v in values], top
 
 
-def bars(points: list[tuple[str, Decimal]]) -> dict:
-    """A bar per (label, value), in order."""
+def _month(day: date) -> str:
+    return i18n.month(datetime(day.year, day.month, day.day))
+
+
+def bars(points: list[tuple[str | date, Decimal]]) -> dict:
+    """A bar per (label, value), in order. A month is given as a date: its bar is labelled in
+    the reader's language, with its year, and keyed (data-label) as "Dec 2026" in every
+    language; where the bars are too narrow for every month's name, the axis names every
+    other one (or fewer), always the last, and each bar still says its month on hover."""
     ticks, top = _axis(float(max((value for _, value in points), default=0)))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(points), 1)
+    every = math.ceil(MONTH_ROOM / slot)
     drawn = []
     for n, (label, value) in enumerate(points):
         height = plot_h * float(value) / top
+        month = isinstance(label, date)
         drawn.append(
             {
-                "label": label,
+                "key": f"{label:%b %Y}" if month else label,
+                "label": _month(label) if month else label,
+                "axis": not month or (len(points) - 1 - n) % every == 0,
                 "value": value,
                 "x": round(LEFT + n * slot + slot * 0.15, 1),
                 "y": round(TOP + plot_h - height, 1),
@@ -77,6 +94,7 @@ def band(points: list[dict]) -> dict:
             "forecast": p["forecast"],
             "lower": p["lower"],
             "upper": p["upper"],
+            "label": _month(datetime.fromisoformat(p["period"])),
             "x": LEFT + n * step,
             "y": TOP + plot_h * (1 - p["forecast"] / top),
         }

@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _
+
 from gateway.console.session import User
 
 
 @dataclass(frozen=True)
 class Page:
-    title: str
+    title: str  # lazy_gettext (as `_`, a keyword pybabel extracts): read in the reader's language
     endpoint: str
     shown: Callable[[User], bool]
 
@@ -22,17 +24,17 @@ def _may(method: str, path: str) -> Callable[[User], bool]:
 
 
 PAGES = (
-    Page("Dashboard", "console.dashboard", _may("GET", "/analytics/summary")),
-    Page("Customers", "console.customers", _may("GET", "/customers")),
-    Page("My account", "console.account", lambda user: user.is_customer),
-    Page("Orders", "console.orders", _may("GET", "/orders")),
-    Page("New order", "console.new_order", _may("POST", "/orders")),
-    Page("To ship", "console.shipping", _may("POST", "/orders/any/ship")),
-    Page("Stock", "console.stock", _may("GET", "/stock")),
-    Page("Receive", "console.new_receipt", _may("POST", "/receipts")),
-    Page("Reorder", "console.reorder_alerts", _may("GET", "/reorder-alerts")),
-    Page("Returns", "console.returns", _may("GET", "/returns")),
-    Page("Tickets", "console.tickets", _may("GET", "/tickets")),
+    Page(_("Dashboard"), "console.dashboard", _may("GET", "/analytics/summary")),
+    Page(_("Customers"), "console.customers", _may("GET", "/customers")),
+    Page(_("My account"), "console.account", lambda user: user.is_customer),
+    Page(_("Orders"), "console.orders", _may("GET", "/orders")),
+    Page(_("New order"), "console.new_order", _may("POST", "/orders")),
+    Page(_("To ship"), "console.shipping", _may("POST", "/orders/any/ship")),
+    Page(_("Stock"), "console.stock", _may("GET", "/stock")),
+    Page(_("Receive"), "console.new_receipt", _may("POST", "/receipts")),
+    Page(_("Reorder"), "console.reorder_alerts", _may("GET", "/reorder-alerts")),
+    Page(_("Returns"), "console.returns", _may("GET", "/returns")),
+    Page(_("Tickets"), "console.tickets", _may("GET", "/tickets")),
 )
 
 # Where each role starts: the page its day begins with.

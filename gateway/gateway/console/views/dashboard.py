@@ -54,9 +54,10 @@ def _month_starts(last: date) -> list[date]:
     return starts[::-1]
 
 
-def monthly_revenue(last: date) -> list[tuple[str, Decimal]]:
-    """Revenue of each of the MONTHS months up to `last`, every channel (and loaded history)
-    added up; a month without sales is a zero bar, not a gap."""
+def monthly_revenue(last: date) -> list[tuple[date, Decimal]]:
+    """Revenue of each of the MONTHS months up to `last` (by the month's first day), every
+    channel (and loaded history) added up; a month without sales is a zero bar, not a gap.
+    The chart names each month in the reader's language (charts.bars)."""
     starts = _month_starts(last)
     rows = g.user.fetch(
         "/analytics/sales",
@@ -68,7 +69,7 @@ def monthly_revenue(last: date) -> list[tuple[str, Decimal]]:
     revenue: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
         revenue[row["period"][:7]] += Decimal(row["revenue"])
-    return [(f"{start:%b %Y}", revenue[f"{start:%Y-%m}"]) for start in starts]
+    return [(start, revenue[f"{start:%Y-%m}"]) for start in starts]
 
 
 @console.route("/dashboard/top", methods=["GET"])

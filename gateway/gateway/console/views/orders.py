@@ -4,6 +4,7 @@ can be done to it next (cancel, ship, deliver, its invoice)."""
 from __future__ import annotations
 
 from flask import Response, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from gateway.console import forms
 from gateway.console.blueprint import console, needs
@@ -78,7 +79,7 @@ def cancel_order(order_id: str):
     """Cancelled only with a reason, which the order's history keeps for whoever asks why."""
     reason = forms.given("reason")
     if not reason:
-        return order_page(order_id, {"reason": "Say why the order is cancelled."}, 422)
+        return order_page(order_id, {"reason": _("Say why the order is cancelled.")}, 422)
     answer = g.user.send("POST", f"/orders/{order_id}/cancel", reason)
     if answer.ok:
         return redirect(url_for("console.order", order_id=order_id))
@@ -91,9 +92,11 @@ def _shipment() -> tuple[dict, dict]:
     body = forms.given("carrier", "tracking_number")
     missing = {}
     if "carrier" not in body:
-        missing["carrier"] = "Name the carrier."
+        missing["carrier"] = _("Name the carrier.")
     if "tracking_number" not in body and not request.form.get("untracked"):
-        missing["tracking_number"] = "Give the tracking number, or tick “Ships without tracking”."
+        missing["tracking_number"] = _(
+            "Give the tracking number, or tick “Ships without tracking”."
+        )
     return body, missing
 
 
