@@ -67,8 +67,59 @@ def test_the_warehouse_drafts_a_receipt_from_a_reorder_alert(console):
     console.find(f"a[href^='/receipts/new?sku={sku}']").click()
     assert console.find("#lines-0-sku").get_attribute("value") == sku
     assert console.find("#lines-0-quantity").get_attribute("value") == "24"
+    # Drafted at what the newest lot cost; the clerk types what this delivery costs.
+    assert console.find("#lines-0-unit_cost").get_attribute("value") == "21.00"
     console.type("#lines-0-unit_cost", "21.50")
     console.find("form button.primary").click()
-    console.wait(lambda d: d.current_url.endswith(f"/stock/{sku}"))
+    console.wait(lambda d: f"/stock/{sku}?" in d.current_url)
+    assert console.text_of("[data-notice]") == "The goods are received."
     assert console.text_of("[data-available]") == "27"
     console.screenshot("stock-item")
+
+
+def test_the_warehouse_receives_three_lines_laid_out_as_a_table(console):
+    skus = console.seeded.skus
+    before = {sku: console.system.call("GET", f"/stock/{sku}").json()["on_hand"] for sku in skus}
+    console.become("warehouse")
+    console.open("/receipts/new")
+    for row in range(3):
+        inputs = [console.find(f"#lines-{row}-{name}") for name in ("sku", "quantity", "unit_cost")]
+        tops = {round(field.rect["y"]) for field in inputs}
+        lefts = [field.rect["x"] for field in inputs]
+        assert len(tops) == 1 and lefts == sorted(lefts), f"line {row + 1} is not one row"
+    assert console.overflowing() == []
+    for row, (sku, quantity) in enumerate(((skus[0], "5"), (skus[1], "2"), (skus[0], "1"))):
+        console.type(f"#lines-{row}-sku", sku)
+        console.type(f"#lines-{row}-quantity", quantity)
+        console.type(f"#lines-{row}-unit_cost", "80.00")
+    console.screenshot("receive-goods")
+    console.find("main form button.primary").click()
+    console.wait(lambda d: "/stock/" in d.current_url)
+    after = {sku: console.system.call("GET", f"/stock/{sku}").json()["on_hand"] for sku in skus}
+    assert after == {skus[0]: before[skus[0]] + 6, skus[1]: before[skus[1]] + 2}
+
+
+def test_the_warehouse_finds_a_product_by_name_and_enters_a_count_as_counted(console):
+    sku = unique("TEAPOT-")
+    made = console.system.call(
+        "POST", "/products", json={"sku": sku, "name": "Tea pot 紫砂壶", "unit_price": "45.00"}
+    )
+    assert made.status_code == 201, made.text
+    line = {"sku": sku, "quantity": 12, "unit_cost": "20.00"}
+    assert console.system.call("POST", "/receipts", json={"lines": [line]}).status_code == 201
+    console.become("warehouse")
+    console.open("/stock")
+    console.type("#q", "紫砂")
+    console.wait(lambda d: "q=" in d.current_url)
+    console.wait_text("#results", sku)
+    assert [cell.text for cell in console.all("#results [data-name]")] == ["Tea pot 紫砂壶"]
+    console.find(f"#results a[href='/stock/{sku}']").click()
+    console.type("#counted", "10")
+    console.type("#reason", "Monthly count: two broken")
+    console.find("form[action$='/adjust'] button").click()
+    console.wait_text("[data-notice]", "The count is recorded.")
+    assert console.system.call("GET", f"/stock/{sku}").json()["on_hand"] == 10
+    console.type("#counted", "10")
+    console.type("#reason", "Counted again")
+    console.find("form[action$='/adjust'] button").click()
+    console.wait_text("[data-error-for=counted]", "10 is what the books hold")

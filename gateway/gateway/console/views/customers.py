@@ -77,7 +77,7 @@ def new_customer():
     body = _body()
     answer = g.user.send("POST", "/customers", body)
     if answer.ok:
-        return redirect(url_for("console.customer", customer_id=answer.json["id"]))
+        return redirect(url_for("console.customer", customer_id=answer.json["id"], done="created"))
     return _refused_form(body, answer)
 
 
@@ -96,7 +96,7 @@ def edit_customer(customer_id: str):
         return redirect(url_for("console.customer", customer_id=customer_id))
     answer = g.user.send("PATCH", f"/customers/{customer_id}", changes)
     if answer.ok:
-        return redirect(url_for("console.customer", customer_id=customer_id))
+        return redirect(url_for("console.customer", customer_id=customer_id, done="saved"))
     return _refused_form({**record, **wanted}, answer)
 
 

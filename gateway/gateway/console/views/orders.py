@@ -82,7 +82,7 @@ def cancel_order(order_id: str):
         return order_page(order_id, {"reason": _("Say why the order is cancelled.")}, 422)
     answer = g.user.send("POST", f"/orders/{order_id}/cancel", reason)
     if answer.ok:
-        return redirect(url_for("console.order", order_id=order_id))
+        return redirect(url_for("console.order", order_id=order_id, done="cancelled"))
     return order_page(order_id, {"form": answer.detail, **answer.errors}, answer.status)
 
 
@@ -107,7 +107,7 @@ def ship_order(order_id: str):
         return order_page(order_id, missing, 422)
     answer = g.user.send("POST", f"/orders/{order_id}/ship", body)
     if answer.ok:
-        return redirect(url_for("console.order", order_id=order_id))
+        return redirect(url_for("console.order", order_id=order_id, done="shipped"))
     return order_page(order_id, answer.errors or {"form": answer.detail}, answer.status)
 
 
@@ -115,7 +115,7 @@ def ship_order(order_id: str):
 def deliver_order(order_id: str):
     answer = g.user.send("POST", f"/orders/{order_id}/deliver")
     if answer.ok:
-        return redirect(url_for("console.order", order_id=order_id))
+        return redirect(url_for("console.order", order_id=order_id, done="delivered"))
     return order_page(order_id, {"form": answer.detail}, answer.status)
 
 

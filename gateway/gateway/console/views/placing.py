@@ -130,7 +130,7 @@ def place_order():
     key = request.form.get("idempotency_key", "")
     answer = g.user.send("POST", "/orders", body, headers={"Idempotency-Key": key} if key else None)
     if answer.ok:
-        return redirect(url_for("console.order", order_id=answer.json["id"]))
+        return redirect(url_for("console.order", order_id=answer.json["id"], done="placed"))
     errors = answer.errors or {"form": answer.detail}
     customer = None
     if customer_id:

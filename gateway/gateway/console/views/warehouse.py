@@ -19,6 +19,7 @@ def _warehouses() -> list[str]:
 @console.route("/stock", methods=["GET"])
 def stock():
     filters = {
+        "q": request.args.get("q", "").strip(),
         "warehouse": request.args.get("warehouse", ""),
         "below_reorder": "true" if request.args.get("below_reorder") else "",
     }
@@ -51,22 +52,30 @@ def stock_item(sku: str, errors: dict | None = None, adjustment=None, status: in
 
 @console.route("/stock/<sku>/adjust", methods=["POST"])
 def adjust_stock(sku: str):
+    """A count, entered as what the shelf holds; the API books the difference."""
     body = {"sku": sku, **forms.given("warehouse", "reason", "unit_cost")}
-    body["quantity_delta"] = forms.number(request.form.get("quantity_delta", ""))
+    body["counted"] = forms.number(request.form.get("counted", ""))
     answer = g.user.send("POST", "/adjustments", body)
     if answer.ok:
-        return redirect(url_for("console.stock_item", sku=sku))
+        return redirect(url_for("console.stock_item", sku=sku, done="counted"))
     errors = answer.errors or {"form": answer.detail}
-    if answer.status == 409:
-        errors.setdefault("quantity_delta", answer.detail)
+    if answer.status in (409, 422) and "counted" not in errors:
+        errors["counted"] = answer.detail
     return stock_item(sku, errors, body, answer.status)
 
 
 @console.route("/receipts/new", methods=["GET"])
 @needs("POST", "/receipts")
 def new_receipt():
-    """A receipt form, drafted from a reorder alert when `sku` and `quantity` are given."""
+    """A receipt form, drafted from a reorder alert when `sku` and `quantity` are given, at
+    the cost the newest lot of that SKU was bought at (the receipt needs one)."""
     drafted = {"sku": request.args.get("sku", ""), "quantity": request.args.get("quantity", "")}
+    if drafted["sku"]:
+        stock = g.user.send("GET", f"/stock/{drafted['sku']}")
+        lots = (stock.json.get("lots") or []) if stock.ok else []
+        if lots:
+            newest = max(lots, key=lambda lot: lot["received_at"])
+            drafted["unit_cost"] = newest["unit_cost"]
     lines = [drafted] if drafted["sku"] else []
     return _receipt_form(request.args.get("warehouse", "MAIN"), "", lines, {})
 
@@ -97,7 +106,7 @@ def receive_goods():
     }
     answer = g.user.send("POST", "/receipts", body)
     if answer.ok:
-        return redirect(url_for("console.stock_item", sku=lines[0]["sku"]))
+        return redirect(url_for("console.stock_item", sku=lines[0]["sku"], done="received"))
     errors = answer.errors or {"form": answer.detail}
     return _receipt_form(
         body.get("warehouse", ""), body.get("reason", ""), lines, errors, answer.status
