@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from erp_testing import unique
+from erp_testing import unique, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -123,3 +123,33 @@ def test_the_warehouse_finds_a_product_by_name_and_enters_a_count_as_counted(con
     console.type("#reason", "Counted again")
     console.find("form[action$='/adjust'] button").click()
     console.wait_text("[data-error-for=counted]", "10 is what the books hold")
+
+
+def test_support_links_a_ticket_to_an_order_gives_it_to_someone_and_must_say_how_it_ended(
+    console,
+):
+    customer_id = console.seeded.customer_id
+    order = console.system.place_first_order(customer_id, console.seeded.skus[0], 1)
+    wait_until(lambda: console.system.settled(order["id"]), timeout=15)
+    opened = console.system.call(
+        "POST",
+        "/tickets",
+        json={"customer_id": customer_id, "subject": f"Wrong colour {unique()}",
+              "description": "It came in red."},
+    )  # fmt: skip
+    assert opened.status_code == 201, opened.text
+    ticket_id = opened.json()["id"]
+    console.become("support")
+    console.open(f"/tickets/{ticket_id}")
+    console.find(f"#order_id option[value='{order['id']}']").click()
+    console.type("#assignee", "li.na")
+    console.find("form[action$='/details'] button").click()
+    console.wait_text("[data-notice]", "Saved.")
+    assert console.text_of("main .meta [data-order]") == order["number"]
+    assert f"linked it to order {order['number']}" in console.text_of("#conversation .history")
+    assert "handled by li.na" in console.text_of("main .meta")
+    console.find("#status option[value=resolved]").click()
+    console.find("form[action$='/status'] button").click()
+    console.wait_text("[data-error-for=resolution]", "Say what was done")
+    assert console.system.call("GET", f"/tickets/{ticket_id}").json()["status"] == "open"
+    assert console.overflowing() == []

@@ -1,5 +1,5 @@
-"""Support: tickets soonest due first (so the overdue lead), each with its conversation and
-status."""
+"""Support: tickets still to do first, soonest due first (so the overdue lead), each with its
+conversation, status, the order it is about and who handles it."""
 
 from __future__ import annotations
 
@@ -38,11 +38,22 @@ def tickets():
 def ticket(ticket_id: str, errors: dict | None = None, status: int = 200):
     found = g.user.fetch(f"/tickets/{ticket_id}")
     customer = g.user.send("GET", f"/customers/{found['customer_id']}")
+    orders = []  # the customer's orders, to link the ticket to (staff who may list them)
+    if g.user.can("PATCH", f"/tickets/{ticket_id}") and g.user.can("GET", "/orders"):
+        params = {"customer_id": found["customer_id"], "per_page": 50}
+        listed = g.user.send("GET", "/orders", params=params)
+        orders = listed.json["items"] if listed.ok else []
+    numbers = {order["id"]: order["number"] for order in orders}
+    if found["order_id"] and found["order_id"] not in numbers:
+        linked = g.user.send("GET", f"/orders/{found['order_id']}")
+        numbers[found["order_id"]] = linked.json["number"] if linked.ok else found["order_id"][:8]
     page = render_template(
         "console/ticket.html",
         ticket=found,
         customer=customer.json if customer.ok else None,
         moves=MOVES,
+        orders=orders,
+        numbers=numbers,
         errors=errors or {},
     )
     return page, status
@@ -61,6 +72,20 @@ def move_ticket(ticket_id: str):
     answer = g.user.send("PATCH", f"/tickets/{ticket_id}", forms.given("status", "resolution"))
     if answer.ok:
         return redirect(url_for("console.ticket", ticket_id=ticket_id))
+    return ticket(ticket_id, answer.errors or {"form": answer.detail}, answer.status)
+
+
+@console.route("/tickets/<uuid:ticket_id>/details", methods=["POST"])
+def ticket_details(ticket_id: str):
+    """The order the ticket is about and who handles it: only what changed is sent."""
+    found = g.user.fetch(f"/tickets/{ticket_id}")
+    wanted = forms.given("order_id", "assignee")
+    changes = {name: value for name, value in wanted.items() if value != found.get(name)}
+    if not changes:
+        return redirect(url_for("console.ticket", ticket_id=ticket_id))
+    answer = g.user.send("PATCH", f"/tickets/{ticket_id}", changes)
+    if answer.ok:
+        return redirect(url_for("console.ticket", ticket_id=ticket_id, done="saved"))
     return ticket(ticket_id, answer.errors or {"form": answer.detail}, answer.status)
 
 

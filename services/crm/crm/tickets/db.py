@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from crm.tables import ticket_events, tickets
+from crm.tables import customers, ticket_events, tickets
 from crm.tickets.domain import UNRESOLVED, Ticket, TicketEvent
 
 _FIELDS = (
@@ -81,15 +81,17 @@ def _overdue(now: datetime):
 
 
 def page(conn: Connection, filters: dict, now: datetime, offset: int, limit: int):
-    """Tickets soonest due first; `overdue` keeps only those past a due time."""
+    """Tickets still to do first, soonest due first, each naming its customer; `overdue`
+    keeps only those past a due time."""
     summary = ("id", "customer_id", "order_id", "subject", "priority", "status", "assignee")
     query = select(
         *(tickets.c[n] for n in summary),
+        customers.c.name.label("customer_name"),
         tickets.c.first_response_due,
         tickets.c.resolution_due,
         tickets.c.created_at,
         _overdue(now).label("overdue"),
-    )
+    ).outerjoin(customers, customers.c.id == tickets.c.customer_id)
     for name in ("customer_id", "status", "priority", "assignee"):
         if filters.get(name):
             query = query.where(tickets.c[name] == filters[name])

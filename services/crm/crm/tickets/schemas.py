@@ -91,6 +91,7 @@ class TicketQuery(PageQuery):
 class TicketSummary(Schema):
     id = fields.Str()
     customer_id = fields.Str()
+    customer_name = fields.Str(allow_none=True)
     order_id = fields.Str(allow_none=True)
     subject = fields.Str()
     priority = fields.Str()

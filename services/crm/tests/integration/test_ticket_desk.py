@@ -52,3 +52,4 @@ def test_the_list_puts_what_is_still_to_do_first(client, customer, ticket):
     still_open = client.post("/api/v1/tickets", json=later, headers=bearer()).json
     listed = client.get("/api/v1/tickets", headers=bearer()).json["items"]
     assert [t["id"] for t in listed] == [still_open["id"], ticket["id"]]
+    assert {t["customer_name"] for t in listed} == {"Ada Lovelace"}
