@@ -190,3 +190,25 @@ def test_sales_places_and_follows_an_order_in_chinese(console):
         console.screenshot("orders-zh")
     finally:
         console.driver.delete_cookie("erp_lang")
+
+
+def test_a_customer_reads_its_own_invoice_list(console, confirmed_order):
+    shipped = console.system.call("POST", f"/orders/{confirmed_order['id']}/ship", json={})
+    assert shipped.status_code == 200, shipped.text
+    number = console.system.call("GET", f"/invoices/{shipped.json()['invoice_id']}").json()
+    console.become("customer")
+    assert "Invoices" in console.nav()
+    console.open("/invoices")
+    row = console.find(f"#results tr[data-invoice='{number['number']}']")
+    assert confirmed_order["number"] in row.text and "unpaid" in row.text
+    customers = {
+        invoice["customer_id"]
+        for invoice in console.system.call("GET", "/invoices").json()["items"]
+    }
+    shown = len(console.all("#results tbody tr"))
+    mine = console.system.call(
+        "GET", "/invoices", params={"customer_id": console.seeded.customer_id}
+    ).json()["total"]
+    assert shown == min(mine, 50) and len(customers) >= 1
+    assert console.overflowing() == []
+    console.screenshot("invoices")

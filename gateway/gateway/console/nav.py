@@ -33,6 +33,7 @@ PAGES = (
     Page(_("Stock"), "console.stock", _may("GET", "/stock")),
     Page(_("Receive"), "console.new_receipt", _may("POST", "/receipts")),
     Page(_("Reorder"), "console.reorder_alerts", _may("GET", "/reorder-alerts")),
+    Page(_("Invoices"), "console.invoices", _may("GET", "/invoices")),
     Page(_("Returns"), "console.returns", _may("GET", "/returns")),
     Page(_("Tickets"), "console.tickets", _may("GET", "/tickets")),
 )

@@ -119,6 +119,14 @@ def deliver_order(order_id: str):
     return order_page(order_id, {"form": answer.detail}, answer.status)
 
 
+@console.route("/invoices", methods=["GET"])
+def invoices():
+    """Invoices and credit notes, newest first: a customer's own only (the API decides)."""
+    kind = request.args.get("kind", "")
+    listing = g.user.page("/invoices", kind=kind)
+    return render_template("console/invoices.html", listing=listing, kind=kind)
+
+
 @console.route("/invoices/<uuid:invoice_id>", methods=["GET"])
 def invoice(invoice_id: str):
     document = g.user.fetch(f"/invoices/{invoice_id}")

@@ -73,13 +73,16 @@ def get(conn: Connection, invoice_id: str) -> Invoice | None:
 
 
 def page(conn: Connection, filters: dict, offset: int, limit: int) -> tuple[list[dict], int]:
-    columns = ("id", "number", "kind", "order_id", "customer_id", "currency", "subtotal")
+    columns = ("id", "number", "kind", "order_id", "order_number", "customer_id", "currency")
     query = select(
         *(invoices.c[name] for name in columns),
+        invoices.c.subtotal,
         invoices.c.tax,
         invoices.c.total,
         invoices.c.issued_at,
+        invoices.c.due_on,
         invoices.c.paid_at,
+        invoices.c.buyer,
     )
     for name in ("order_id", "customer_id", "kind"):
         if filters.get(name):

@@ -64,12 +64,18 @@ class InvoiceSummary(Schema):
     number = fields.Str()
     kind = fields.Str()
     order_id = fields.Str()
+    order_number = fields.Str()
     customer_id = fields.Str()
+    buyer_name = fields.Function(
+        lambda invoice: (invoice.get("buyer") or {}).get("name"),
+        metadata={"description": "Whom it is for, as at issue.", "type": "string"},
+    )
     subtotal = Figure()
     tax = Figure()
     total = Figure()
     currency = fields.Str()
     issued_at = fields.AwareDateTime()
+    due_on = fields.Date(allow_none=True)
     paid_at = fields.AwareDateTime(allow_none=True)
 
 
