@@ -153,3 +153,30 @@ def test_support_links_a_ticket_to_an_order_gives_it_to_someone_and_must_say_how
     console.wait_text("[data-error-for=resolution]", "Say what was done")
     assert console.system.call("GET", f"/tickets/{ticket_id}").json()["status"] == "open"
     assert console.overflowing() == []
+
+
+def test_sales_records_a_customer_with_its_addresses_and_a_limit_typed_as_people_do(console):
+    console.become("sales")
+    console.open("/customers/new")
+    email = f"{unique('wang-')}@example.cn"
+    for field, text in (
+        ("#name", "王芳"), ("#email", email), ("#company", "明远贸易"), ("#credit_limit", "5,000"),
+        ("#billing_line1", "浦东新区世纪大道100号"), ("#billing_postal_code", "200120"),
+        ("#billing_city", "上海"), ("#billing_country", "cn"),
+    ):  # fmt: skip
+        console.type(field, text)
+    assert console.overflowing() == []
+    console.find("main form button.primary").click()
+    console.wait_text("[data-notice]", "the customer is recorded")
+    customer_id = console.driver.current_url.split("/customers/")[1].split("?")[0]
+    record = console.system.call("GET", f"/customers/{customer_id}").json()
+    assert record["credit_limit"] == "5000.00"
+    billing = {"kind": "billing", "line1": "浦东新区世纪大道100号", "city": "上海",
+               "postal_code": "200120", "country": "CN"}  # fmt: skip
+    assert record["addresses"] == [billing]
+    console.open(f"/customers/{customer_id}/edit")
+    assert console.find("#billing_city").get_attribute("value") == "上海"
+    console.type("#email", "not an address")
+    console.find("main form button.primary").click()
+    console.find("#email[aria-invalid=true]")
+    assert console.driver.switch_to.active_element.get_attribute("id") == "email"

@@ -40,6 +40,9 @@ def test_sales_places_an_order_and_watches_it_become_confirmed_without_reloading
     console.become("sales")
     _start_order(console, "3")
     console.wait_text("#order-totals [data-subtotal]", "447.00")  # 3 × 149.00, as typed
+    for field, text in (("line1", "1 Quay St"), ("postal_code", "T12"), ("city", "Cork"),
+                        ("country", "ie")):  # fmt: skip
+        console.type(f"#shipping_{field}", text)
     console.screenshot("new-order")
     # The saga waits while the inventory worker is paused, so the page is seen pending.
     worker = int(console.system.pid_file("inventory-worker").read_text())
@@ -53,6 +56,7 @@ def test_sales_places_an_order_and_watches_it_become_confirmed_without_reloading
     console.wait_text("#order-live [data-status]", "confirmed")
     assert console.driver.execute_script("return window.stillTheSamePage") is True
     assert console.text_of("[data-total]") == "€447.00"  # as English writes euros
+    assert console.text_of("[data-ship-to]") == "Ship to 1 Quay St, T12 Cork, IE"
     assert console.foreign_requests() == []
     console.screenshot("order")
     console.open("/orders")

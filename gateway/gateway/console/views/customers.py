@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask import abort, g, redirect, render_template, request, url_for
 
-from gateway.console import forms
+from gateway.console import forms, i18n
 from gateway.console.blueprint import console, needs
 
 PER_PAGE = 25
-FIELDS = ("name", "email", "phone", "company", "credit_limit")
+FIELDS = ("name", "email", "phone", "company", "tax_id", "credit_limit")
 # What a customer may change on its own record: not its credit limit or tags, which staff
 # decide (the API refuses them from a customer, so the form neither shows nor sends them).
-OWN_FIELDS = ("name", "email", "phone", "company")
+OWN_FIELDS = ("name", "email", "phone", "company", "tax_id")
+ADDRESS_KINDS = ("billing", "shipping")
+ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
 CHANNELS = ("call", "email", "meeting", "chat", "visit")
 
 
@@ -63,9 +65,28 @@ def _record_page(customer_id: str, errors: dict | None = None, interaction=None,
     return page, status
 
 
-def _body() -> dict:
+def _addresses(record: dict) -> list[dict]:
+    """The form's billing and shipping address (a kind left empty is none), then the
+    record's other addresses, which the form does not show, kept as they were."""
+    shown = []
+    for kind in ADDRESS_KINDS:
+        typed = {name: request.form.get(f"{kind}_{name}", "").strip() for name in ADDRESS_FIELDS}
+        if any(typed.values()):
+            shown.append({"kind": kind, **typed, "country": typed["country"].upper()})
+    kept = (record.get("addresses") or [])[:]
+    for kind in ADDRESS_KINDS:
+        first = next((a for a in kept if a["kind"] == kind), None)
+        if first is not None:
+            kept.remove(first)
+    return shown + kept
+
+
+def _body(record: dict | None = None) -> dict:
     body = forms.given(*FIELDS)
+    if "credit_limit" in body:
+        body["credit_limit"] = i18n.number_typed(body["credit_limit"])
     body["tags"] = forms.words(request.form.get("tags", ""))
+    body["addresses"] = _addresses(record or {})
     return body
 
 
@@ -88,8 +109,11 @@ def edit_customer(customer_id: str):
         return render_template("console/customer_form.html", customer=record, errors={})
     fields = OWN_FIELDS if g.user.is_customer else FIELDS
     wanted = {name: request.form.get(name, "").strip() or None for name in fields}
+    if wanted.get("credit_limit"):
+        wanted["credit_limit"] = i18n.number_typed(wanted["credit_limit"])
     if not g.user.is_customer:
         wanted["tags"] = forms.words(request.form.get("tags", ""))
+    wanted["addresses"] = _addresses(record)
     # Only what changed is sent: a PATCH names the fields it changes.
     changes = {name: value for name, value in wanted.items() if value != record.get(name)}
     if not changes:
@@ -104,6 +128,12 @@ def _refused_form(customer: dict, answer):
     errors = answer.errors or {"form": answer.detail}
     if answer.status == 409 and "email" not in errors:
         errors["email"] = answer.detail
+    # The API names an address's field by its place in the list; the form, by its kind.
+    addresses = customer.get("addresses") or []
+    for name in [n for n in errors if n.startswith("addresses.")]:
+        _, place, field_name = (name.split(".") + ["", ""])[:3]
+        if place.isdigit() and int(place) < len(addresses):
+            errors[f"{addresses[int(place)]['kind']}_{field_name}"] = errors.pop(name)
     return render_template(
         "console/customer_form.html", customer=customer, errors=errors
     ), answer.status

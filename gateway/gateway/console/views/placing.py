@@ -31,8 +31,25 @@ def new_order():
     return _form(chosen, [], {}, "phone")
 
 
+ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
+
+
+def _shipping() -> dict | None:
+    """Where the order goes, as typed: none when every box was left empty."""
+    typed = {name: request.form.get(f"shipping_{name}", "").strip() for name in ADDRESS_FIELDS}
+    if not any(typed.values()):
+        return None
+    return {**typed, "country": typed["country"].upper()}
+
+
 def _form(
-    customer: dict | None, lines: list[dict], errors: dict, channel: str, note="", status=200
+    customer: dict | None,
+    lines: list[dict],
+    errors: dict,
+    channel: str,
+    note="",
+    status=200,
+    shipping: dict | None = None,
 ):
     page = render_template(
         "console/new_order.html",
@@ -43,6 +60,7 @@ def _form(
         channel=channel,
         channels=CHANNELS,
         note=note,
+        shipping=shipping,
         # A new key for each attempt: a double click places one order, a corrected retry
         # is a new request.
         idempotency_key=str(uuid.uuid4()),
@@ -127,16 +145,22 @@ def place_order():
         ],
         **forms.given("note"),
     }
+    shipping = _shipping()
+    if shipping:
+        body["shipping_address"] = shipping
     key = request.form.get("idempotency_key", "")
     answer = g.user.send("POST", "/orders", body, headers={"Idempotency-Key": key} if key else None)
     if answer.ok:
         return redirect(url_for("console.order", order_id=answer.json["id"], done="placed"))
     errors = answer.errors or {"form": answer.detail}
+    for name in [n for n in errors if n.startswith("shipping_address.")]:
+        errors["shipping_" + name.split(".", 1)[1]] = errors.pop(name)
     customer = None
     if customer_id:
         found = g.user.send("GET", f"/customers/{customer_id}")
         customer = found.json if found.ok else None
-    return _form(customer, lines, errors, channel, body.get("note", ""), answer.status)
+    note = body.get("note", "")
+    return _form(customer, lines, errors, channel, note, answer.status, shipping)
 
 
 def _count(text: str) -> int:
