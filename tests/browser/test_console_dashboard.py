@@ -3,6 +3,9 @@ with its interval band."""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -30,3 +33,44 @@ def test_the_dashboard_chart_draws_each_months_revenue(console):
     console.find("#top table")
     assert console.foreign_requests() == []
     console.screenshot("dashboard")
+
+
+def test_the_analyst_exports_each_panel_as_csv_a_spreadsheet_reads(console):
+    console.become("analyst")
+    console.find("#top table")
+    console.find("#segments table")
+    links = {
+        link.get_attribute("href").split("/dashboard/")[1].split(".csv")[0]: link
+        for link in console.all("a.export")
+    }
+    assert set(links) == {"sales-by-month", "top-products", "top-customers", "segments"}
+    for report, link in links.items():
+        fetched = console.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => r.text().then(t => done([r.status,"
+            " r.headers.get('content-type'), t])))",
+            link.get_attribute("href"),
+        )
+        status, kind, text = fetched
+        assert status == 200 and kind.startswith("text/csv"), report
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        assert len(rows) > 1, report
+    sales = list(csv.reader(io.StringIO(console.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.text()).then(done)",
+        links["sales-by-month"].get_attribute("href"),
+    ).lstrip("\ufeff"))))  # fmt: skip
+    by_month = {month: revenue for month, revenue in sales[1:]}
+    for label, revenue in console.seeded.history.items():
+        month = datetime.strptime(label, "%b %Y").strftime("%Y-%m")
+        assert Decimal(by_month[month]) == Decimal(revenue)
+
+
+def test_segments_are_one_spelling_and_the_customer_list_picks_them(console):
+    console.become("analyst")
+    console.find("#segments table")
+    shown = [cell.text for cell in console.all("#segments tbody td:first-child")]
+    assert shown and all("_" not in name for name in shown)
+    console.open("/customers")
+    options = [o.get_attribute("value") for o in console.all("#segment option")]
+    assert options == ["", "champions", "loyal", "new", "needs_attention", "at_risk", "hibernating"]

@@ -15,6 +15,8 @@ OWN_FIELDS = ("name", "email", "phone", "company", "tax_id")
 ADDRESS_KINDS = ("billing", "shipping")
 ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
 CHANNELS = ("call", "email", "meeting", "chat", "visit")
+# The RFM segments analytics assigns (analytics.rfm.domain), best first.
+SEGMENTS = ("champions", "loyal", "new", "needs_attention", "at_risk", "hibernating")
 
 
 def _filters() -> dict:
@@ -25,7 +27,9 @@ def _filters() -> dict:
 def customers():
     filters = _filters()
     listing = g.user.page("/customers", **filters, per_page=PER_PAGE)
-    return render_template("console/customers.html", listing=listing, filters=filters)
+    return render_template(
+        "console/customers.html", listing=listing, filters=filters, segments=SEGMENTS
+    )
 
 
 @console.route("/account", methods=["GET"])

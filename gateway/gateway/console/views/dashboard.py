@@ -7,11 +7,13 @@ The summary and the monthly chart come with the page; the other panels load on t
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 
-from flask import g, render_template, request
+from flask import Response, abort, g, render_template, request
 
 from gateway.console import charts, forms
 from gateway.console.blueprint import console, needs
@@ -72,38 +74,84 @@ def monthly_revenue(last: date) -> list[tuple[date, Decimal]]:
     return [(start, revenue[f"{start:%Y-%m}"]) for start in starts]
 
 
+def _best(group_by: str) -> list[dict]:
+    """The TOP products or customers of the period by revenue, each with its name."""
+    rows = g.user.fetch(
+        "/analytics/sales", granularity="month", group_by=group_by, **_period(), per_page=200
+    )["items"]
+    totals: dict[str, dict] = defaultdict(lambda: {"revenue": Decimal(0), "units": 0})
+    for row in rows:
+        totals[row["key"]]["revenue"] += Decimal(row["revenue"])
+        totals[row["key"]]["units"] += row["units"]
+    ranked = sorted(totals.items(), key=lambda item: item[1]["revenue"], reverse=True)
+    best = [{"key": key, **figures} for key, figures in ranked[:TOP]]
+    owner = "/products/" if group_by == "product" else "/customers/"
+    for row in best:
+        found = g.user.send("GET", owner + row["key"])
+        row["name"] = found.json["name"] if found.ok else None
+    return best
+
+
 @console.route("/dashboard/top", methods=["GET"])
 def top_sellers():
-    def best(group_by: str) -> list[dict]:
-        rows = g.user.fetch(
-            "/analytics/sales", granularity="month", group_by=group_by, **_period(), per_page=200
-        )["items"]
-        totals: dict[str, dict] = defaultdict(lambda: {"revenue": Decimal(0), "units": 0})
-        for row in rows:
-            totals[row["key"]]["revenue"] += Decimal(row["revenue"])
-            totals[row["key"]]["units"] += row["units"]
-        ranked = sorted(totals.items(), key=lambda item: item[1]["revenue"], reverse=True)
-        return [{"key": key, **figures} for key, figures in ranked[:TOP]]
-
-    customers = best("customer")
-    for row in customers:
-        found = g.user.send("GET", f"/customers/{row['key']}")
-        row["name"] = found.json["name"] if found.ok else None
-    return render_template("console/_top.html", products=best("product"), customers=customers)
+    return render_template(
+        "console/_top.html",
+        products=_best("product"),
+        customers=_best("customer"),
+        period=_period(),
+    )
 
 
-@console.route("/dashboard/segments", methods=["GET"])
-def segments():
+def _segment_figures() -> tuple[list[dict], int]:
     items = g.user.fetch("/analytics/customers/rfm")["items"]
     counts = Counter(item["segment"] for item in items)
     value: dict[str, Decimal] = defaultdict(Decimal)
     for item in items:
         value[item["segment"]] += Decimal(item["monetary"])
     ranked = sorted(counts, key=lambda segment: value[segment], reverse=True)
-    return render_template(
-        "console/_segments.html",
-        segments=[{"name": s, "customers": counts[s], "monetary": value[s]} for s in ranked],
-        total=len(items),
+    return [{"name": s, "customers": counts[s], "monetary": value[s]} for s in ranked], len(items)
+
+
+@console.route("/dashboard/segments", methods=["GET"])
+def segments():
+    figures, total = _segment_figures()
+    return render_template("console/_segments.html", segments=figures, total=total)
+
+
+def _export_rows(report: str) -> list[list]:
+    """The figures a panel shows, as rows of a spreadsheet (the API's amounts, unrounded)."""
+    if report == "sales-by-month":
+        last = date.fromisoformat(g.user.fetch("/analytics/summary", **_period())["to"])
+        return [["month", "revenue"]] + [
+            [f"{month:%Y-%m}", str(revenue)] for month, revenue in monthly_revenue(last)
+        ]
+    if report in ("top-products", "top-customers"):
+        key = "sku" if report == "top-products" else "customer_id"
+        rows = _best("product" if report == "top-products" else "customer")
+        return [[key, "name", "units", "revenue"]] + [
+            [r["key"], r["name"] or "", r["units"], str(r["revenue"])] for r in rows
+        ]
+    if report == "segments":
+        figures, _total = _segment_figures()
+        return [["segment", "customers", "monetary"]] + [
+            [s["name"], s["customers"], str(s["monetary"])] for s in figures
+        ]
+    abort(404)
+
+
+@console.route("/dashboard/<report>.csv", methods=["GET"])
+@needs("GET", "/analytics/summary")
+def export(report: str):
+    """A panel's figures as CSV, UTF-8 with a byte-order mark so a spreadsheet opens names in
+    any script correctly, for the period the dashboard shows."""
+    text = io.StringIO()
+    csv.writer(text).writerows(_export_rows(report))
+    period = _period()
+    name = "-".join(filter(None, (report, period["from"], period["to"])))
+    return Response(
+        "\ufeff" + text.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
 
 
