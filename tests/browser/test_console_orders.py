@@ -216,3 +216,17 @@ def test_a_customer_reads_its_own_invoice_list(console, confirmed_order):
     assert shown == min(mine, 50) and len(customers) >= 1
     assert console.overflowing() == []
     console.screenshot("invoices")
+
+
+def test_a_second_return_is_offered_only_what_the_first_did_not_ask_for(console, confirmed_order):
+    order_id = confirmed_order["id"]
+    assert console.system.call("POST", f"/orders/{order_id}/ship", json={}).status_code == 200
+    [line] = confirmed_order["lines"]
+    back = [{"sku": line["sku"], "quantity": line["quantity"], "reason": "late"}]
+    asked = {"order_id": order_id, "resolution": "refund", "lines": back}
+    assert console.system.call("POST", "/returns", json=asked).status_code == 201
+    console.become("sales")
+    console.open(f"/orders/{order_id}")
+    console.find("#returns table")
+    # Everything shipped is already asked back: nothing is left to offer.
+    assert console.all("#return-0-quantity") == []

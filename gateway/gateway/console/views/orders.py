@@ -43,10 +43,27 @@ def order_page(order_id: str, errors: dict | None = None, status: int = 200):
         order=order,
         customer=customer.json if customer.ok else None,
         returns=returns,
+        can_come_back=can_come_back(order, returns or []),
         errors=errors or {},
         poll=_poll(order),
     )
     return page, status
+
+
+def can_come_back(order: dict, returns: list[dict]) -> dict[str, int]:
+    """Units of each SKU a new return may still ask for: shipped, less what came back, less
+    what a return already asked for and the warehouse has not received yet."""
+    asked: dict[str, int] = {}
+    for ret in returns:
+        if ret["status"] == "requested":
+            for line in ret["lines"]:
+                asked[line["sku"]] = asked.get(line["sku"], 0) + line["quantity"]
+    left = {}
+    for line in order["lines"]:
+        units = line["shipped"] - line["returned"] - asked.get(line["sku"], 0)
+        if units > 0:
+            left[line["sku"]] = units
+    return left
 
 
 def _seen(order: dict) -> str:
