@@ -157,6 +157,14 @@ def refresh_token(conn: Connection, digest: str):
     return conn.execute(query).first()
 
 
+def use_up_refresh_token(conn: Connection, digest: str, at) -> None:
+    conn.execute(
+        update(refresh_tokens)
+        .where(refresh_tokens.c.digest == digest, refresh_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=at, used_at=at)
+    )
+
+
 def revoke_refresh_tokens(conn: Connection, at, *, digest=None, user_id=None) -> None:
     condition = refresh_tokens.c.digest == digest if digest else refresh_tokens.c.user_id == user_id
     conn.execute(

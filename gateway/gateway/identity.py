@@ -27,6 +27,9 @@ REFRESH_TTL = timedelta(days=7)
 # A session (a chain of refresh tokens from one sign-in) ends this long after the sign-in,
 # however often it was refreshed: a stolen refresh token is not good for ever.
 SESSION_LIFETIME = timedelta(days=30)
+# How soon after a refresh token's use a second use is taken for another tab of the same
+# browser renewing at the same moment, not for a stolen copy (gateway.service.refresh).
+SIBLING_GRACE = timedelta(seconds=10)
 # Wrong passwords for one username from one address: the first FREE_TRIES cost nothing, then
 # each makes that address wait before it may try that username again, FIRST_WAIT doubling up
 # to LONGEST_WAIT. A lock per account let anyone lock anyone out (a customer, the admin);

@@ -70,18 +70,21 @@ def _tokens(
 def refresh(uow: UnitOfWork, settings: Settings, keys: SigningKeys, token: str) -> dict | None:
     """New tokens for a refresh token, which is used up; None if it is unknown, expired,
     revoked or its user disabled. A used-up token offered again was copied: every refresh
-    token of its user is revoked, so the thief and the owner both sign in again. The new
-    refresh token ends with the session, SESSION_LIFETIME after the sign-in at the latest."""
+    token of its user is revoked, so the thief and the owner both sign in again, unless it
+    comes within SIBLING_GRACE of its use, as a second tab of the same browser renewing at the
+    same moment does: that one gets tokens of its own. The new refresh token ends with the
+    session, SESSION_LIFETIME after the sign-in at the latest."""
     stored = db.refresh_token(uow.conn, identity.refresh_digest(token))
     if stored is None:
         return None
-    if stored.revoked_at is not None:
+    sibling = stored.used_at is not None and uow.now - stored.used_at <= identity.SIBLING_GRACE
+    if stored.revoked_at is not None and not sibling:
         db.revoke_refresh_tokens(uow.conn, uow.now, user_id=stored.user_id)
         return None
     user = db.user_by_id(uow.conn, stored.user_id)
     if stored.expires_at <= uow.now or user is None or not user.active:
         return None
-    db.revoke_refresh_tokens(uow.conn, uow.now, digest=stored.digest)
+    db.use_up_refresh_token(uow.conn, stored.digest, uow.now)
     return _tokens(uow, settings, keys, user, stored.session_started_at)
 
 

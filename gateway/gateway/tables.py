@@ -73,4 +73,7 @@ refresh_tokens = Table(
     # When the sign-in that began this chain of refreshes happened (identity.SESSION_LIFETIME).
     Column("session_started_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
+    # When a refresh used it up (revoked_at is then the same time); none when a sign-out or
+    # a detected copy revoked it.
+    Column("used_at", UtcDateTime),
 )

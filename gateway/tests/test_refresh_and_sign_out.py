@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from erp_testing import bearer, service_app
-from gateway.identity import SESSION_LIFETIME
+from gateway.identity import SESSION_LIFETIME, SIBLING_GRACE
 from gateway.tables import refresh_tokens
 
 pytestmark = pytest.mark.integration
@@ -33,6 +33,23 @@ def refresh(client, token):
     return client.post("/api/v1/auth/refresh", json={"refresh_token": token})
 
 
+def used_longer_ago_than_a_sibling_tab(client) -> None:
+    """Every used-up refresh token used before the grace another tab of the browser gets."""
+    with client.application.extensions["erp_engine"].begin() as conn:
+        used = conn.execute(
+            select(refresh_tokens.c.digest, refresh_tokens.c.used_at).where(
+                refresh_tokens.c.used_at.is_not(None)
+            )
+        ).all()
+        for digest, used_at in used:
+            earlier = used_at - SIBLING_GRACE - timedelta(seconds=1)
+            conn.execute(
+                update(refresh_tokens)
+                .where(refresh_tokens.c.digest == digest)
+                .values(used_at=earlier, revoked_at=earlier)
+            )
+
+
 def test_a_refresh_token_is_used_once_and_its_reuse_revokes_the_user_s_others(client):
     first = sign_in(client)
     assert first["expires_in"] == 900 and first["refresh_token"]
@@ -42,8 +59,18 @@ def test_a_refresh_token_is_used_once_and_its_reuse_revokes_the_user_s_others(cl
     headers = {"Authorization": f"Bearer {second.json['access_token']}"}
     assert client.get("/api/v1/orders", headers=headers).status_code != 401
 
+    used_longer_ago_than_a_sibling_tab(client)
     assert refresh(client, first["refresh_token"]).status_code == 401  # a copy was used
     assert refresh(client, second.json["refresh_token"]).status_code == 401  # so all go
+
+
+def test_two_tabs_renewing_the_same_token_at_once_both_stay_signed_in(client):
+    shared = sign_in(client)["refresh_token"]
+    one, other = refresh(client, shared), refresh(client, shared)
+    assert (one.status_code, other.status_code) == (200, 200)
+    assert one.json["refresh_token"] != other.json["refresh_token"]
+    for tab in (one, other):  # each tab goes on renewing its own
+        assert refresh(client, tab.json["refresh_token"]).status_code == 200
 
 
 def test_signing_out_ends_the_refresh_token(client):
@@ -51,6 +78,7 @@ def test_signing_out_ends_the_refresh_token(client):
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     body = {"refresh_token": tokens["refresh_token"]}
     assert client.post("/api/v1/auth/logout", json=body, headers=headers).status_code == 204
+    # At once, yet no sibling tab: a sign-out is not a refresh.
     assert refresh(client, tokens["refresh_token"]).status_code == 401
 
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from erp_testing.system import ADMIN_PASSWORD
+from tests.browser.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -115,3 +116,21 @@ def test_a_page_that_does_not_exist_is_said_in_the_console_with_its_menu(console
     console.open("/ordres/yesterday")
     assert console.text_of(".problem h2") == "Not found"
     assert "Orders" in console.nav()
+
+
+def test_a_form_sent_after_the_session_ended_comes_back_filled_in_after_signing_in(console):
+    console.become("sales")
+    console.open("/customers/new")
+    console.type("#name", "Zhao Lei")
+    console.type("#email", "zhao.lei@example.cn")
+    for cookie in ("erp_access", "erp_refresh"):  # the session ends while the form is filled
+        console.driver.delete_cookie(cookie)
+    console.find("main form button.primary").click()
+    console.find("[data-session-ended]")
+    console.type("#username", "sales-user")
+    console.type("#password", PASSWORD)
+    console.find("main form button[type=submit]").click()
+    console.wait(lambda d: d.current_url.endswith("/customers/new"))
+    assert console.find("#name").get_attribute("value") == "Zhao Lei"
+    assert console.find("#email").get_attribute("value") == "zhao.lei@example.cn"
+    console.sessions["sales"] = console.driver.get_cookies()

@@ -71,15 +71,20 @@ def safe_next(target: str | None) -> str | None:
 
 def to_sign_in() -> Response:
     """Send the browser to the sign-in page, coming back here afterwards; an htmx request
-    is told to navigate the whole page rather than swap the sign-in form into a fragment."""
+    is told to navigate the whole page rather than swap the sign-in form into a fragment.
+    A form sent after the session ended comes back to the page it was filled on, saying so
+    (console.js keeps what was typed and puts it back there)."""
     if is_htmx():
         here = urlsplit(request.headers.get("HX-Current-URL", "/"))
         back = here.path + (f"?{here.query}" if here.query else "")
         answer = make_response("", 200)
         answer.headers["HX-Redirect"] = url_for("console.sign_in", next=back)
         return answer
-    back = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("console.sign_in", next=back))
+    if request.method == "GET":
+        return redirect(url_for("console.sign_in", next=request.full_path.rstrip("?")))
+    came_from = urlsplit(request.referrer or "")
+    back = safe_next(came_from.path + (f"?{came_from.query}" if came_from.query else ""))
+    return redirect(url_for("console.sign_in", next=back, ended=1))
 
 
 @console.before_request

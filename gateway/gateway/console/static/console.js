@@ -1,14 +1,62 @@
+// Two small kindnesses that need the browser.
+//
 // After a form comes back refused, the cursor goes to the first field in error, so a keyboard
 // user (and a screen reader) lands where the fix is, not at the top of the page. On a page
 // load and after htmx swaps a refused form in.
+//
+// A form sent after the session ended lands on the sign-in page, and its typed values would
+// be lost: each form's values are kept in this tab (sessionStorage) as it is sent, and put
+// back into the same page's empty fields when the reader returns there from signing in.
 (function () {
+  var KEPT = "erp-console-kept-form";
+
   function focusFirstError(root) {
     var field = root.querySelector('[aria-invalid="true"], .invalid input, .invalid select, .invalid textarea');
     if (field && typeof field.focus === "function") {
       field.focus();
     }
   }
+
+  function keep(form) {
+    if (form.closest("header") || form.action.indexOf("/sign-in") !== -1) {
+      return;
+    }
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var kept = field.name && field.type !== "hidden" && field.type !== "password";
+      if (kept && (field.type !== "checkbox" && field.type !== "radio" || field.checked)) {
+        values[field.name] = field.value;
+      }
+    });
+    sessionStorage.setItem(KEPT, JSON.stringify({path: location.pathname, values: values}));
+  }
+
+  function restore() {
+    var kept = JSON.parse(sessionStorage.getItem(KEPT) || "null");
+    sessionStorage.removeItem(KEPT);
+    var fromSignIn = document.referrer.indexOf("/sign-in") !== -1;
+    if (!kept || !fromSignIn || kept.path !== location.pathname) {
+      return;
+    }
+    Object.keys(kept.values).forEach(function (name) {
+      var fields = document.getElementsByName(name);
+      Array.prototype.forEach.call(fields, function (field) {
+        if (field.type === "checkbox" || field.type === "radio") {
+          field.checked = field.value === kept.values[name];
+        } else if (!field.value) {
+          field.value = kept.values[name];
+        }
+      });
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    keep(event.target);
+  }, true);
   document.addEventListener("DOMContentLoaded", function () {
+    if (location.pathname.indexOf("/sign-in") === -1) {
+      restore();
+    }
     focusFirstError(document);
   });
   document.addEventListener("htmx:afterSwap", function (event) {
