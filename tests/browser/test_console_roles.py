@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from erp_testing import wait_until
 from erp_testing.system import ADMIN_PASSWORD
 from tests.browser.conftest import PASSWORD
 
@@ -134,3 +135,17 @@ def test_a_form_sent_after_the_session_ended_comes_back_filled_in_after_signing_
     assert console.find("#name").get_attribute("value") == "Zhao Lei"
     assert console.find("#email").get_attribute("value") == "zhao.lei@example.cn"
     console.sessions["sales"] = console.driver.get_cookies()
+
+
+def test_a_customer_reads_its_own_details_and_a_plain_history_not_internal_data(console):
+    system, seeded = console.system, console.seeded
+    order = system.place_first_order(seeded.customer_id, seeded.skus[0], 1)
+    wait_until(lambda: system.settled(order["id"]), timeout=15)
+    console.become("customer")
+    console.open(f"/customers/{seeded.customer_id}")
+    record = console.text_of("main .facts")
+    assert "上海明远贸易有限公司" in record and "Credit limit" not in record
+    assert console.all("[data-internal]") == []
+    console.open(f"/orders/{order['id']}")
+    history = console.text_of("#order-live .history")
+    assert "confirmed" in history and "inventory:" not in history and "by " not in history
