@@ -9,7 +9,7 @@ import signal
 
 import pytest
 
-from erp_testing import wait_until
+from erp_testing import unique, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -230,3 +230,30 @@ def test_a_second_return_is_offered_only_what_the_first_did_not_ask_for(console,
     console.find("#returns table")
     # Everything shipped is already asked back: nothing is left to offer.
     assert console.all("#return-0-quantity") == []
+
+
+def test_sales_imports_a_channels_csv_and_reads_each_refused_row_by_its_line(console, tmp_path):
+    seeded = console.seeded
+    ref = unique("M-")
+    csv_file = tmp_path / "marketplace.csv"
+    csv_file.write_text(
+        "external_ref,customer_id,channel,sku,quantity\n"
+        f"{ref}-1,{seeded.customer_id},marketplace,{seeded.skus[0]},1\n"
+        f"{ref}-2,{seeded.customer_id},marketplace,NO-SUCH-SKU,1\n"
+        f"{ref}-3,{seeded.customer_id},marketplace,{seeded.skus[1]},lots\n"
+    )
+    console.become("sales")
+    console.open("/orders")
+    console.find("a[href='/orders/import']").click()
+    console.find("#file").send_keys(str(csv_file))
+    console.find("main form button.primary").click()
+    result = console.find("#import-result [data-created]")
+    assert (result.get_attribute("data-created"), result.get_attribute("data-duplicates")) == (
+        "1",
+        "0",
+    )
+    assert [
+        row.get_attribute("data-row") for row in console.all("#import-result tr[data-row]")
+    ] == ["3", "4"]
+    assert console.overflowing() == []
+    console.screenshot("import-orders")

@@ -90,8 +90,11 @@ def call(
     params: dict | None = None,
     accept: str = "application/json",
     headers: dict | None = None,
+    data: bytes | None = None,
+    content_type: str | None = None,
 ) -> Answer:
-    """One API call through the gateway's whole request pipeline; `path` is under /api/v1."""
+    """One API call through the gateway's whole request pipeline; `path` is under /api/v1.
+    The body is `body` as JSON, or `data` as `content_type` (a CSV file, say)."""
     headers = {**(headers or {}), "Accept": accept, "X-Request-ID": g.get("request_id", "")}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -103,6 +106,8 @@ def call(
         path=API + path,
         method=method,
         json=body,
+        data=data,
+        content_type=content_type,
         query_string=query,
         headers=headers,
         base_url=request.host_url,

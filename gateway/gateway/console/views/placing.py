@@ -12,6 +12,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from flask import g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from gateway.console import forms
 from gateway.console.blueprint import console, needs
@@ -181,3 +182,22 @@ def totals(lines: list[dict]) -> dict:
         subtotal += price * quantity
     currency = next((line["currency"] for line in lines if line.get("currency")), "")
     return {"units": units, "subtotal": subtotal, "currency": currency}
+
+
+@console.route("/orders/import", methods=["GET", "POST"])
+@needs("POST", "/orders/import")
+def import_orders():
+    """Orders from a channel's CSV file: what was created, what was there already, and each
+    refused row by its line number, as the API answers."""
+    if request.method == "GET":
+        return render_template("console/import_orders.html", result=None, error=None)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        error = _("Choose the CSV file to import.")
+        return render_template("console/import_orders.html", result=None, error=error), 422
+    answer = g.user.send("POST", "/orders/import", data=upload.read(), content_type="text/csv")
+    if not answer.ok:
+        return render_template(
+            "console/import_orders.html", result=None, error=answer.detail
+        ), answer.status
+    return render_template("console/import_orders.html", result=answer.json, error=None)
