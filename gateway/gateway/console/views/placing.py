@@ -17,6 +17,9 @@ from flask_babel import gettext as _
 from gateway.console import forms
 from gateway.console.blueprint import console, needs
 
+# The columns the orders API reads from a channel's file (orders.channel_import).
+CSV_HEADER = "external_ref,customer_id,channel,sku,quantity"
+
 CHANNELS = ("phone", "email", "store", "web", "marketplace", "api")
 LINE_FIELDS = ("sku", "name", "unit_price", "currency", "available", "quantity")
 PICKS = 8
