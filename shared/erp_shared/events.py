@@ -42,6 +42,7 @@ class CustomerData(Payload):
     company = fields.Str(allow_none=True, load_default=None)
     tax_id = fields.Str(allow_none=True, load_default=None)
     billing_address = fields.Nested(BillingAddress, allow_none=True, load_default=None)
+    language = fields.Str(allow_none=True, load_default=None)
 
 
 class CustomerErased(Payload):

@@ -165,12 +165,13 @@ def test_sales_records_a_customer_with_its_addresses_and_a_limit_typed_as_people
         ("#billing_city", "上海"), ("#billing_country", "cn"),
     ):  # fmt: skip
         console.type(field, text)
+    console.find("#language option[value=zh_CN]").click()
     assert console.overflowing() == []
     console.find("main form button.primary").click()
     console.wait_text("[data-notice]", "the customer is recorded")
     customer_id = console.driver.current_url.split("/customers/")[1].split("?")[0]
     record = console.system.call("GET", f"/customers/{customer_id}").json()
-    assert record["credit_limit"] == "5000.00"
+    assert record["credit_limit"] == "5000.00" and record["language"] == "zh_CN"
     billing = {"kind": "billing", "line1": "浦东新区世纪大道100号", "city": "上海",
                "postal_code": "200120", "country": "CN"}  # fmt: skip
     assert record["addresses"] == [billing]

@@ -38,6 +38,8 @@ customers = Table(
     Column("company", String(200)),
     # The buyer's VAT or tax registration number, printed on its invoices.
     Column("tax_id", String(40)),
+    # The language its documents are written in (en, zh_CN); none: the seller's default.
+    Column("language", String(10)),
     Column("credit_limit", Money),
     Column("tags", JSON, nullable=False, default=list),
     Column("segment", String(40)),

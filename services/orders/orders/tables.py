@@ -44,6 +44,8 @@ customers = Table(
     Column("company", String(200)),
     Column("tax_id", String(40)),
     Column("billing_address", JSON),
+    # The language its invoices are written in (en, zh_CN); none: English.
+    Column("language", String(10)),
     Column("source_updated_at", UtcDateTime, nullable=False),
 )
 

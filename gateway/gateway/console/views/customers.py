@@ -8,10 +8,10 @@ from gateway.console import forms, i18n
 from gateway.console.blueprint import console, needs
 
 PER_PAGE = 25
-FIELDS = ("name", "email", "phone", "company", "tax_id", "credit_limit")
+FIELDS = ("name", "email", "phone", "company", "tax_id", "language", "credit_limit")
 # What a customer may change on its own record: not its credit limit or tags, which staff
 # decide (the API refuses them from a customer, so the form neither shows nor sends them).
-OWN_FIELDS = ("name", "email", "phone", "company", "tax_id")
+OWN_FIELDS = ("name", "email", "phone", "company", "tax_id", "language")
 ADDRESS_KINDS = ("billing", "shipping")
 ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
 CHANNELS = ("call", "email", "meeting", "chat", "visit")

@@ -23,6 +23,7 @@ _COLUMNS = (
     "phone",
     "company",
     "tax_id",
+    "language",
     "credit_limit",
     "tags",
     "segment",

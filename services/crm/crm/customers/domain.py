@@ -2,7 +2,7 @@
 
 One mailbox, one customer: emails are compared in lower case. Every change that other
 services rely on (name, email, credit, tags, blocked, and what an invoice prints: company,
-tax id, billing address) is announced as customer.updated. Two
+tax id, billing address, language) is announced as customer.updated. Two
 records of one person are merged into the survivor; erasure (GDPR) anonymises every personal
 field here and tells the other services to do the same, keeping what was bought and for how
 much. A customer keeps whether it changed since it was loaded or last saved, so saving an
@@ -53,6 +53,7 @@ class Customer:
     phone: str | None = None
     company: str | None = None
     tax_id: str | None = None
+    language: str | None = None
     credit_limit: Decimal | None = None
     tags: list[str] = field(default_factory=list)
     segment: str | None = None
@@ -143,6 +144,7 @@ class Customer:
             "company": self.company,
             "tax_id": self.tax_id,
             "billing_address": self.billing_address,
+            "language": self.language,
         }
 
     @property

@@ -9,6 +9,9 @@ from erp_shared.schemas import Changes, JsonBoolean, Money, PageQuery, PostalAdd
 
 TAG = fields.Str(validate=validate.Length(min=1, max=40))
 CHANNELS = ("call", "email", "meeting", "chat", "visit")
+# The languages the customer's documents (invoices, credit notes) can be written in.
+LANGUAGES = ("en", "zh_CN")
+LANGUAGE_DOC = {"description": "The language of its invoices: en or zh_CN."}
 
 
 class AddressIn(PostalAddress):
@@ -28,6 +31,7 @@ class CustomerIn(Schema):
     phone = fields.Str(validate=validate.Length(max=40))
     company = fields.Str(validate=validate.Length(max=200))
     tax_id = fields.Str(validate=validate.Length(max=40))
+    language = fields.Str(validate=validate.OneOf(LANGUAGES), metadata=LANGUAGE_DOC)
     addresses = fields.List(fields.Nested(AddressIn), load_default=list)
     contacts = fields.List(fields.Nested(ContactIn), load_default=list)
     credit_limit = Money()
@@ -41,6 +45,9 @@ class CustomerPatch(Changes):
     phone = fields.Str(allow_none=True, validate=validate.Length(max=40))
     company = fields.Str(allow_none=True, validate=validate.Length(max=200))
     tax_id = fields.Str(allow_none=True, validate=validate.Length(max=40))
+    language = fields.Str(
+        allow_none=True, validate=validate.OneOf(LANGUAGES), metadata=LANGUAGE_DOC
+    )
     addresses = fields.List(fields.Nested(AddressIn))
     contacts = fields.List(fields.Nested(ContactIn))
     credit_limit = Money(allow_none=True)
@@ -62,6 +69,7 @@ class CustomerOut(Schema):
     phone = fields.Str(allow_none=True)
     company = fields.Str(allow_none=True)
     tax_id = fields.Str(allow_none=True)
+    language = fields.Str(allow_none=True)
     addresses = fields.List(fields.Nested(AddressIn))
     contacts = fields.List(fields.Nested(ContactOut))
     credit_limit = Money(allow_none=True)

@@ -38,6 +38,7 @@ def test_a_registered_customer_can_be_read_back_and_is_announced(client, app):
         credit_limit="5000.00",
         company="Analytical Engines Ltd",
         tax_id="GB123456789",
+        language="zh_CN",
         addresses=[
             {
                 "kind": "shipping",
@@ -74,6 +75,7 @@ def test_a_registered_customer_can_be_read_back_and_is_announced(client, app):
     # What the orders service prints on its invoices: the billing address, not the shipping.
     assert body["data"]["company"] == "Analytical Engines Ltd"
     assert body["data"]["tax_id"] == "GB123456789"
+    assert body["data"]["language"] == "zh_CN"
     assert body["data"]["billing_address"] == {
         "line1": "1 Main St", "city": "London", "postal_code": "N1", "country": "GB"
     }  # fmt: skip

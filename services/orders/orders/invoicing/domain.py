@@ -38,12 +38,20 @@ def buyer_on_invoice(buyer, fallback_address: dict | None) -> dict | None:
         "email": buyer.email,
         "tax_id": buyer.tax_id,
         "address": buyer.address or fallback_address,
+        "language": buyer.language,
     }
 
 
 def erased_buyer() -> dict:
     """The buyer of an erased customer's invoices: no personal data, the amounts untouched."""
-    return {"name": "erased", "company": None, "email": None, "tax_id": None, "address": None}
+    return {
+        "name": "erased",
+        "company": None,
+        "email": None,
+        "tax_id": None,
+        "address": None,
+        "language": None,
+    }
 
 
 @dataclass(frozen=True)

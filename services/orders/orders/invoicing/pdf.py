@@ -13,9 +13,9 @@ from fpdf.fonts import FontFace
 from erp_shared.money import money
 from orders.invoicing.domain import Invoice
 from orders.invoicing.fonts import Fonts, installed
+from orders.invoicing.wording import words_for
 
 log = logging.getLogger(__name__)
-TITLES = {"invoice": "Invoice", "credit_note": "Credit note"}
 FAMILY = "text"
 
 
@@ -80,55 +80,57 @@ class _Document(FPDF):
         self.multi_cell(0, height, self.text_of(text), new_x="LMARGIN", new_y="NEXT")
 
 
-def _printed_text(invoice: Invoice, seller: dict) -> str:
+def _printed_text(invoice: Invoice, seller: dict, words: dict) -> str:
     buyer = invoice.buyer or {}
     parts = [*seller.values(), *(str(v) for v in buyer.values() if isinstance(v, str))]
     parts += _address(buyer.get("address"))
     parts += [line.name or "" for line in invoice.lines]
-    return "".join(parts)
+    return "".join(parts + list(words.values()))
 
 
 def render(invoice: Invoice, seller: dict, original_number: str | None = None) -> bytes:
     """`original_number`: on a credit note, the number of the invoice it credits."""
     fonts = installed()
-    printed = _printed_text(invoice, seller)
+    words = words_for((invoice.buyer or {}).get("language"))
+    printed = _printed_text(invoice, seller, words)
     missing = fonts.missing(printed)
     if missing:
         log.warning("%s: no installed font sets %s", invoice.number, "".join(sorted(missing)))
     needs_cjk = fonts.text is not None and not fonts.text.covers_all(printed)
     pdf = _Document(fonts, needs_cjk)
-    title = f"{TITLES[invoice.kind]} {invoice.number}"
+    title = f"{words[invoice.kind]} {invoice.number}"
     pdf.set_title(pdf.text_of(title))
     pdf.add_page()
     pdf.style(16, bold=True)
     pdf.line(title, 10)
-    _parties(pdf, invoice, seller)
-    _facts(pdf, invoice, original_number)
-    _lines(pdf, invoice)
-    _totals(pdf, invoice)
+    _parties(pdf, invoice, seller, words)
+    _facts(pdf, invoice, original_number, words)
+    _lines(pdf, invoice, words)
+    _totals(pdf, invoice, words)
     return bytes(pdf.output())
 
 
-def _parties(pdf: _Document, invoice: Invoice, seller: dict) -> None:
+def _parties(pdf: _Document, invoice: Invoice, seller: dict, words: dict) -> None:
     """The seller on the left, the buyer on the right, side by side."""
     buyer = invoice.buyer or {}
     sold_by = [seller["name"], seller["address"]]
     if seller.get("tax_id"):
-        sold_by.append(f"Tax id: {seller['tax_id']}")
-    billed_to = [buyer.get("name") or f"Customer {invoice.customer_id}"]
+        sold_by.append(words["tax_id"].format(tax_id=seller["tax_id"]))
+    billed_to = [buyer.get("name") or words["customer"].format(customer_id=invoice.customer_id)]
     if buyer.get("company"):
         billed_to.append(buyer["company"])
     billed_to += _address(buyer.get("address"))
     if buyer.get("tax_id"):
-        billed_to.append(f"Tax id: {buyer['tax_id']}")
+        billed_to.append(words["tax_id"].format(tax_id=buyer["tax_id"]))
     if buyer.get("email"):
         billed_to.append(buyer["email"])
     top, half = pdf.get_y() + 2, (pdf.w - pdf.l_margin - pdf.r_margin) / 2
     bottoms = []
-    for column, (heading, lines) in enumerate((("From", sold_by), ("Bill to", billed_to))):
+    parties = ((words["from"], sold_by), (words["bill_to"], billed_to))
+    for column, (heading, lines) in enumerate(parties):
         pdf.set_xy(pdf.l_margin + column * half, top)
         pdf.style(9, bold=True)
-        pdf.cell(half, 5, heading, new_x="LEFT", new_y="NEXT")
+        pdf.cell(half, 5, pdf.text_of(heading), new_x="LEFT", new_y="NEXT")
         pdf.style(10)
         for text in lines:
             pdf.multi_cell(half - 4, 5, pdf.text_of(text), new_x="LEFT", new_y="NEXT")
@@ -136,23 +138,27 @@ def _parties(pdf: _Document, invoice: Invoice, seller: dict) -> None:
     pdf.set_xy(pdf.l_margin, max(bottoms) + 4)
 
 
-def _facts(pdf: _Document, invoice: Invoice, original_number: str | None) -> None:
-    facts = [("Issued", invoice.issued_at.date().isoformat()), ("Order", invoice.order_number)]
+def _facts(pdf: _Document, invoice: Invoice, original_number: str | None, words: dict) -> None:
+    facts = [
+        (words["issued"], invoice.issued_at.date().isoformat()),
+        (words["order"], invoice.order_number),
+    ]
     if invoice.due_on is not None:
         days = (invoice.due_on - invoice.issued_at.date()).days
-        facts.append(("Payment due", f"{invoice.due_on.isoformat()} (net {days} days)"))
+        due = words["net_days"].format(date=invoice.due_on.isoformat(), days=days)
+        facts.append((words["payment_due"], due))
     if invoice.kind == "credit_note" and (original_number or invoice.original_invoice_id):
-        facts.append(("Credits invoice", original_number or invoice.original_invoice_id))
+        facts.append((words["credits_invoice"], original_number or invoice.original_invoice_id))
     pdf.style(10)
     for label, value in facts:
         pdf.style(10, bold=True)
-        pdf.cell(35, 5, label)
+        pdf.cell(35, 5, pdf.text_of(label))
         pdf.style(10)
         pdf.cell(0, 5, pdf.text_of(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
 
-def _lines(pdf: _Document, invoice: Invoice) -> None:
+def _lines(pdf: _Document, invoice: Invoice, words: dict) -> None:
     currency = invoice.currency
     pdf.style(9)
     with pdf.table(
@@ -161,7 +167,8 @@ def _lines(pdf: _Document, invoice: Invoice) -> None:
         headings_style=FontFace(emphasis="BOLD"),
         line_height=5,
     ) as table:
-        table.row(("Product", "Qty", "Unit price", "Tax %", "Tax", "Amount"))
+        headings = ("product", "quantity", "unit_price", "tax_rate", "tax", "amount")
+        table.row(tuple(pdf.text_of(words[name]) for name in headings))
         for line in invoice.lines:
             product = f"{line.name}\n{line.sku}" if line.name else line.sku
             table.row(
@@ -177,19 +184,20 @@ def _lines(pdf: _Document, invoice: Invoice) -> None:
     pdf.ln(4)
 
 
-def _totals(pdf: _Document, invoice: Invoice) -> None:
+def _totals(pdf: _Document, invoice: Invoice, words: dict) -> None:
     currency = invoice.currency
     rows = [
-        (f"Taxable at {rate.rate * 100:.2f}%: {_amount(rate.taxable, currency)}, tax",
+        (words["taxable_at"].format(rate=f"{rate.rate * 100:.2f}",
+                                    taxable=_amount(rate.taxable, currency)),
          _amount(rate.tax, currency))
         for rate in invoice.tax_by_rate
     ]  # fmt: skip
     rows += [
-        ("Subtotal", _amount(invoice.subtotal, currency)),
-        ("Tax", _amount(invoice.tax, currency)),
-        ("Total", _amount(invoice.total, currency)),
+        (words["subtotal"], _amount(invoice.subtotal, currency)),
+        (words["tax"], _amount(invoice.tax, currency)),
+        (words["total"], _amount(invoice.total, currency)),
     ]
     for number, (label, amount) in enumerate(rows):
         pdf.style(10, bold=number == len(rows) - 1)
-        pdf.cell(150, 6, label, align="R")
+        pdf.cell(150, 6, pdf.text_of(label), align="R")
         pdf.cell(0, 6, amount, align="R", new_x="LMARGIN", new_y="NEXT")

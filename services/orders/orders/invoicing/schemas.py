@@ -13,6 +13,7 @@ class BuyerOut(Schema):
     email = fields.Str(allow_none=True)
     tax_id = fields.Str(allow_none=True)
     address = fields.Nested(PostalAddress, allow_none=True)
+    language = fields.Str(allow_none=True, metadata={"description": "Its documents' language."})
 
 
 class TaxRateOut(Schema):

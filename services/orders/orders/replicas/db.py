@@ -37,6 +37,7 @@ def anonymise_customer(conn: Connection, customer_id: str) -> None:
             company=None,
             tax_id=None,
             billing_address=None,
+            language=None,
         )
     )
 
@@ -74,6 +75,7 @@ def buyer(conn: Connection, customer_id: str) -> Buyer | None:
             customers.c.company,
             customers.c.tax_id,
             customers.c.billing_address,
+            customers.c.language,
         ).where(customers.c.id == customer_id)
     ).first()
     return None if row is None else Buyer(*row)

@@ -30,6 +30,7 @@ class Buyer:
     company: str | None = None
     tax_id: str | None = None
     address: dict | None = None
+    language: str | None = None
 
 
 def billing_address(addresses: list[dict]) -> dict | None:

@@ -33,6 +33,7 @@ def replicate_customer(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
             "company": data.get("company"),
             "tax_id": data.get("tax_id"),
             "billing_address": data.get("billing_address"),
+            "language": data.get("language"),
             "source_updated_at": as_of,
         },
     )

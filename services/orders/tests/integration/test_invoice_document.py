@@ -78,6 +78,7 @@ def test_the_invoice_names_its_buyer_products_due_date_and_tax_per_rate(invoice)
         "email": "zhang.wei@example.cn",
         "tax_id": "91310000MA1FL4XQ2K",
         "address": BUYER["billing_address"],
+        "language": None,
     }
     assert {line["sku"]: line["name"] for line in issued["lines"]} == {
         "DESK-1": "橡木书桌 Oak desk",
@@ -127,7 +128,8 @@ def test_erasing_the_customer_takes_its_name_off_its_invoices_and_keeps_the_amou
     client = app.test_client()
     after = client.get(f"/api/v1/invoices/{issued['id']}", headers=bearer()).json
     assert after["buyer"] == {
-        "name": "erased", "company": None, "email": None, "tax_id": None, "address": None
+        "name": "erased", "company": None, "email": None, "tax_id": None, "address": None,
+        "language": None,
     }  # fmt: skip
     assert (after["total"], after["lines"]) == (issued["total"], issued["lines"])
     pdf = client.get(
@@ -135,3 +137,29 @@ def test_erasing_the_customer_takes_its_name_off_its_invoices_and_keeps_the_amou
     )
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "张伟" not in text and "上海明远" not in text and "1,486.80 CNY" in text
+
+
+def test_an_invoice_is_written_in_the_language_its_buyer_reads(app):
+    deliver(app, "customer.updated", {**BUYER, "language": "zh_CN"})
+    client = app.test_client()
+    body = {"customer_id": "cust-zh", "channel": "web", "lines": [{"sku": "DESK-1", "quantity": 1}]}
+    order = client.post("/api/v1/orders", json=body, headers=bearer()).json
+    deliver(app, "stock.reserved", {"order_id": order["id"], "lines": []}, "inventory")
+    shipped = client.post(f"/api/v1/orders/{order['id']}/ship", json={}, headers=bearer()).json
+    pdf = client.get(
+        f"/api/v1/invoices/{shipped['invoice_id']}",
+        headers={**bearer(), "Accept": "application/pdf"},
+    )
+    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    for label in (
+        "发票",
+        "销售方",
+        "购买方",
+        "开票日期",
+        "付款到期日",
+        "产品",
+        "合计",
+        "14 天账期",
+    ):
+        assert label in text, label
+    assert "Bill to" not in text and "1,356.00 CNY" in text
