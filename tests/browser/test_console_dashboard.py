@@ -29,6 +29,9 @@ def test_the_dashboard_chart_draws_each_months_revenue(console):
     assert heights[first] / heights[second] == pytest.approx(float(Decimal(a) / Decimal(b)), 0.01)
     console.find("#forecast svg polygon.band")
     assert console.text_of("#forecast .backtest").startswith("Backtest:")
+    # The forecast is read against the recent run rate: the last three months' mean.
+    explained = console.find("#forecast .explained")
+    assert "over the last three months" in explained.text
     console.find("#segments table")
     console.find("#top table")
     assert console.foreign_requests() == []

@@ -39,6 +39,10 @@ class ForecastOut(Schema):
     granularity = fields.Str()
     method = fields.Str()
     history_periods = fields.Int()
+    recent_average = fields.Float(
+        allow_none=True,
+        metadata={"description": "Mean demand of the last 3 periods: the recent run rate."},
+    )
     points = fields.List(fields.Nested(PointOut))
     backtest = fields.Nested(BacktestOut)
 

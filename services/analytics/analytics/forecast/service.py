@@ -19,6 +19,10 @@ def demand_series(uow: UnitOfWork, sku, category, granularity) -> list[float]:
     return filled(rows, period_of(uow.now.date(), granularity), granularity).get("", [])
 
 
+# How many of the latest periods make the recent run rate a forecast is shown beside.
+RECENT = 3
+
+
 def forecast_demand(uow: UnitOfWork, query: dict) -> dict:
     sku, category, granularity = query.get("sku"), query.get("category"), query["granularity"]
     if sku and not db.known_sku(uow.conn, sku):
@@ -35,6 +39,8 @@ def forecast_demand(uow: UnitOfWork, query: dict) -> dict:
         "granularity": granularity,
         "method": answer.method,
         "history_periods": len(values),
+        # The recent run rate the forecast is read against: the last RECENT periods' mean.
+        "recent_average": sum(values[-RECENT:]) / len(values[-RECENT:]) if values else None,
         "points": points,
         "backtest": {
             "mase": answer.mase,

@@ -69,3 +69,11 @@ def test_a_three_month_history_still_answers(client):
 )
 def test_refusals(client, query, status):
     assert client.get(f"/api/v1/analytics/forecast?{query}", headers=bearer()).status_code == status
+
+
+def test_a_forecast_is_read_beside_the_recent_run_rate(client):
+    answer = client.get(
+        "/api/v1/analytics/forecast?sku=NEWBIE&granularity=month&horizon=3", headers=bearer()
+    ).json
+    # 4, 5 and 6 units in the last three whole months.
+    assert answer["recent_average"] == 5.0
