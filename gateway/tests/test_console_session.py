@@ -100,3 +100,15 @@ def test_a_form_without_its_csrf_value_or_from_another_origin_is_refused(client)
     refused = client.post("/sign-in", data={**form, "csrf_token": token}, headers=elsewhere)
     assert refused.status_code == 403
     assert "erp_access" not in cookie_flags(refused)
+
+
+def test_the_session_cookie_stands_for_a_token_on_the_order_feed_only(client):
+    """A browser's EventSource cannot send a bearer token; the cookie does, for the feed."""
+    assert sign_in(client).status_code == 302
+    order = "5b7c6d0e-8f9a-4b1c-9d2e-3f4a5b6c7d8e"
+    assert client.get("/api/v1/orders", environ_base=BROWSER).status_code == 401
+    assert client.get(f"/api/v1/orders/{order}", environ_base=BROWSER).status_code == 401
+    fed = client.get(f"/api/v1/orders/{order}/events", environ_base=BROWSER)
+    assert fed.status_code != 401  # past identity: here no orders service answers
+    refused = client.post(f"/api/v1/orders/{order}/events", environ_base=BROWSER)
+    assert refused.status_code in (401, 405)

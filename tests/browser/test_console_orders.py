@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -257,3 +258,27 @@ def test_sales_imports_a_channels_csv_and_reads_each_refused_row_by_its_line(con
     ] == ["3", "4"]
     assert console.overflowing() == []
     console.screenshot("import-orders")
+
+
+def test_the_order_page_follows_the_feed_instead_of_asking_every_second(console):
+    """While the order waits for inventory (its worker paused), the page does not ask for its
+    status every second: the feed tells it when the order moves."""
+    system, seeded = console.system, console.seeded
+    worker = int(system.pid_file("inventory-worker").read_text())
+    os.kill(worker, signal.SIGSTOP)
+    try:
+        body = system.order_body(seeded.customer_id, seeded.skus[0], 1)
+        placed = system.call("POST", "/orders", json=body)
+        assert placed.status_code == 201, placed.text
+        console.become("sales")
+        console.open(f"/orders/{placed.json()['id']}")
+        console.wait_text("#order-live [data-status]", "pending")
+        time.sleep(4)  # four polls' worth of waiting
+        asked = console.driver.execute_script(
+            "return performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('/live')).length"
+        )
+        assert asked <= 1
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    console.wait_text("#order-live [data-status]", "confirmed")

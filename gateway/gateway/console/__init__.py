@@ -11,7 +11,7 @@ from flask import Flask
 
 from erp_shared.config import Settings
 from gateway import keys
-from gateway.console import i18n, views
+from gateway.console import i18n, live, views
 from gateway.console.blueprint import console
 
 __all__ = ["install", "views"]
@@ -23,4 +23,5 @@ def install(app: Flask, settings: Settings) -> None:
         app.extensions["erp_signing_keys"], settings
     )
     i18n.install(app)
+    live.install(app)
     app.register_blueprint(console)

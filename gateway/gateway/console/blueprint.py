@@ -29,7 +29,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from erp_shared.web import problem
-from gateway.console import i18n, nav, session
+from gateway.console import i18n, live, nav, session
 from gateway.console.client import ApiError, SessionEnded
 
 console = Blueprint(
@@ -234,5 +234,6 @@ def page_context() -> dict:
         "csrf_token": session.csrf_token,
         "csrf_field": session.CSRF_FIELD,
         "asset_url": asset_url,
+        "feed_url": live.feed_url,
         "page_url": page_url,
     }

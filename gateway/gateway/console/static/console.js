@@ -1,4 +1,4 @@
-// Two small kindnesses that need the browser.
+// What the console's pages need a browser for.
 //
 // After a form comes back refused, the cursor goes to the first field in error, so a keyboard
 // user (and a screen reader) lands where the fix is, not at the top of the page. On a page
@@ -53,11 +53,44 @@
   document.addEventListener("submit", function (event) {
     keep(event.target);
   }, true);
+  // An order page follows the order's feed (Server-Sent Events): each status event asks for
+  // the page's live part once, and the every-second asking is skipped while the feed is open.
+  // When the feed ends or fails (the order became final, the token ran out), the asking
+  // simply goes on as before.
+  function follow() {
+    var live = document.getElementById("order-live");
+    if (!live || !live.dataset.feed || !window.EventSource) {
+      return;
+    }
+    var source = new EventSource(live.dataset.feed);
+    var open = false;
+    source.addEventListener("open", function () {
+      open = true;
+    });
+    source.addEventListener("status", function () {
+      var current = document.getElementById("order-live");
+      if (current && window.htmx) {
+        htmx.trigger(current, "refresh");
+      }
+    });
+    source.addEventListener("error", function () {
+      open = false;
+      source.close();
+    });
+    document.addEventListener("htmx:beforeRequest", function (event) {
+      var asked = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+      if (open && event.detail.elt.id === "order-live" && !asked) {
+        event.preventDefault();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (location.pathname.indexOf("/sign-in") === -1) {
       restore();
     }
     focusFirstError(document);
+    follow();
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     focusFirstError(event.detail.target || document);
