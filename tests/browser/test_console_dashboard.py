@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 
+from erp_testing import unique
+
 pytestmark = pytest.mark.e2e
 
 
@@ -77,3 +79,26 @@ def test_segments_are_one_spelling_and_the_customer_list_picks_them(console):
     console.open("/customers")
     options = [o.get_attribute("value") for o in console.all("#segment option")]
     assert options == ["", "champions", "loyal", "new", "needs_attention", "at_risk", "hibernating"]
+
+
+def test_the_analyst_imports_sales_history_and_reads_a_refused_file_line_by_line(console, tmp_path):
+    batch = f"old-shop-{unique()}"
+    sku = console.seeded.skus[1]
+    refused = tmp_path / "bad.csv"
+    refused.write_text(
+        f"date,sku,quantity,revenue\n2020-01-31,{sku},3,30.00\nlast week,{sku},x,1\n"
+    )
+    good = tmp_path / "good.csv"
+    good.write_text(f"date,sku,quantity,revenue\n2020-01-31,{sku},3,30.00\n2020-02-29,{sku},4,40\n")
+    console.become("analyst")
+    console.find("a[href='/history/import']").click()
+    console.type("#batch_id", batch)
+    console.find("#file").send_keys(str(refused))
+    console.find("main form button.primary").click()
+    rows = console.all("#import-result tr[data-row]")
+    assert {row.get_attribute("data-row") for row in rows} == {"3"}  # the file's third line
+    assert {row.text.split()[1] for row in rows} == {"date", "quantity"}
+    console.find("#file").send_keys(str(good))
+    console.find("main form button.primary").click()
+    assert console.find("#import-result [data-lines]").get_attribute("data-lines") == "2"
+    assert console.overflowing() == []

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Response, abort, g, render_template, request
+from flask_babel import gettext as _
 
 from gateway.console import charts, forms
 from gateway.console.blueprint import console, needs
@@ -50,7 +51,7 @@ def change(now, before) -> float | None:
 
 def _month_starts(last: date) -> list[date]:
     year, month, starts = last.year, last.month, []
-    for _ in range(MONTHS):
+    for _month in range(MONTHS):
         starts.append(date(year, month, 1))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return starts[::-1]
@@ -200,3 +201,45 @@ def competitors():
         error=None if answer.ok else answer.detail,
         wanted=wanted,
     )
+
+
+@console.route("/history/import", methods=["GET", "POST"])
+@needs("POST", "/analytics/history")
+def import_history():
+    """Sales from before the system, from a CSV file (date,sku,quantity[,revenue]), loaded
+    once per batch name; a refused file is said line by line, and nothing of it is loaded."""
+
+    def page(result=None, problems=None, error=None, batch="", status=200):
+        shown = render_template(
+            "console/import_history.html",
+            result=result,
+            problems=problems or [],
+            error=error,
+            batch=batch,
+        )
+        return shown, status
+
+    if request.method == "GET":
+        return page()
+    batch = request.form.get("batch_id", "").strip()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return page(error=_("Choose the CSV file to import."), batch=batch, status=422)
+    answer = g.user.send(
+        "POST",
+        "/analytics/history",
+        params={"batch_id": batch},
+        data=upload.read(),
+        content_type="text/csv",
+    )
+    if answer.ok:
+        return page(result=answer.json, batch=batch)
+    problems = []
+    for name, message in answer.errors.items():
+        parts = name.split(".")
+        if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit():
+            problems.append({"line": int(parts[1]) + 1, "field": parts[2], "message": message})
+        else:
+            problems.append({"line": None, "field": name, "message": message})
+    problems.sort(key=lambda problem: (problem["line"] or 0, problem["field"]))
+    return page(problems=problems, error=answer.detail, batch=batch, status=answer.status)
