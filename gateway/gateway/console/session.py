@@ -26,6 +26,9 @@ from erp_shared.auth import InvalidToken
 from gateway.console import client
 
 ACCESS = "erp_access"
+# When the session can no longer be renewed (its refresh token's end), in epoch seconds: the
+# one cookie scripts read, so a page can warn before it ends (console.js). It holds no secret.
+SESSION_ENDS = "erp_session_ends"
 REFRESH = "erp_refresh"
 CSRF = "erp_csrf"
 CSRF_FIELD = "csrf_token"
@@ -157,10 +160,19 @@ def write_cookies(response: Response) -> Response:
     if g.get("console_signed_out"):
         for name in (ACCESS, REFRESH):
             response.delete_cookie(name, secure=secure, httponly=True, samesite="Strict")
+        response.delete_cookie(SESSION_ENDS, secure=secure, samesite="Strict")
     tokens = g.get("console_tokens")
     if tokens:
         put(ACCESS, tokens["access_token"], tokens["expires_in"])
         put(REFRESH, tokens["refresh_token"], tokens["refresh_expires_in"])
+        ends = int(time.time()) + tokens["refresh_expires_in"]
+        response.set_cookie(
+            SESSION_ENDS,
+            str(ends),
+            max_age=tokens["refresh_expires_in"],
+            secure=secure,
+            samesite="Strict",
+        )
     if "console_csrf" in g and request.cookies.get(CSRF) != g.console_csrf:
         put(CSRF, g.console_csrf, 7 * 24 * 3600)
     return response

@@ -85,12 +85,32 @@
     });
   }
 
+  // The session cannot be renewed past the end its cookie names: five minutes before, the
+  // page says so, while there is still time to send a form.
+  function warnBeforeTheSessionEnds() {
+    var warning = document.getElementById("session-ending");
+    var found = document.cookie.match(/(?:^|; )erp_session_ends=(\d+)/);
+    if (!warning || !found) {
+      return;
+    }
+    var ends = parseInt(found[1], 10) * 1000;
+    function check() {
+      if (ends - Date.now() <= 5 * 60 * 1000) {
+        warning.hidden = false;
+      } else {
+        setTimeout(check, 30 * 1000);
+      }
+    }
+    check();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (location.pathname.indexOf("/sign-in") === -1) {
       restore();
     }
     focusFirstError(document);
     follow();
+    warnBeforeTheSessionEnds();
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     focusFirstError(event.detail.target || document);
