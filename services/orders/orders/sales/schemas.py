@@ -31,6 +31,8 @@ class OrderIn(Schema):
 
 class OrderLineOut(Schema):
     sku = fields.Str()
+    # The catalogue's name of the product (on an order as its customer follows it).
+    name = fields.Str(allow_none=True)
     quantity = fields.Int()
     unit_price = Money()
     line_total = Figure()
@@ -98,9 +100,15 @@ class OrderTrackingOut(OrderOut):
 
     @pre_dump
     def flatten(self, tracking, **_kwargs):
-        order = tracking["order"]
+        order, names = tracking["order"], tracking["names"]
         invoices = [i for i in tracking["invoices"] if i["kind"] == "invoice"]
+        line_fields = [name for name in OrderLineOut._declared_fields if name != "name"]
+        lines = [
+            {name: getattr(line, name) for name in line_fields} | {"name": names.get(line.sku)}
+            for line in order.lines
+        ]
         return {name: getattr(order, name) for name in OrderOut._declared_fields} | {
+            "lines": lines,
             "shipments": tracking["shipments"],
             "invoices": tracking["invoices"],
             "invoice_id": invoices[-1]["id"] if invoices else None,

@@ -108,11 +108,13 @@ def get_order(uow: UnitOfWork, order_id: str) -> Order:
 
 
 def track_order(uow: UnitOfWork, order_id: str) -> dict:
-    """What a customer follows: the order, its history, shipments and invoices."""
+    """What a customer follows: the order, its history, shipments and invoices, and the
+    catalogue's name of each product on it."""
     order = get_order(uow, order_id)
     invoices, _ = invoicing.list_invoices(uow, {"order_id": order_id}, 0, 200)
     return {
         "order": order,
+        "names": replicas.product_names(uow, {line.sku for line in order.lines}),
         "shipments": db.shipments_of(uow.conn, order_id),
         "invoices": invoices,
     }

@@ -163,3 +163,12 @@ def test_an_invoice_is_written_in_the_language_its_buyer_reads(app):
     ):
         assert label in text, label
     assert "Bill to" not in text and "1,356.00 CNY" in text
+
+
+def test_an_order_names_its_products_as_the_catalogue_does(app, invoice):
+    order, _, _ = invoice
+    read = app.test_client().get(f"/api/v1/orders/{order['id']}", headers=bearer()).json
+    assert {line["sku"]: line["name"] for line in read["lines"]} == {
+        "DESK-1": "橡木书桌 Oak desk",
+        "BOOK-7": "Müller: Lagerhaltung",
+    }
