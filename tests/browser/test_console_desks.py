@@ -88,15 +88,16 @@ def test_the_warehouse_receives_three_lines_laid_out_as_a_table(console):
         lefts = [field.rect["x"] for field in inputs]
         assert len(tops) == 1 and lefts == sorted(lefts), f"line {row + 1} is not one row"
     assert console.overflowing() == []
-    for row, (sku, quantity) in enumerate(((skus[0], "5"), (skus[1], "2"), (skus[0], "1"))):
+    # Typed as people write numbers: "1,005" is a thousand and five.
+    for row, (sku, quantity) in enumerate(((skus[0], "1,005"), (skus[1], "2"), (skus[0], "1"))):
         console.type(f"#lines-{row}-sku", sku)
         console.type(f"#lines-{row}-quantity", quantity)
-        console.type(f"#lines-{row}-unit_cost", "80.00")
+        console.type(f"#lines-{row}-unit_cost", "1,080.00")
     console.screenshot("receive-goods")
     console.find("main form button.primary").click()
     console.wait(lambda d: "/stock/" in d.current_url)
     after = {sku: console.system.call("GET", f"/stock/{sku}").json()["on_hand"] for sku in skus}
-    assert after == {skus[0]: before[skus[0]] + 6, skus[1]: before[skus[1]] + 2}
+    assert after == {skus[0]: before[skus[0]] + 1006, skus[1]: before[skus[1]] + 2}
 
 
 def test_the_warehouse_finds_a_product_by_name_and_enters_a_count_as_counted(console):

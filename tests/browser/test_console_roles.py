@@ -167,3 +167,20 @@ def test_a_page_warns_before_the_session_ends(console):
     console.open("/customers")
     console.wait(lambda d: d.find_element("id", "session-ending").is_displayed())
     console.sessions.pop("sales", None)  # the doctored cookie is not a session to reuse
+
+
+def test_two_tabs_renewing_the_session_at_once_both_stay_signed_in(console):
+    """Two pages of one browser asking at the same moment, just after the access token ran
+    out: both renew from the same refresh token, and neither signs the user out."""
+    console.sign_in("sales")
+    console.driver.delete_cookie("erp_access")  # run out
+    answers = console.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "Promise.all(['/orders', '/customers'].map(path => fetch(path, {redirect: 'manual'})"
+        ".then(r => [r.status, r.type]))).then(done)"
+    )
+    assert answers == [[200, "basic"], [200, "basic"]]
+    console.open("/orders")
+    console.find("#results")
+    assert "/sign-in" not in console.driver.current_url
+    console.sessions["sales"] = console.driver.get_cookies()

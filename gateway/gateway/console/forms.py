@@ -12,6 +12,8 @@ from collections import defaultdict
 
 from flask import request
 
+from gateway.console import i18n
+
 LINE_FIELD = re.compile(r"^lines\.(\d+)\.(\w+)$")
 
 
@@ -28,12 +30,13 @@ def words(text: str) -> list[str]:
 
 
 def number(text: str) -> int | str:
-    """An integer when it is one; otherwise the text, for the API to refuse in its words."""
-    text = text.strip()
+    """A whole number as the reader writes it ("1,200" in English); otherwise the text, for
+    the API to refuse in its words."""
+    read = i18n.number_typed(text)
     try:
-        return int(text)
+        return int(read)
     except ValueError:
-        return text
+        return text.strip()
 
 
 def lines(fields: tuple[str, ...]) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import g, redirect, render_template, request, url_for
 
-from gateway.console import forms
+from gateway.console import forms, i18n
 from gateway.console.blueprint import console, needs
 
 RECEIPT_ROWS = 5
@@ -54,6 +54,8 @@ def stock_item(sku: str, errors: dict | None = None, adjustment=None, status: in
 def adjust_stock(sku: str):
     """A count, entered as what the shelf holds; the API books the difference."""
     body = {"sku": sku, **forms.given("warehouse", "reason", "unit_cost")}
+    if "unit_cost" in body:
+        body["unit_cost"] = i18n.number_typed(body["unit_cost"])
     body["counted"] = forms.number(request.form.get("counted", ""))
     answer = g.user.send("POST", "/adjustments", body)
     if answer.ok:
@@ -101,6 +103,7 @@ def receive_goods():
         "lines": [
             {name: line[name] for name in RECEIPT_FIELDS if line.get(name)}
             | {"quantity": forms.number(line.get("quantity", ""))}
+            | ({"unit_cost": i18n.number_typed(line["unit_cost"])} if line.get("unit_cost") else {})
             for line in lines
         ],
     }
