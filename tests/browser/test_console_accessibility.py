@@ -58,7 +58,8 @@ def pages(console) -> list[str]:
         "/customers", f"/customers/{seeded.customer_id}", "/customers/new", "/orders",
         f"/orders/{order['id']}", "/orders/new", "/shipping", "/stock", f"/stock/{seeded.skus[0]}",
         "/receipts/new", "/reorder-alerts", "/returns", "/tickets", f"/tickets/{ticket['id']}",
-        "/invoices", f"/invoices/{shipped['invoice_id']}", "/dashboard", "/no-such-page",
+        "/invoices", f"/invoices/{shipped['invoice_id']}", "/dashboard", "/orders/import",
+        "/history/import", f"/customers/{seeded.customer_id}/edit", "/tickets/new", "/no-such-page",
     ]  # fmt: skip
 
 
