@@ -1,8 +1,11 @@
 """RFM: how recently, how often and for how much each customer buys, free of Flask and SQL.
 
 Each measure is scored 1 to 5 by where the customer stands among all customers who bought:
-the share of them with a worse value, in fifths (a tie shares the score). Fewer days since
-the last order is better. The named segment comes from recency (R) and frequency (F):
+5 less the share of them with a better value, in fifths. Customers with equal values share
+the score their place earns, so the best value always scores 5: when everyone bought today,
+everyone's recency is 5, not 1. Fewer days since the last order is better. Scoring sorts
+once per measure (n log n) rather than comparing every customer with every other. The named
+segment comes from recency (R) and frequency (F):
 
     champions          R >= 4 and F >= 4
     loyal              R >= 3 and F >= 3
@@ -14,6 +17,7 @@ the last order is better. The named segment comes from recency (R) and frequency
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -55,14 +59,16 @@ class RfmScore:
 
 
 def _scores(values: list, better_when_higher: bool = True) -> list[int]:
+    """Each value's score: 5 - floor(5 * (how many values are strictly better) / count)."""
     count = len(values)
-    scores = []
-    for value in values:
-        worse = sum(
-            1 for other in values if (other < value if better_when_higher else other > value)
-        )
-        scores.append(min(5, 1 + math.floor(5 * worse / count)))
-    return scores
+    ordered = sorted(values)
+
+    def better(value) -> int:
+        if better_when_higher:
+            return count - bisect.bisect_right(ordered, value)
+        return bisect.bisect_left(ordered, value)
+
+    return [5 - math.floor(5 * better(value) / count) for value in values]
 
 
 def score(purchases: list[Purchases], today: date) -> list[RfmScore]:

@@ -58,12 +58,13 @@ def test_a_worked_example_and_its_segments_reaching_the_crm(backend, databases):
     answer = analytics.test_client().get("/api/v1/analytics/customers/rfm", headers=bearer())
     got = {item["customer_id"]: item for item in answer.json["items"]}
     # Recency 3, 6, 30, 153, 259 days: R = 5, 4, 3, 2, 1 (c1, c2, c5, c3, c4).
-    # Frequency 3, 1, 4, 1, 2: F = 4, 1, 5, 1, 3. Monetary 300, 50, 800, 20, 120: M = 4, 2, 5, 1, 3.
+    # Frequency 3, 1, 4, 1, 2: F = 4, 2, 5, 2, 3 (the two single orders tie, three are better:
+    # 5 - floor(5 * 3 / 5) = 2). Monetary 300, 50, 800, 20, 120: M = 4, 2, 5, 1, 3.
     expected = {
         "c1": (3, 3, "300.00", 5, 4, 4, "champions"),
-        "c2": (6, 1, "50.00", 4, 1, 2, "new"),
+        "c2": (6, 1, "50.00", 4, 2, 2, "new"),
         "c3": (153, 4, "800.00", 2, 5, 5, "at_risk"),
-        "c4": (259, 1, "20.00", 1, 1, 1, "hibernating"),
+        "c4": (259, 1, "20.00", 1, 2, 1, "hibernating"),
         "c5": (30, 2, "120.00", 3, 3, 3, "loyal"),
     }
     for name, (days, orders, spent, r, f, m, segment) in expected.items():
