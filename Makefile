@@ -109,6 +109,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/order_import.py
 	$(PY) bench/customer_search.py
 	$(PY) bench/analytics_reports.py
+	$(PY) bench/rfm_scoring.py
 	$(PY) bench/forecast_catalogue.py
 	$(PY) bench/console_pages.py
 	$(PY) bench/orders_at_rest.py
