@@ -29,6 +29,18 @@ def words(text: str) -> list[str]:
     return [word.strip() for word in text.split(",") if word.strip()]
 
 
+ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
+
+
+def address(prefix: str) -> dict | None:
+    """A postal address typed into the `<prefix>_line1`, ... boxes (macros.address_fields),
+    the country in capitals as the API wants it; none when every box was left empty."""
+    typed = {name: request.form.get(f"{prefix}_{name}", "").strip() for name in ADDRESS_FIELDS}
+    if not any(typed.values()):
+        return None
+    return {**typed, "country": typed["country"].upper()}
+
+
 def number(text: str) -> int | str:
     """A whole number as the reader writes it ("1,200" in English); otherwise the text, for
     the API to refuse in its words."""

@@ -13,7 +13,6 @@ FIELDS = ("name", "email", "phone", "company", "tax_id", "language", "credit_lim
 # decide (the API refuses them from a customer, so the form neither shows nor sends them).
 OWN_FIELDS = ("name", "email", "phone", "company", "tax_id", "language")
 ADDRESS_KINDS = ("billing", "shipping")
-ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
 CHANNELS = ("call", "email", "meeting", "chat", "visit")
 # The RFM segments analytics assigns (analytics.rfm.domain), best first.
 SEGMENTS = ("champions", "loyal", "new", "needs_attention", "at_risk", "hibernating")
@@ -72,11 +71,8 @@ def _record_page(customer_id: str, errors: dict | None = None, interaction=None,
 def _addresses(record: dict) -> list[dict]:
     """The form's billing and shipping address (a kind left empty is none), then the
     record's other addresses, which the form does not show, kept as they were."""
-    shown = []
-    for kind in ADDRESS_KINDS:
-        typed = {name: request.form.get(f"{kind}_{name}", "").strip() for name in ADDRESS_FIELDS}
-        if any(typed.values()):
-            shown.append({"kind": kind, **typed, "country": typed["country"].upper()})
+    typed = {kind: forms.address(kind) for kind in ADDRESS_KINDS}
+    shown = [{"kind": kind, **address} for kind, address in typed.items() if address]
     kept = (record.get("addresses") or [])[:]
     for kind in ADDRESS_KINDS:
         first = next((a for a in kept if a["kind"] == kind), None)

@@ -35,17 +35,6 @@ def new_order():
     return _form(chosen, [], {}, "phone")
 
 
-ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
-
-
-def _shipping() -> dict | None:
-    """Where the order goes, as typed: none when every box was left empty."""
-    typed = {name: request.form.get(f"shipping_{name}", "").strip() for name in ADDRESS_FIELDS}
-    if not any(typed.values()):
-        return None
-    return {**typed, "country": typed["country"].upper()}
-
-
 def _form(
     customer: dict | None,
     lines: list[dict],
@@ -149,7 +138,7 @@ def place_order():
         ],
         **forms.given("note"),
     }
-    shipping = _shipping()
+    shipping = forms.address("shipping")
     if shipping:
         body["shipping_address"] = shipping
     key = request.form.get("idempotency_key", "")
