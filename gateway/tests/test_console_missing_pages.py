@@ -5,29 +5,22 @@ document, whatever the method."""
 from __future__ import annotations
 
 import pytest
+from console_signing import BROWSER, console_client, sign_in
 
-from erp_testing import bearer, service_app
+from erp_testing import bearer
 
 pytestmark = pytest.mark.integration
 
-USER = {"username": "sam", "password": "sales-password-1", "roles": ["sales"]}
-BROWSER = {"REMOTE_ADDR": "203.0.113.7"}
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
 @pytest.fixture
 def client(databases):
-    app = service_app("gateway", databases.new("sqlite"), service_urls={})
-    client = app.test_client()
-    client.post("/api/v1/auth/users", json=USER, headers=bearer())
-    return client
+    return console_client(databases.new("sqlite"))
 
 
 def signed_in(client):
-    client.get("/sign-in", environ_base=BROWSER)
-    form = {"csrf_token": client.get_cookie("erp_csrf").value, **USER}
-    form.pop("roles")
-    assert client.post("/sign-in", data=form, environ_base=BROWSER).status_code == 302
+    assert sign_in(client).status_code == 302
     return client
 
 

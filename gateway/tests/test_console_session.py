@@ -6,34 +6,16 @@ without its CSRF value or from another origin is refused."""
 from __future__ import annotations
 
 import pytest
+from console_signing import BROWSER, USER, console_client, csrf, sign_in
 
-from erp_testing import bearer, claims, service_app, sign
+from erp_testing import bearer, claims, sign
 
 pytestmark = pytest.mark.integration
-
-USER = {"username": "sam", "password": "sales-password-1", "roles": ["sales"]}
-BROWSER = {"REMOTE_ADDR": "203.0.113.7"}
 
 
 @pytest.fixture
 def client(databases):
-    app = service_app("gateway", databases.new("sqlite"), service_urls={})
-    client = app.test_client()
-    client.post("/api/v1/auth/users", json=USER, headers=bearer())
-    return client
-
-
-def csrf(client) -> str:
-    """The value the sign-in form carries: the one its page set in the CSRF cookie."""
-    page = client.get("/sign-in", environ_base=BROWSER)
-    value = client.get_cookie("erp_csrf").value
-    assert page.status_code == 302 or f'name="csrf_token" value="{value}"' in page.text
-    return value
-
-
-def sign_in(client, **headers):
-    form = {"csrf_token": csrf(client), "username": USER["username"], "password": USER["password"]}
-    return client.post("/sign-in", data=form, headers=headers, environ_base=BROWSER)
+    return console_client(databases.new("sqlite"))
 
 
 def cookie_flags(answer) -> dict[str, str]:
@@ -62,9 +44,7 @@ def test_a_clients_own_forwarded_headers_decide_neither_secure_cookies_nor_its_a
 def test_behind_a_trusted_proxy_its_tls_makes_cookies_secure_and_its_client_is_audited(
     databases,
 ):
-    app = service_app("gateway", databases.new("sqlite"), service_urls={}, trusted_proxy_hops=1)
-    client = app.test_client()
-    client.post("/api/v1/auth/users", json=USER, headers=bearer())
+    client = console_client(databases.new("sqlite"), trusted_proxy_hops=1)
     # The proxy (203.0.113.7) appends the address it saw to what the client claimed.
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.1, 198.51.100.9"}
     assert "Secure" in cookie_flags(sign_in(client, **forwarded))["erp_access"]
