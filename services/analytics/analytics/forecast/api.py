@@ -68,8 +68,10 @@ class RunOut(Schema):
     horizon = fields.Int()
     status = fields.Str(
         metadata={
-            "description": "queued, running, done, or failed: no chunk of it progressed for "
-            f"{catalogue.ABANDONED_AFTER.seconds // 60} minutes (its worker died); ask again"
+            "description": "queued, running, done, or failed (it could not finish; ask "
+            "again). A run whose worker died stays running: after "
+            f"{catalogue.ABANDONED_AFTER.seconds // 60} minutes without progress another "
+            "worker takes over the SKUs it left"
         }
     )
     total = fields.Int(metadata={"description": "SKUs to forecast"})

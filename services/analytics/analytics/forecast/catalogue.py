@@ -6,9 +6,14 @@ transaction on the cores the container may use (a process pool: the models are C
 Python), and its results written in one short transaction, so the worker's event consumer is
 never held up and two workers share a run instead of repeating it.
 
-The work is bounded: one queued or running run per scope (asking again answers it), the
-pool's processes run at a lower priority than the services' requests and events, and a run
-whose worker died mid-chunk is failed rather than left running, holding back every later run.
+A worker can die mid-chunk (killed, out of memory): once every chunk is claimed and the run
+has not progressed for ABANDONED_AFTER, one live worker takes over the SKUs claimed and never
+saved (a compare-and-set on when the run last progressed) and the run still finishes with
+every SKU. A worker that was only slow and saves after being taken over adds nothing: each
+SKU's result is saved and counted once.
+
+The work is bounded: one queued or running run per scope (asking again answers it), and the
+pool's processes run at a lower priority than the services' requests and events.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from erp_shared.uow import UnitOfWork
 CHUNK = 400
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 # A chunk takes seconds, a few minutes on a slow machine: a run that has not progressed for
-# this long lost the worker that claimed its last chunk (killed, out of memory).
+# this long lost the workers of the chunks it has claimed and not saved, and is taken over.
 ABANDONED_AFTER = timedelta(minutes=15)
 # How much less CPU the forecasting processes get than the services (nice 0) when both want it.
 NICENESS = 10
@@ -52,6 +57,7 @@ MEMORY_LIMIT_V1 = Path("/sys/fs/cgroup/memory/memory.limit_in_bytes")
 # a series fitted; ~155 MiB measured) and the worker beside its pool.
 FORECASTER_MEMORY = 160 * 2**20
 WORKER_MEMORY = 256 * 2**20
+ACTOR = "job:forecast catalogue"
 
 
 def request_run(uow: UnitOfWork, granularity: str, horizon: int) -> dict:
@@ -196,31 +202,63 @@ def work_on_runs(engine: Engine, settings: Settings) -> None:
 
 
 def step(engine: Engine, settings: Settings) -> bool:
-    """Forecast one chunk of the oldest unfinished run; False when there is nothing to do."""
+    """Forecast one chunk of the oldest unfinished run, or the work its dead workers left;
+    False when there is nothing to do."""
     with UnitOfWork(engine, settings.service, readonly=True) as uow:
         run = db.oldest_unfinished_run(uow.conn)
         if run is None:
             return False
         skus = db.skus_after(uow.conn, run.next_sku, CHUNK)
-        current = period_of(uow.now.date(), run.granularity)
-        rows = db.units_by_period(uow.conn, run.granularity, skus[0], skus[-1]) if skus else []
-    with UnitOfWork(engine, settings.service, actor="job:forecast catalogue") as uow:
-        if not skus:
-            if _finish(uow, run.id) or not _abandoned(run, uow.now):
-                return False  # done, or a chunk still being worked on
-            db.fail_run(uow.conn, run.id, uow.now)
-            return True  # the next run may start
+    if skus:
+        return _claim_chunk(engine, settings, run, skus)
+    return _finish_or_take_over(engine, settings, run)
+
+
+def _claim_chunk(engine: Engine, settings: Settings, run, skus: list[str]) -> bool:
+    with UnitOfWork(engine, settings.service, actor=ACTOR) as uow:
         if not db.claim_chunk(uow.conn, run.id, run.next_sku, skus[-1], uow.now):
             return True  # another worker took it: look again
+    _forecast_and_save(engine, settings, run, skus)
+    return True
+
+
+def _finish_or_take_over(engine: Engine, settings: Settings, run) -> bool:
+    """Every chunk is claimed: close the run if every SKU is saved. Otherwise wait while it
+    progresses (its chunks are being worked on); once it has not for ABANDONED_AFTER, their
+    workers are dead and this one takes over all they left, a chunk at a time, each save
+    keeping the run progressing so no other worker takes it over meanwhile."""
+    with UnitOfWork(engine, settings.service, actor=ACTOR) as uow:
+        if _finish(uow, run.id) or not _abandoned(run, uow.now):
+            return False  # done, or a chunk still being worked on
+        lost = db.skus_unsaved(uow.conn, run.id, run.next_sku)
+        if not lost:
+            # Short of its total with nothing left to forecast (SKUs it counted are gone):
+            # it could never finish, and would hold back every later run.
+            db.fail_run(uow.conn, run.id, uow.now)
+            return True
+        if not db.take_over(uow.conn, run.id, uow.now - ABANDONED_AFTER, uow.now):
+            return True  # another worker took it over: look again
+    for start in range(0, len(lost), CHUNK):
+        _forecast_and_save(engine, settings, run, lost[start : start + CHUNK])
+    return True
+
+
+def _forecast_and_save(engine: Engine, settings: Settings, run, skus: list[str]) -> None:
+    """Forecast SKUs this worker claimed, outside any transaction, then save them in one
+    short one. Every SKU gets a result (one without a sale in the periods read forecasts
+    from nothing): a SKU left without one would keep the run short of its total."""
+    with UnitOfWork(engine, settings.service, readonly=True) as uow:
+        current = period_of(uow.now.date(), run.granularity)
+        rows = db.units_by_period(uow.conn, run.granularity, skus)
+    series = filled(rows, current, run.granularity)
     jobs = [
-        (sku, values, run.granularity, run.horizon, current.isoformat())
-        for sku, values in filled(rows, current, run.granularity).items()
+        (sku, series.get(sku, []), run.granularity, run.horizon, current.isoformat())
+        for sku in skus
     ]
     results = list(_pool().map(_forecast_one, jobs, chunksize=16))
-    with UnitOfWork(engine, settings.service, actor="job:forecast catalogue") as uow:
+    with UnitOfWork(engine, settings.service, actor=ACTOR) as uow:
         db.save_results(uow.conn, run.id, results, uow.now)
         _finish(uow, run.id)
-    return True
 
 
 def _abandoned(run, now: datetime) -> bool:

@@ -44,19 +44,17 @@ def skus_sold(conn: Connection) -> int:
     return conn.execute(query).scalar_one()
 
 
-def units_by_period(conn: Connection, granularity: str, first_sku: str, last_sku: str):
-    """(sku, period, units) of the SKUs from first_sku to last_sku: whole weeks and months
-    from the rollups (a running period is left out by the caller), days from the days."""
+def units_by_period(conn: Connection, granularity: str, skus: list[str]):
+    """(sku, period, units) of the SKUs given: whole weeks and months from the rollups (a
+    running period is left out by the caller), days from the days. The SKUs are named, not a
+    range: work taken over from a dead worker is SKUs scattered among those already saved."""
     if granularity == "day":
         table, period, where = sales_daily, sales_daily.c.day, ()
     else:
         table, period = sales_rollups, sales_rollups.c.period
         where = (sales_rollups.c.grain == granularity,)
     query = select(table.c.key, period, table.c.units).where(
-        table.c.dimension == "product",
-        table.c.key >= first_sku,
-        table.c.key <= last_sku,
-        *where,
+        table.c.dimension == "product", table.c.key.in_(skus), *where
     )
     return conn.execute(query.order_by(table.c.key, period)).all()
 
@@ -116,12 +114,52 @@ def claim_chunk(conn: Connection, run_id: str, after: str, through: str, at) -> 
     return moved.rowcount == 1
 
 
+def skus_unsaved(conn: Connection, run_id: str, through: str) -> list[str]:
+    """The SKUs of the run's chunks claimed so far (up to the cursor) that have no result
+    yet: the work of the workers still on them, or of those that died."""
+    saved = select(forecast_results.c.sku).where(forecast_results.c.run_id == run_id)
+    query = (
+        select(sales_daily.c.key)
+        .distinct()
+        .where(
+            sales_daily.c.dimension == "product",
+            sales_daily.c.key <= through,
+            sales_daily.c.key.not_in(saved),
+        )
+        .order_by(sales_daily.c.key)
+    )
+    return list(conn.execute(query).scalars())
+
+
+def take_over(conn: Connection, run_id: str, stale_before, at) -> bool:
+    """Mark a run that has not progressed since stale_before as progressing, unless another
+    worker did first: the compare-and-set that gives a dead worker's chunks to one live
+    worker, not two (the second finds the run progressing and leaves it)."""
+    taken = conn.execute(
+        update(forecast_runs)
+        .where(
+            forecast_runs.c.id == run_id,
+            forecast_runs.c.status == "running",
+            forecast_runs.c.progressed_at < stale_before,
+        )
+        .values(progressed_at=at)
+    )
+    return taken.rowcount == 1
+
+
 def save_results(conn: Connection, run_id: str, results: list[dict], at) -> None:
-    conn.execute(forecast_results.insert(), [{"run_id": run_id, **r} for r in results])
+    """Write the forecasts and count those new to the run. A worker that was slow, not
+    dead, saves after another took its chunk over: each SKU's first result is kept and
+    counted once (on PostgreSQL a racing save waits for the first one's rows, then skips
+    them), so done never counts a SKU twice."""
+    insert = dialect_insert(conn)(forecast_results).on_conflict_do_nothing()
+    saved = conn.execute(
+        insert.returning(forecast_results.c.sku), [{"run_id": run_id, **r} for r in results]
+    )
     conn.execute(
         update(forecast_runs)
         .where(forecast_runs.c.id == run_id)
-        .values(done=forecast_runs.c.done + len(results), progressed_at=at)
+        .values(done=forecast_runs.c.done + len(saved.all()), progressed_at=at)
     )
 
 
@@ -142,7 +180,7 @@ def finish_run(conn: Connection, run_id: str, at) -> bool:
 def fail_run(conn: Connection, run_id: str, at) -> None:
     conn.execute(
         update(forecast_runs)
-        .where(forecast_runs.c.id == run_id, forecast_runs.c.status == "running")
+        .where(forecast_runs.c.id == run_id, forecast_runs.c.status.in_(("queued", "running")))
         .values(status="failed", finished_at=at)
     )
 
