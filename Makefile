@@ -110,6 +110,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/customer_search.py
 	$(PY) bench/analytics_reports.py
 	$(PY) bench/rfm_scoring.py
+	$(PY) bench/history_import.py
 	$(PY) bench/forecast_catalogue.py
 	$(PY) bench/console_pages.py
 	$(PY) bench/orders_at_rest.py

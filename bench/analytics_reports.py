@@ -86,7 +86,9 @@ def seed(engine, orders: int, rng: random.Random) -> None:
         )
         batch_lines += [{"order_id": order["order_id"], **line} for line in order["lines"]]
         lines = [SimpleNamespace(**line) for line in order["lines"]]
-        for dimension, key, figures in order_shares(SimpleNamespace(**order), lines, [], 1):
+        for dimension, key, figures in order_shares(
+            SimpleNamespace(**order, replacement=False), lines, [], 1
+        ):
             cell = daily[(dimension, key, at.date())]
             for name, value in figures.items():
                 cell[name] += value

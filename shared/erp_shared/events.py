@@ -101,6 +101,9 @@ class OrderPlaced(Payload):
     subtotal = fields.Decimal(as_string=True, required=True)
     total = fields.Decimal(as_string=True, required=True)
     currency = fields.Str(required=True)
+    # Beyond the contract: the return an exchange's free replacement order is sent for, so
+    # a report counts its goods' cost and not a new sale (absent from older events).
+    replaces_return_id = fields.Str(allow_none=True, load_default=None)
 
 
 class OrderStatusChanged(Payload):
@@ -203,9 +206,17 @@ class ReturnChanged(Payload):
     lines = fields.List(fields.Nested(ReturnLine), required=True)
 
 
+class RestockedLine(QuantityLine):
+    # Beyond the contract: the FIFO cost the goods went back on the shelf at, the cost of
+    # goods sold the order no longer carries (absent from older events).
+    cost = fields.Decimal(as_string=True)
+
+
 class StockRestocked(Payload):
     return_id = fields.Str(required=True)
-    lines = fields.List(fields.Nested(QuantityLine), required=True)
+    # Beyond the contract: the order the goods came back from (absent from older events).
+    order_id = fields.Str()
+    lines = fields.List(fields.Nested(RestockedLine), required=True)
 
 
 class StockLow(Payload):

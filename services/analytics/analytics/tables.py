@@ -7,6 +7,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    ColumnElement,
     Date,
     Float,
     ForeignKey,
@@ -15,8 +16,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    and_,
 )
 
+from analytics.domain import COUNTED_STATUSES
 from erp_shared.db import Money, UtcDateTime
 from erp_shared.idempotency import idempotency_metadata
 from erp_shared.messaging import messaging_metadata
@@ -39,9 +42,18 @@ sales_orders = Table(
     Column("status", String(20), nullable=False),
     Column("placed_at", UtcDateTime, index=True),
     Column("status_changed_at", UtcDateTime, nullable=False),
+    # An exchange's replacement (free goods for goods sent back) is no new sale: it adds the
+    # cost of what it sends to the figures, and no order, unit or revenue.
+    Column("replacement", Boolean, nullable=False, default=False),
     # Whether the order's lines are in the daily sales figures: they are while it counts
     # (confirmed or further) and its lines are known, whatever order its events came in.
     Column("aggregated", Boolean, nullable=False, default=False),
+)
+
+# The orders that are sales to a customer, as RFM, baskets and repeat purchases count them:
+# counted, and not an exchange's replacement.
+SOLD: ColumnElement[bool] = and_(
+    sales_orders.c.status.in_(COUNTED_STATUSES), sales_orders.c.replacement.is_(False)
 )
 
 sales_lines = Table(
@@ -63,6 +75,8 @@ sales_adjustments = Table(
     Column("sku", String(64), primary_key=True),
     Column("returned_units", Integer, nullable=False, default=0),
     Column("credited", Money, nullable=False, default=0),
+    # The FIFO cost of the goods issued for the order, less that of goods put back on the
+    # shelf when they were returned.
     Column("cost", Money, nullable=False, default=0),
 )
 
@@ -122,6 +136,26 @@ sales_rollups = Table(
     sqlite_with_rowid=False,
 )
 
+# What analytics knows of CRM's customers, from their events: the e-mail past orders in a
+# history import may name a customer by.
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", String(36), primary_key=True),
+    Column("email", String(254), index=True),
+    Column("source_updated_at", UtcDateTime, nullable=False),
+)
+
+# Buyers of past orders CRM does not know (yet): a stable id made from the reference the
+# history named them by, so their orders count in RFM and repeat purchases; when CRM
+# registers a customer with that e-mail, the orders become that customer's.
+external_customers = Table(
+    "external_customers",
+    metadata,
+    Column("customer_id", String(36), primary_key=True),
+    Column("customer_ref", String(254), nullable=False, unique=True),
+)
+
 # The segment each customer was last given, so a change is announced once.
 customer_segments = Table(
     "customer_segments",
@@ -131,17 +165,27 @@ customer_segments = Table(
     Column("changed_at", UtcDateTime, nullable=False),
 )
 
-# Sales from before the system, loaded in batches; they count in the product and channel
-# figures (channel "history") like any order.
+# Sales from before the system, loaded in batches, line by line. They count in the figures
+# like any order, summed from here in SQL; lines with an `order_ref` are also orders of the
+# replica (`order_id`, bought by `customer_id`), for RFM, baskets and repeat purchases.
 history_sales = Table(
     "history_sales",
     metadata,
     Column("batch_id", String(64), primary_key=True),
     Column("line_no", Integer, primary_key=True),
     Column("day", Date, nullable=False),
+    # The day's week (its Monday) and month (its first day), as the figures group them.
+    Column("week", Date),
+    Column("month", Date),
     Column("sku", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("revenue", Money, nullable=False),
+    Column("order_ref", String(64)),
+    Column("order_id", String(36)),
+    Column("customer_ref", String(254)),
+    Column("customer_id", String(36)),
+    # The channel the line names, or "history".
+    Column("channel", String(20)),
 )
 
 competitor_observations = Table(

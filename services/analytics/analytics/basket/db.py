@@ -5,15 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from analytics.domain import COUNTED_STATUSES
-from analytics.tables import sales_lines, sales_orders
+from analytics.tables import SOLD, sales_lines, sales_orders
 
 
 def baskets(conn: Connection) -> list[set[str]]:
     rows = conn.execute(
         select(sales_lines.c.order_id, sales_lines.c.sku)
         .join(sales_orders, sales_orders.c.order_id == sales_lines.c.order_id)
-        .where(sales_orders.c.status.in_(COUNTED_STATUSES))
+        .where(SOLD)
     )
     grouped: dict[str, set[str]] = {}
     for order_id, sku in rows:

@@ -32,7 +32,9 @@ def _grouped(rows, period, group_by: str, *where):
         .select_from(source)
         .where(*where)
         .group_by(period, key)
-        .having(func.sum(rows.c.orders) > 0)
+        # A row shows while any figure is left: an order cancelled after confirming leaves
+        # zeros, an exchange's replacement only the cost of the goods it sent.
+        .having(or_(*(func.sum(rows.c[name]) != 0 for name in FIGURES)))
         .order_by(period, key)
     )
 

@@ -21,6 +21,13 @@ class RfmOut(Schema):
     f = fields.Int()
     m = fields.Int()
     segment = fields.Str()
+    external_ref = fields.Str(
+        allow_none=True,
+        metadata={
+            "description": "For a buyer CRM does not know, the reference a history import "
+            "named them by (lower case); null for a CRM customer."
+        },
+    )
 
 
 class RfmList(Schema):

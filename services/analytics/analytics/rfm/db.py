@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from analytics.domain import COUNTED_STATUSES
 from analytics.rfm.domain import Purchases
-from analytics.tables import customer_segments, sales_orders
+from analytics.tables import SOLD, customer_segments, external_customers, sales_orders
 from erp_shared.db import dialect_insert
 
 
@@ -18,16 +17,20 @@ def purchases(conn: Connection) -> list[Purchases]:
             func.max(sales_orders.c.placed_at),
             func.count(),
             func.coalesce(func.sum(sales_orders.c.revenue), 0),
+            func.max(external_customers.c.customer_ref),
+        )
+        .outerjoin(
+            external_customers, external_customers.c.customer_id == sales_orders.c.customer_id
         )
         .where(
-            sales_orders.c.status.in_(COUNTED_STATUSES),
+            SOLD,
             sales_orders.c.customer_id.is_not(None),
             sales_orders.c.placed_at.is_not(None),
         )
         .group_by(sales_orders.c.customer_id)
         .order_by(sales_orders.c.customer_id)
     )
-    return [Purchases(row[0], row[1].date(), row[2], row[3]) for row in rows]
+    return [Purchases(row[0], row[1].date(), row[2], row[3], row[4]) for row in rows]
 
 
 def segments(conn: Connection) -> dict[str, str]:

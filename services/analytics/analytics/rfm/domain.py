@@ -30,6 +30,8 @@ class Purchases:
     last_order: date
     orders: int
     spent: Decimal
+    # The reference a history import named a buyer CRM does not know by; None for CRM's.
+    external_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class RfmScore:
     r: int
     f: int
     m: int
+    external_ref: str | None = None
 
     @property
     def segment(self) -> str:
@@ -77,6 +80,6 @@ def score(purchases: list[Purchases], today: date) -> list[RfmScore]:
     f = _scores([p.orders for p in purchases])
     m = _scores([p.spent for p in purchases])
     return [
-        RfmScore(p.customer_id, days, p.orders, p.spent, r[i], f[i], m[i])
+        RfmScore(p.customer_id, days, p.orders, p.spent, r[i], f[i], m[i], p.external_ref)
         for i, (p, days) in enumerate(zip(purchases, recency, strict=True))
     ]

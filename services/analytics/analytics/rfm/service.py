@@ -13,11 +13,12 @@ def rfm_scores(uow: UnitOfWork) -> list[RfmScore]:
 
 
 def assign_segments(uow: UnitOfWork, _settings=None) -> int:
-    """Keep each customer's segment; customer.segment_changed for each that moved. How many."""
+    """Keep each CRM customer's segment; customer.segment_changed for each that moved. How
+    many. Buyers known only from a history import have no CRM record to show it on."""
     known = db.segments(uow.conn)
     moved = 0
     for scored in rfm_scores(uow):
-        if known.get(scored.customer_id) != scored.segment:
+        if scored.external_ref is None and known.get(scored.customer_id) != scored.segment:
             db.keep_segment(uow.conn, scored.customer_id, scored.segment, uow.now)
             uow.emit(
                 "customer.segment_changed",

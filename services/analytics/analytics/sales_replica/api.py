@@ -30,6 +30,29 @@ class HistoryLine(Schema):
             "two decimals, no exponent); 0 when left out."
         }
     )
+    order_ref = fields.Raw(
+        allow_none=True,
+        metadata={
+            "description": "The order the line was part of in the old system (1-64 "
+            "characters): lines sharing it are one order, on one date, for one buyer, through "
+            "one channel, counted in RFM, baskets and repeat purchases. Without it a line "
+            "counts in the product and channel figures only. An order_ref an earlier batch "
+            "loaded is a conflict (409)."
+        },
+    )
+    customer_ref = fields.Raw(
+        allow_none=True,
+        metadata={
+            "description": "Who bought (at most 254 characters): a CRM customer id or e-mail "
+            "(in any case) makes the order that customer's; anything else keeps the buyer as "
+            "an external customer, shown with it as external_ref, until CRM registers a "
+            "customer with that e-mail."
+        },
+    )
+    channel = fields.Raw(
+        allow_none=True,
+        metadata={"description": 'At most 20 characters; "history" when left out.'},
+    )
 
 
 class HistoryIn(Schema):
@@ -59,12 +82,14 @@ class CsvQuery(Schema):
             "application/json": {"schema": HistoryIn},
             "text/csv": {"schema": {"type": "string"}},
         },
-        "description": "JSON {batch_id, lines: [{date, sku, quantity, revenue?}]}, or CSV "
-        "date,sku,quantity[,revenue] with ?batch_id=.",
+        "description": "JSON {batch_id, lines: [{date, sku, quantity, revenue?, order_ref?, "
+        "customer_ref?, channel?}]}, or CSV with a header of date,sku,quantity and any of "
+        "revenue,order_ref,customer_ref,channel, with ?batch_id=.",
     }
 )
 def load_history():
-    """Sales from before the system, for reports and forecasts; a batch id loads once."""
+    """Sales from before the system, for reports and forecasts and, where lines name their
+    order and buyer, RFM, baskets and repeat purchases; a batch id loads once."""
     if request.mimetype == "text/csv":
         batch_id = request.args.get("batch_id", "")
         if BATCH_ID.regex.match(batch_id) is None:

@@ -38,17 +38,34 @@ def on_stock_issued(uow: UnitOfWork, event: Event) -> None:
     service.record_cost(uow, event.data["order_id"], event.data["lines"])
 
 
+def on_stock_restocked(uow: UnitOfWork, event: Event) -> None:
+    if "order_id" in event.data:
+        service.record_restock(uow, event.data["order_id"], event.data["lines"])
+
+
+def on_customer_changed(uow: UnitOfWork, event: Event) -> None:
+    service.replicate_customer(uow, event.data, event.occurred_at)
+
+
+def on_customer_erased(uow: UnitOfWork, event: Event) -> None:
+    service.forget_customer(uow, event.data["customer_id"])
+
+
 def on_customer_merged(uow: UnitOfWork, event: Event) -> None:
     service.move_customer(uow, event.data["customer_id"], event.data["survivor_id"])
 
 
 HANDLERS = {
+    "customer.registered": on_customer_changed,
+    "customer.updated": on_customer_changed,
+    "customer.erased": on_customer_erased,
     "customer.merged": on_customer_merged,
     "product.created": on_product_changed,
     "product.updated": on_product_changed,
     "return.received": on_return_received,
     "invoice.issued": on_invoice_issued,
     "stock.issued": on_stock_issued,
+    "stock.restocked": on_stock_restocked,
     **{f"order.{status}": on_order_settled for status in ("confirmed", "rejected", "cancelled")},
     **{f"order.{status}": on_order_status_changed for status in ("shipped", "delivered")},
 }

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from analytics.domain import COUNTED_STATUSES
+from analytics.domain import COUNTED_STATUSES, month_of, week_of
 from analytics.sales_replica import db, domain, history
 from erp_shared import idempotency
+from erp_shared.errors import Conflict
 from erp_shared.money import money
 from erp_shared.uow import UnitOfWork
 
@@ -31,6 +32,7 @@ def record_order_placed(uow: UnitOfWork, data: dict, placed_at: datetime) -> Non
             "total": data["total"],
             "currency": data["currency"],
             "units": sum(line["quantity"] for line in lines),
+            "replacement": data.get("replaces_return_id") is not None,
         },
         lines,
         placed_at,
@@ -100,24 +102,86 @@ def record_cost(uow: UnitOfWork, order_id: str, lines: list[dict]) -> None:
     )
 
 
+def record_restock(uow: UnitOfWork, order_id: str, lines: list[dict]) -> None:
+    """Returned goods went back on the shelf at the cost they left with: the order's cost
+    of goods sold no longer carries it. Events from before the cost was sent change
+    nothing."""
+    changes = [
+        domain.Adjustment(line["sku"], cost=-Decimal(line["cost"]))
+        for line in lines
+        if line.get("cost") is not None
+    ]
+    if changes:
+        _adjust(uow, order_id, changes)
+
+
 def load_history(uow: UnitOfWork, batch_id: str, lines: list[dict]) -> dict:
-    """A batch of past sales into the daily figures, once per batch id."""
+    """A batch of past sales into the figures and, where lines name their order, into the
+    orders RFM, baskets and repeat purchases count, once per batch id. An order an earlier
+    batch loaded is a conflict: the batch loads nothing."""
     good = history.checked(lines)
     replay = idempotency.first_time(uow.conn, HISTORY_SCOPE, batch_id, good)
     if replay is not None:
         return {"batch_id": batch_id, "lines": int(replay.result), "replayed": True}
-    db.add_history(uow.conn, batch_id, good)
-    db.add_figures(
+    orders = {order.order_ref: order for order in history.past_orders(good)}
+    loaded = db.known_orders(uow.conn, [order.order_id for order in orders.values()])
+    if loaded:
+        refs = sorted(ref for ref, order in orders.items() if order.order_id in loaded)
+        raise Conflict(
+            f"{len(refs)} orders of the batch were loaded by an earlier batch; nothing was loaded.",
+            {"order_ref": refs[:20]},
+        )
+    buyers = _buyers(uow, {order.customer_ref for order in orders.values()} - {None})
+    db.add_history(
         uow.conn,
+        batch_id,
         [
-            (dimension, key, line["day"], {"orders": 1, **figures})
+            line
+            | {"week": week_of(line["day"]), "month": month_of(line["day"])}
+            | _bought_by(orders.get(line["order_ref"]), buyers)
             for line in good
-            for figures in ({"units": line["quantity"], "revenue": line["revenue"]},)
-            for dimension, key in (("product", line["sku"]), ("channel", "history"))
         ],
     )
+    db.add_past_orders(
+        uow.conn, batch_id, [_past_order_row(order, buyers) for order in orders.values()]
+    )
+    db.add_history_figures(uow.conn, batch_id)
     idempotency.remember(uow.conn, HISTORY_SCOPE, batch_id, str(len(good)))
     return {"batch_id": batch_id, "lines": len(good), "replayed": False}
+
+
+def _buyers(uow: UnitOfWork, refs: set[str]) -> dict[str, str]:
+    """The customer id of each buyer a batch names: the CRM customer whose id or e-mail it
+    is, else an external customer kept under the reference."""
+    named = db.customers_named(uow.conn, sorted(refs))
+    strangers = {ref: history.external_customer_id(ref) for ref in refs if ref not in named}
+    db.keep_external_customers(
+        uow.conn,
+        [{"customer_id": id_, "customer_ref": ref.lower()} for ref, id_ in strangers.items()],
+    )
+    return named | strangers
+
+
+def _bought_by(order: history.PastOrder | None, buyers: dict[str, str]) -> dict:
+    if order is None:
+        return {"order_id": None, "customer_id": None}
+    return {"order_id": order.order_id, "customer_id": buyers.get(order.customer_ref)}
+
+
+def _past_order_row(order: history.PastOrder, buyers: dict[str, str]) -> dict:
+    return {
+        "order_id": order.order_id,
+        "customer_id": buyers.get(order.customer_ref),
+        "channel": order.channel,
+        "revenue": order.revenue,
+        "total": order.revenue,
+        "units": order.units,
+        "status": "delivered",
+        "placed_at": order.placed_at,
+        "status_changed_at": order.placed_at,
+        "aggregated": True,
+        "replacement": False,
+    }
 
 
 def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
@@ -132,6 +196,25 @@ def replicate_product(uow: UnitOfWork, data: dict, as_of: datetime) -> None:
             "source_updated_at": as_of,
         },
     )
+
+
+def replicate_customer(uow: UnitOfWork, data: dict, as_of) -> None:
+    """Know the customer's e-mail, and take over the past orders a history import kept
+    under it while CRM did not know them."""
+    email = data.get("email")
+    db.upsert_customer(
+        uow.conn,
+        {"customer_id": data["customer_id"], "email": email, "source_updated_at": as_of},
+    )
+    stranger = db.external_customer(uow.conn, email.lower()) if email else None
+    if stranger is not None:
+        db.reassign_customer(uow.conn, stranger, data["customer_id"])
+        db.drop_external_customer(uow.conn, stranger)
+
+
+def forget_customer(uow: UnitOfWork, customer_id: str) -> None:
+    """An erased customer's e-mail is not kept here either."""
+    db.forget_customer(uow.conn, customer_id)
 
 
 def move_customer(uow: UnitOfWork, merged_id: str, survivor_id: str) -> None:

@@ -73,17 +73,40 @@ def generated_orders(rng: random.Random, count: int) -> list[dict]:
 
 
 def aftermath(rng: random.Random, orders: list[dict]) -> None:
-    """Shipped orders' goods left at a cost; some came back for a refund of one unit."""
+    """Shipped orders' goods left at a cost; some units came back, resellable (back on the
+    shelf at the cost they left with) or damaged, for a refund (a credit note) or in exchange
+    for a free replacement order, whose goods leave at a cost of their own."""
+    replacements = []
     for order in orders:
         if order["statuses"][-1:] != ["shipped"]:
             continue
+        unit_costs = {line["sku"]: Decimal(rng.randint(100, 900)) / 100 for line in order["lines"]}
         order["costs"] = {
-            line["sku"]: Decimal(rng.randint(100, 900)) / 100 * line["quantity"]
-            for line in order["lines"]
+            line["sku"]: unit_costs[line["sku"]] * line["quantity"] for line in order["lines"]
         }
-        if rng.random() < 0.4:
+        if rng.random() < 0.5:
             line = order["lines"][0]
-            order["returned"] = {"sku": line["sku"], "unit_price": line["unit_price"]}
+            order["returned"] = {
+                "sku": line["sku"],
+                "unit_price": line["unit_price"],
+                "unit_cost": unit_costs[line["sku"]],
+                "condition": rng.choice(["resellable", "damaged"]),
+                "resolution": rng.choice(["refund", "exchange"]),
+            }
+            if order["returned"]["resolution"] == "exchange":
+                replacements.append(
+                    {
+                        **order,
+                        "order_id": f"x-{order['order_id']}",
+                        "replaces_return_id": f"r-{order['order_id']}",
+                        "lines": [{"sku": line["sku"], "quantity": 1, "unit_price": "0.00"}],
+                        "placed_at": order["placed_at"] + timedelta(days=3),
+                        "statuses": ["confirmed", "shipped"],
+                        "costs": {line["sku"]: Decimal(rng.randint(100, 900)) / 100},
+                        "returned": {},
+                    }
+                )
+    orders += replacements
 
 
 def events_of(order: dict) -> list[tuple[str, dict, datetime]]:
@@ -97,6 +120,7 @@ def events_of(order: dict) -> list[tuple[str, dict, datetime]]:
         "subtotal": str(subtotal),
         "total": str(subtotal),
         "currency": "EUR",
+        "replaces_return_id": order.get("replaces_return_id"),
     }
     at = order["placed_at"]
     happened = []
@@ -115,26 +139,40 @@ def events_of(order: dict) -> list[tuple[str, dict, datetime]]:
             {"sku": sku, "quantity": 1, "cost": str(cost)} for sku, cost in order["costs"].items()
         ]
         happened.append(("stock.issued", {"order_id": order["order_id"], "lines": costs}, later))
-    if "returned" in order:
-        sku, price = order["returned"]["sku"], order["returned"]["unit_price"]
+    returned = order.get("returned")
+    if returned:
+        sku, price = returned["sku"], returned["unit_price"]
+        return_id = f"r-{order['order_id']}"
         back = {
-            "return_id": f"r-{order['order_id']}",
+            "return_id": return_id,
             "order_id": order["order_id"],
-            "resolution": "refund",
-            "lines": [{"sku": sku, "quantity": 1, "condition": "resellable"}],
+            "resolution": returned["resolution"],
+            "lines": [{"sku": sku, "quantity": 1, "condition": returned["condition"]}],
         }
-        credit = {
-            "invoice_id": f"cn-{order['order_id']}",
-            "number": f"CN-{order['order_id']}",
-            "kind": "credit_note",
-            "order_id": order["order_id"],
-            "customer_id": order["customer_id"],
-            "total": price,
-            "subtotal": price,
-            "currency": "EUR",
-            "lines": [{"sku": sku, "quantity": 1, "unit_price": price}],
-        }
-        happened += [("return.received", back, later), ("invoice.issued", credit, later)]
+        happened.append(("return.received", back, later))
+        if returned["condition"] == "resellable":
+            cost = str(returned["unit_cost"])
+            restocked = {"sku": sku, "quantity": 1, "cost": cost}
+            happened.append(
+                (
+                    "stock.restocked",
+                    {"return_id": return_id, "order_id": order["order_id"], "lines": [restocked]},
+                    later,
+                )
+            )
+        if returned["resolution"] == "refund":
+            credit = {
+                "invoice_id": f"cn-{order['order_id']}",
+                "number": f"CN-{order['order_id']}",
+                "kind": "credit_note",
+                "order_id": order["order_id"],
+                "customer_id": order["customer_id"],
+                "total": price,
+                "subtotal": price,
+                "currency": "EUR",
+                "lines": [{"sku": sku, "quantity": 1, "unit_price": price}],
+            }
+            happened.append(("invoice.issued", credit, later))
     return happened
 
 
@@ -147,7 +185,8 @@ def expected(orders, start, end, granularity, group_by):
             start <= placed <= end
         ):
             continue
-        returned = order.get("returned", {})
+        returned = order.get("returned") or {}
+        sale = "replaces_return_id" not in order  # a replacement adds its goods' cost only
         for line in order["lines"]:
             if group_by == "product":
                 key = line["sku"]
@@ -159,13 +198,18 @@ def expected(orders, start, end, granularity, group_by):
             order_key = (
                 (order["order_id"], line["sku"]) if group_by == "category" else order["order_id"]
             )
-            cell[0].add(order_key)
-            cell[1] += line["quantity"]
-            cell[2] += Decimal(line["unit_price"]) * line["quantity"]
-            if returned.get("sku") == line["sku"]:
-                cell[3] += 1
-                cell[4] += Decimal(line["unit_price"])
+            if sale:
+                cell[0].add(order_key)
+                cell[1] += line["quantity"]
+                cell[2] += Decimal(line["unit_price"]) * line["quantity"]
             cell[5] += order.get("costs", {}).get(line["sku"], Decimal(0))
+            if returned.get("sku") != line["sku"]:
+                continue
+            cell[3] += 1
+            if returned["resolution"] == "refund":
+                cell[4] += Decimal(line["unit_price"])
+            if returned["condition"] == "resellable":
+                cell[5] -= returned["unit_cost"]
     return [
         {
             "period": period,
@@ -177,7 +221,7 @@ def expected(orders, start, end, granularity, group_by):
             "net_revenue": f"{revenue - credited:.2f}",
             "cost": f"{cost:.2f}",
             "margin": f"{revenue - credited - cost:.2f}",
-            "returns_rate": round(returned / units, 4),
+            "returns_rate": round(returned / units, 4) if units else 0.0,
         }
         for (period, key), (ids, units, revenue, returned, credited, cost) in sorted(
             figures.items()
@@ -204,7 +248,7 @@ def test_sales_by_every_period_and_key_match_a_plain_computation(app):
     events = [event for order in orders for event in events_of(order)]
     rng.shuffle(events)  # no global order: a shipment may come before its confirmation
     for event_type, data, at in events:
-        producer = "inventory" if event_type == "stock.issued" else "orders"
+        producer = "inventory" if event_type.startswith("stock.") else "orders"
         deliver(app, event_type, data, producer, occurred_at=at)
 
     client = app.test_client()

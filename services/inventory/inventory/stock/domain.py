@@ -393,16 +393,23 @@ class OrderIssues:
         resellable, restocked = [], []
         for line in lines:
             condition = line.get("condition") or "resellable"
+            cost = Decimal(0)
             for part, units in self._parts_returned(line["sku"], line["quantity"], return_id):
                 part.outstanding -= units
                 self.changes.append(TakenBack(part, units, condition, return_id, at))
                 if condition == "resellable":
                     resellable.append((part, units))
+                    cost += part.unit_cost * units
             if condition == "resellable":
-                restocked.append({"sku": line["sku"], "quantity": line["quantity"]})
+                restocked.append(
+                    {"sku": line["sku"], "quantity": line["quantity"], "cost": money(cost)}
+                )
         self.returns.add(return_id)
         self.pending_events.append(
-            ("stock.restocked", {"return_id": return_id, "lines": restocked})
+            (
+                "stock.restocked",
+                {"return_id": return_id, "order_id": self.order_id, "lines": restocked},
+            )
         )
         return resellable
 

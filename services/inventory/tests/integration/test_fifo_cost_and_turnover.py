@@ -88,8 +88,13 @@ def test_a_backdated_receipt_leaves_first_and_a_return_comes_back_at_its_cost(cl
     stock = client.get("/api/v1/stock/LAMP", headers=bearer()).json
     assert [(lot["quantity"], lot["unit_cost"]) for lot in stock["lots"]][-1] == (2, "5.00")
     assert stock["on_hand"] == 19
+    # The cost they went back at leaves the order's cost of goods sold (analytics' margin).
     assert sent(app, "stock.restocked") == [
-        {"return_id": "r-1", "lines": [{"sku": "LAMP", "quantity": 2}]}
+        {
+            "return_id": "r-1",
+            "order_id": "o-1",
+            "lines": [{"sku": "LAMP", "quantity": 2, "cost": "10.00"}],
+        }
     ]
 
 

@@ -240,6 +240,7 @@ class Order(TaxedLines):
             "subtotal": self.subtotal,
             "total": self.total,
             "currency": self.currency,
+            "replaces_return_id": self.replaces_return_id,
         }
 
     def _move(
