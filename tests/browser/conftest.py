@@ -109,15 +109,19 @@ def _seed(system: System) -> Seeded:
     # Placing needs the orders service to have heard of the customer and both products.
     system.place_first_order(customer_id, skus[0], 1, lines=1)
     system.place_first_order(customer_id, skus[1], 1, lines=1)
-    return Seeded(customer_id, name, skus, _load_history(system, skus[0]))
+    return Seeded(customer_id, name, skus, _load_history(system, skus[0], customer["email"]))
 
 
-def _load_history(system: System, sku: str) -> dict[str, str]:
-    """Revenue of three whole months before this one, as the dashboard must draw them."""
+def _load_history(system: System, sku: str, email: str) -> dict[str, str]:
+    """Revenue of three whole months before this one, as the dashboard must draw them: three
+    past orders of the customer, named by e-mail as an old system would, in capitals."""
     revenue = {}
     lines = []
     for day, amount in zip(months_back(3), ("1200.00", "800.00", "1500.00"), strict=True):
-        lines.append({"date": day.isoformat(), "sku": sku, "quantity": 4, "revenue": amount})
+        lines.append(
+            {"date": day.isoformat(), "sku": sku, "quantity": 4, "revenue": amount}
+            | {"order_ref": f"OLD-{unique()}", "customer_ref": email.upper()}
+        )
         revenue[f"{day:%b %Y}"] = amount
     answer = system.call("POST", "/analytics/history", json={"batch_id": unique(), "lines": lines})
     assert answer.status_code == 200, answer.text

@@ -40,6 +40,19 @@ def test_the_dashboard_chart_draws_each_months_revenue(console):
     console.screenshot("dashboard")
 
 
+def test_the_dashboard_tells_who_buys_again_from_history_named_by_e_mail(console):
+    """The past orders were loaded with the customer's e-mail in capitals: they are the CRM
+    customer's, who bought on four days (three past months and today)."""
+    console.become("analyst")
+    row = console.find(f"#repeat tr[data-customer='{console.seeded.customer_id}']")
+    cells = row.find_elements("css selector", "td")
+    assert cells[0].text == console.seeded.customer_name
+    assert cells[1].text == "4"
+    assert "bought again" in console.text_of("#repeat .explained")
+    console.driver.execute_script("arguments[0].scrollIntoView()", console.find("#repeat"))
+    console.screenshot("dashboard-repeat-purchases")
+
+
 def test_the_analyst_exports_each_panel_as_csv_a_spreadsheet_reads(console):
     console.become("analyst")
     console.find("#top table")

@@ -1,5 +1,6 @@
 """The analyst's dashboard: the period against the one before, sales by month, who and what
-sells, RFM segments, the demand forecast with its interval and backtest, competitor prices.
+sells, RFM segments, repeat purchases and who is late for one, the demand forecast with its
+interval and backtest, competitor prices.
 
 The summary and the monthly chart come with the page; the other panels load on their own
 (htmx `load` triggers), so the page shows before the slower reports are ready.
@@ -24,6 +25,8 @@ TOP = 5
 FIGURES = ("revenue", "orders", "units", "average_order_value", "returns_rate")
 FORECAST_HORIZON = 6
 RUN_PAGE = 20
+# Customers shown as most overdue for their next purchase: the ones worth a call today.
+OVERDUE = 10
 
 
 def _period() -> dict:
@@ -104,7 +107,10 @@ def top_sellers():
 
 
 def _segment_figures() -> tuple[list[dict], int]:
-    items = g.user.fetch("/analytics/customers/rfm")["items"]
+    """The CRM's customers by segment: each segment links to their list in the CRM, which
+    buyers known only from a history import are not in."""
+    rfm = g.user.fetch("/analytics/customers/rfm")["items"]
+    items = [item for item in rfm if item.get("external_ref") is None]
     counts = Counter(item["segment"] for item in items)
     value: dict[str, Decimal] = defaultdict(Decimal)
     for item in items:
@@ -117,6 +123,19 @@ def _segment_figures() -> tuple[list[dict], int]:
 def segments():
     figures, total = _segment_figures()
     return render_template("console/_segments.html", segments=figures, total=total)
+
+
+@console.route("/dashboard/repeat", methods=["GET"])
+def repeat_purchases():
+    found = g.user.fetch("/analytics/customers/repeat-purchases", per_page=OVERDUE)
+    for customer in found["items"]:
+        customer["name"] = None
+        if customer["external_ref"] is None:
+            record = g.user.send("GET", f"/customers/{customer['customer_id']}")
+            customer["name"] = record.json["name"] if record.ok else None
+    return render_template(
+        "console/_repeat.html", summary=found["summary"], customers=found["items"]
+    )
 
 
 def _export_rows(report: str) -> list[list]:
