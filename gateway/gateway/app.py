@@ -8,6 +8,7 @@ from erp_shared.web import create_service_app
 from gateway import audit, console, keys, limits, openapi, routing, rules, service
 from gateway.api import allow_own_methods, audit_blp, blp, routes
 from gateway.settings import GatewaySettings, settings_from_env
+from gateway.webhooks.api import blp as webhooks_blp
 
 # The API document and its viewer; which API calls need no token is gateway.rules.PUBLIC.
 PUBLIC_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
@@ -24,7 +25,7 @@ def create_app(settings: GatewaySettings | None = None):
     app = create_service_app(
         "gateway",
         title="Gateway",
-        blueprints=[blp, audit_blp],
+        blueprints=[blp, audit_blp, webhooks_blp],
         settings=settings,
         rules=learned.rules_for,
         public_rules=rules.PUBLIC,

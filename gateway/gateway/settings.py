@@ -27,6 +27,14 @@ class GatewaySettings(Settings):
     cors_origins: tuple[str, ...] = ()
     # Seconds the gateway keeps the access rules a service published before asking again.
     rules_ttl: float = 60.0
+    # Webhook targets that may resolve to a private, loopback or other non-public address
+    # outside development (an integration inside the same network); host names, exact.
+    webhook_allow_hosts: tuple[str, ...] = ()
+
+    @property
+    def queue(self) -> str:
+        """The gateway's one queue: its webhook worker's, which takes every event type."""
+        return f"{self.bus_prefix}gateway.webhooks"
 
 
 def service_urls() -> dict[str, str]:
@@ -41,11 +49,12 @@ def service_urls() -> dict[str, str]:
 SETTINGS_CLASS = GatewaySettings
 
 
-def settings_from_env(**overrides) -> GatewaySettings:
-    """The gateway uses no broker: only its database must be named outside development."""
+def settings_from_env(uses_broker: bool = False, **overrides) -> GatewaySettings:
+    """The gateway's app uses no broker: only its database must be named outside
+    development; its webhook worker (uses_broker) needs AMQP_URL named too."""
     return GatewaySettings.from_env(
         "gateway",
-        uses_broker=False,
+        uses_broker=uses_broker,
         **{
             "admin_password": env("ERP_ADMIN_PASSWORD"),
             "service_urls": service_urls(),
@@ -56,6 +65,7 @@ def settings_from_env(**overrides) -> GatewaySettings:
             "expensive_rate_limit": env("GATEWAY_EXPENSIVE_RATE_LIMIT", "10/minute"),
             "cors_origins": listed("GATEWAY_CORS_ORIGINS"),
             "rules_ttl": typed("GATEWAY_RULES_TTL", 60.0, float),
+            "webhook_allow_hosts": listed("GATEWAY_WEBHOOK_ALLOW_HOSTS"),
             **overrides,
         },
     )

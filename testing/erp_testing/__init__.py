@@ -112,9 +112,12 @@ def deliver(app, event_type: str, data: dict, producer: str = "test", occurred_a
 def delete_topology(amqp_url: str, prefix: str) -> None:
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     channel = connection.channel()
-    for service in (*SERVICES, PROBE):
-        for queue in (f"{prefix}{service}.events", f"{prefix}{service}.events.dlq"):
-            channel.queue_delete(queue)
+    queues = [f"{prefix}{service}.events" for service in (*SERVICES, PROBE)]
+    # The gateway's webhook worker's (gateway.settings.GatewaySettings.queue).
+    queues.append(f"{prefix}gateway.webhooks")
+    for queue in queues:
+        channel.queue_delete(queue)
+        channel.queue_delete(f"{queue}.dlq")
     channel.exchange_delete(f"{prefix}erp.events")
     channel.exchange_delete(f"{prefix}erp.events.dlx")
     connection.close()
