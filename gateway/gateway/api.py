@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, current_app, g, jsonify, request
 from flask_smorest import Blueprint
@@ -80,6 +82,23 @@ class UserOut(Schema):
     created_at = fields.AwareDateTime()
 
 
+class IntegrationIn(Schema):
+    username = fields.Str(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9._@\-]{1,80}$"),
+        metadata={"description": "The machine's name, e.g. shop-front; it signs in with it."},
+    )
+
+
+class IntegrationOut(UserOut):
+    api_key = fields.Str(
+        metadata={
+            "description": "Shown in this answer only (erpk_...): POST /auth/token with "
+            "{username, password: api_key} for an access token."
+        }
+    )
+
+
 def username_tried() -> str | None:
     """The username a sign-in request names, for its rate limit and its audit entry; None
     when the body is not a JSON object naming one, or too large to read."""
@@ -125,6 +144,25 @@ def add_user(data):
     return create_once(
         data, lambda uow, user: service.add_user(uow, g.principal, user), service.get_user
     )
+
+
+@blp.route("/integrations", methods=["POST"])
+@blp.arguments(IntegrationIn())
+@blp.response(201, IntegrationOut)
+def add_integration(data):
+    """An account for a machine (role integration) and its API key, shown once."""
+    with unit_of_work() as uow:
+        user, key = service.add_integration(uow, g.principal, data["username"])
+    return {**asdict(user), "api_key": key}
+
+
+@blp.route("/integrations/<user_id>/key", methods=["POST"])
+@blp.response(200, IntegrationOut)
+def new_integration_key(user_id):
+    """A new API key, shown once; the old one and the sessions it opened stop at once."""
+    with unit_of_work() as uow:
+        user, key = service.new_integration_key(uow, user_id)
+    return {**asdict(user), "api_key": key}
 
 
 @blp.route("/refresh", methods=["POST"])

@@ -36,6 +36,9 @@ SIBLING_GRACE = timedelta(seconds=10)
 # this slows a guesser as much while the owner, from elsewhere, signs in as usual. Failures
 # a day old are forgotten. (The per-username rate limit bounds guessing from many addresses.)
 FREE_TRIES = 3
+# What an integration's key starts with, so one found in a log or a repository is known for
+# what it is.
+API_KEY_PREFIX = "erpk_"
 FIRST_WAIT = timedelta(seconds=1)
 LONGEST_WAIT = timedelta(minutes=15)
 FORGOTTEN_AFTER = timedelta(days=1)
@@ -87,12 +90,21 @@ def password_problems(username: str, password: str) -> list[str]:
 
 
 def role_problems(roles: list[str], customer_id: str | None) -> list[str]:
-    """A customer account must say which customer it is, and is nothing else."""
+    """A customer account must say which customer it is, and is nothing else; an
+    integration account is a machine's and nothing else either."""
     if "customer" in roles and not customer_id:
         return ["A customer account needs its customer_id."]
     if "customer" in roles and len(roles) > 1:
         return ["A customer account has no staff roles."]
+    if "integration" in roles and len(roles) > 1:
+        return ["An integration account has no other role."]
     return []
+
+
+def new_api_key() -> str:
+    """An integration's key: random, made here rather than chosen, so no person's password
+    is ever a machine's credential. It is stored hashed, as a password is."""
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
 
 
 _hasher = PasswordHasher()

@@ -26,12 +26,13 @@ from erp_shared.access import ANY, READ, ROLES, rule
 # What anyone may call without a token: signing in, and refreshing with a refresh token.
 PUBLIC = (rule({"POST"}, r"/auth/(token|refresh)"),)
 
-# The gateway's own: users, the audit trail and webhook subscriptions are the admin's alone.
+# The gateway's own: users, integration accounts and the audit trail are the admin's alone;
+# an integration keeps webhook subscriptions too, its own only (gateway.webhooks.service).
 OWN_RULES = (
-    rule(ANY, r"/auth/users(/.*)?"),
+    rule(ANY, r"/auth/(users|integrations)(/.*)?"),
     rule({"POST"}, r"/auth/logout", *ROLES),
     rule(READ, r"/audit"),
-    rule(ANY, r"/webhooks(/.*)?"),
+    rule(ANY, r"/webhooks(/.*)?", "integration"),
 )
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""Gateway use cases: sign in, add users, make sure the first admin exists.
+"""Gateway use cases: sign in, add users and integration accounts, make sure the first admin
+exists.
 
 Each takes the caller's unit of work, except `ensure_admin`, which runs once at start-up.
 """
@@ -96,7 +97,46 @@ def sign_out(uow: UnitOfWork, token: str) -> None:
 def add_user(uow: UnitOfWork, principal: dict, data: dict) -> User:
     if "admin" not in principal.get("roles", []):
         raise Forbidden("Only an admin may add users.")
+    if "integration" in data["roles"]:
+        raise Invalid(
+            "An integration account gets a key, not a password.",
+            {"roles": ["Add integration accounts at /api/v1/auth/integrations."]},
+        )
     return _new_user(uow, data)
+
+
+def add_integration(uow: UnitOfWork, principal: dict, username: str) -> tuple[User, str]:
+    """A machine's account and its API key, shown in this answer only. It signs in at
+    /auth/token with the key as its password; it has no password a person chose."""
+    if "admin" not in principal.get("roles", []):
+        raise Forbidden("Only an admin may add integration accounts.")
+    if db.user_by_name(uow.conn, username) is not None:
+        raise Conflict(f"The username {username} is taken.")
+    key = identity.new_api_key()
+    user = User(
+        id=str(uuid.uuid4()),
+        username=username,
+        password_hash=identity.hash_password(key),
+        roles=["integration"],
+        customer_id=None,
+        active=True,
+        created_at=uow.now,
+    )
+    db.add_user(uow.conn, user)
+    return user, key
+
+
+def new_integration_key(uow: UnitOfWork, user_id: str) -> tuple[User, str]:
+    """A new key for an integration account: the old one stops working at once, and so do
+    the refresh tokens it was given (its access tokens run out within minutes)."""
+    user = get_user(uow, user_id)
+    if "integration" not in user.roles:
+        raise Unknown(f"No integration account {user_id}.")
+    key = identity.new_api_key()
+    db.change_user(uow.conn, user_id, {"password_hash": identity.hash_password(key)})
+    db.forget_failed_sign_ins(uow.conn, user.username)
+    db.revoke_refresh_tokens(uow.conn, uow.now, user_id=user_id)
+    return user, key
 
 
 def _checked(username: str, password: str | None, roles, customer_id) -> None:
@@ -134,6 +174,16 @@ def change_user(uow: UnitOfWork, principal: dict, user_id: str, changes: dict) -
     ):
         raise Conflict("You may not disable yourself or take away your own admin role.")
     roles = sorted(set(changes.get("roles", user.roles)))
+    if ("integration" in roles) != ("integration" in user.roles):
+        raise Invalid(
+            "An account does not become, or stop being, an integration's.",
+            {"roles": ["Add integration accounts at /api/v1/auth/integrations."]},
+        )
+    if "integration" in user.roles and "password" in changes:
+        raise Invalid(
+            "An integration account has a key, not a password.",
+            {"password": ["Ask for a new key at /api/v1/auth/integrations/{id}/key."]},
+        )
     customer_id = changes.get("customer_id", user.customer_id)
     _checked(user.username, changes.get("password"), roles, customer_id)
     values = {"roles": roles, "customer_id": customer_id}

@@ -11,7 +11,9 @@ invoices); `warehouse` keeps stock (products, receipts, adjustments, shipping an
 delivering, receiving returns); `support` serves (tickets, interactions, returns asked for
 by a customer, reading customers and orders); `analyst` reads everything, runs analytics and
 defines segments; `customer` reaches only its own record, orders, invoices, returns and
-tickets, and the catalogue. docs/security.md shows the rules for people.
+tickets, and the catalogue; `integration` is a machine's (a shop front, a shipping or
+accounting system calling with an API key): it reads orders, the catalogue and stock and
+keeps its own webhook subscriptions. docs/security.md shows the rules for people.
 
 Which records are a customer's own is each service's business (see
 `erp_shared.web.own_customer`); a rule only lets a customer through to the routes where it
@@ -27,7 +29,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-ROLES = ("admin", "sales", "warehouse", "support", "analyst", "customer")
+ROLES = ("admin", "sales", "warehouse", "support", "analyst", "customer", "integration")
 READ = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ANY = READ | WRITE

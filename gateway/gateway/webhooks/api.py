@@ -1,5 +1,5 @@
-"""The webhooks API: an admin's subscriptions, their delivery log and replays (the
-access rule, admin only, is gateway.rules.OWN_RULES')."""
+"""The webhooks API: subscriptions (an admin's, or an integration's own), their delivery log
+and replays (the access rule is gateway.rules.OWN_RULES')."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks", description
 def subscribe(data):
     """Tell `url` of every event of the types named, signed with the secret in this answer."""
     with unit_of_work() as uow:
-        return service.create_subscription(uow, settings(), g.principal.get("sub"), data)
+        return service.create_subscription(uow, settings(), g.principal, data)
 
 
 @blp.route("", methods=["GET"])
@@ -36,14 +36,16 @@ def subscribe(data):
 @blp.response(200, page_of(WebhookOut))
 def list_webhooks(query):
     with reading() as uow:
-        return listed(query, lambda offset, limit: service.list_subscriptions(uow, offset, limit))
+        return listed(
+            query, lambda offset, limit: service.list_subscriptions(uow, g.principal, offset, limit)
+        )
 
 
 @blp.route("/<uuid:subscription_id>", methods=["GET"])
 @blp.response(200, WebhookOut)
 def get_webhook(subscription_id):
     with reading() as uow:
-        return service.get_subscription(uow, subscription_id)
+        return service.get_subscription(uow, g.principal, subscription_id)
 
 
 @blp.route("/<uuid:subscription_id>", methods=["PATCH"])
@@ -52,14 +54,14 @@ def get_webhook(subscription_id):
 def change_webhook(changes, subscription_id):
     """Change the URL, events or description; pause, or resume (a disabled one too)."""
     with unit_of_work() as uow:
-        return service.change_subscription(uow, settings(), subscription_id, changes)
+        return service.change_subscription(uow, settings(), g.principal, subscription_id, changes)
 
 
 @blp.route("/<uuid:subscription_id>", methods=["DELETE"])
 @blp.response(204)
 def delete_webhook(subscription_id):
     with unit_of_work() as uow:
-        service.delete_subscription(uow, subscription_id)
+        service.delete_subscription(uow, g.principal, subscription_id)
 
 
 @blp.route("/<uuid:subscription_id>/secret", methods=["POST"])
@@ -67,7 +69,7 @@ def delete_webhook(subscription_id):
 def rotate_secret(subscription_id):
     """A new secret, shown here only; the old one signs beside it for 24 hours."""
     with unit_of_work() as uow:
-        return service.rotate_secret(uow, subscription_id)
+        return service.rotate_secret(uow, g.principal, subscription_id)
 
 
 @blp.route("/<uuid:subscription_id>/deliveries", methods=["GET"])
@@ -78,7 +80,9 @@ def deliveries(query, subscription_id):
     with reading() as uow:
         return listed(
             query,
-            lambda offset, limit: service.deliveries(uow, subscription_id, offset, limit),
+            lambda offset, limit: service.deliveries(
+                uow, g.principal, subscription_id, offset, limit
+            ),
         )
 
 
@@ -88,4 +92,4 @@ def deliveries(query, subscription_id):
 def replay(query, subscription_id):
     """Send again the events delivered since `since`, each with its webhook-id as before."""
     with unit_of_work() as uow:
-        return {"replayed": service.replay(uow, subscription_id, query["since"])}
+        return {"replayed": service.replay(uow, g.principal, subscription_id, query["since"])}

@@ -27,10 +27,15 @@ def subscription(conn: Connection, subscription_id: str, *, locked: bool = False
     return conn.execute(query.with_for_update() if locked else query).first()
 
 
-def page_of_subscriptions(conn: Connection, offset: int, limit: int) -> tuple[list, int]:
-    total = conn.execute(select(func.count()).select_from(subscriptions)).scalar_one()
+def page_of_subscriptions(
+    conn: Connection, owner: str | None, offset: int, limit: int
+) -> tuple[list, int]:
+    """Every subscription, or only those `owner` made."""
+    mine = () if owner is None else (subscriptions.c.created_by == owner,)
+    total = conn.execute(select(func.count()).select_from(subscriptions).where(*mine)).scalar_one()
     rows = conn.execute(
         select(subscriptions)
+        .where(*mine)
         .order_by(subscriptions.c.created_at, subscriptions.c.id)
         .offset(offset)
         .limit(limit)

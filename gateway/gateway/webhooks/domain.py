@@ -48,6 +48,24 @@ SENDING_LEASE = timedelta(seconds=60)
 SUBJECT_FIELDS = ("order_id", "return_id", "invoice_id", "ticket_id", "customer_id", "sku")
 
 
+# What an integration may not be told: events carrying people's names and e-mail addresses,
+# which its role may not read (an admin's subscription may take them).
+PERSONAL_EVENTS = frozenset(name for name in PAYLOADS if name.startswith("customer."))
+
+
+def owner_of(principal: dict) -> str | None:
+    """Whose subscriptions a caller sees and keeps: an admin every one (None), anyone else
+    (an integration) those it made."""
+    return None if "admin" in (principal.get("roles") or []) else principal.get("sub")
+
+
+def event_problems(events: Iterable[str], owner: str | None) -> list[str]:
+    """Event types a caller may not subscribe to: personal data, unless an admin."""
+    if owner is None:
+        return []
+    return [f"{name} carries personal data." for name in sorted(set(events) & PERSONAL_EVENTS)]
+
+
 def new_secret() -> str:
     """A signing secret as Standard Webhooks writes one: `whsec_` and base64 of random bytes."""
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()

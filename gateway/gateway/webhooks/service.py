@@ -1,5 +1,7 @@
-"""Webhook use cases: an admin's subscriptions, the worker's queueing of each event for its
-subscribers, and the dispatcher's claiming of due deliveries and recording of each attempt.
+"""Webhook use cases: subscriptions (an admin's, or an integration's own), the worker's
+queueing of each event for its subscribers, and the dispatcher's claiming of due deliveries
+and recording of each attempt. A caller who is not an admin finds only the subscriptions it
+made: another's is 404, as if there were none.
 
 Each takes the caller's unit of work; none sends anything over the network (the dispatcher
 does, between `claim_due` and `record_attempt`), so every step here is one short transaction.
@@ -39,11 +41,17 @@ def _check_target(settings: GatewaySettings, url: str) -> None:
         raise Invalid("The webhook's URL may not be called.", {"url": problems})
 
 
+def _check_events(events, owner: str | None) -> None:
+    if problems := domain.event_problems(events, owner):
+        raise Invalid("Only an admin may subscribe to these events.", {"events": problems})
+
+
 def create_subscription(
-    uow: UnitOfWork, settings: GatewaySettings, actor: str | None, data: dict
+    uow: UnitOfWork, settings: GatewaySettings, principal: dict, data: dict
 ) -> dict:
     """A new active subscription; its secret is in this answer and no other but a rotation's."""
     _check_target(settings, data["url"])
+    _check_events(data["events"], domain.owner_of(principal))
     row = {
         "id": str(uuid.uuid4()),
         "url": data["url"],
@@ -51,35 +59,38 @@ def create_subscription(
         "description": data.get("description"),
         "status": "active",
         "secret": domain.new_secret(),
-        "created_by": actor,
+        "created_by": principal.get("sub"),
         "created_at": uow.now,
         "updated_at": uow.now,
     }
     db.add_subscription(uow.conn, row)
-    return get_subscription(uow, row["id"]) | {"secret": row["secret"]}
+    return _shown(_found(uow, principal, row["id"])) | {"secret": row["secret"]}
 
 
-def get_subscription(uow: UnitOfWork, subscription_id: str) -> dict:
-    return _shown(_found(uow, subscription_id))
+def get_subscription(uow: UnitOfWork, principal: dict, subscription_id: str) -> dict:
+    return _shown(_found(uow, principal, subscription_id))
 
 
-def list_subscriptions(uow: UnitOfWork, offset: int, limit: int) -> tuple[list[dict], int]:
-    rows, total = db.page_of_subscriptions(uow.conn, offset, limit)
+def list_subscriptions(
+    uow: UnitOfWork, principal: dict, offset: int, limit: int
+) -> tuple[list[dict], int]:
+    rows, total = db.page_of_subscriptions(uow.conn, domain.owner_of(principal), offset, limit)
     return [_shown(row) for row in rows], total
 
 
 def change_subscription(
-    uow: UnitOfWork, settings: GatewaySettings, subscription_id: str, changes: dict
+    uow: UnitOfWork, settings: GatewaySettings, principal: dict, subscription_id: str, changes: dict
 ) -> dict:
     """New URL, events, description, or status: `paused` stops sending (what is pending
     waits), `active` resumes, and turns a disabled subscription on again with every pending
     delivery due at once on a fresh schedule."""
-    current = _found(uow, subscription_id, locked=True)
+    current = _found(uow, principal, subscription_id, locked=True)
     values = {"updated_at": uow.now}
     if "url" in changes:
         _check_target(settings, changes["url"])
         values["url"] = changes["url"]
     if "events" in changes:
+        _check_events(changes["events"], domain.owner_of(principal))
         values["events"] = sorted(set(changes["events"]))
     if "description" in changes:
         values["description"] = changes["description"]
@@ -89,19 +100,19 @@ def change_subscription(
         if changes["status"] == "active" and current.status != "active":
             db.send_pending_now(uow.conn, subscription_id, uow.now)
     db.change_subscription(uow.conn, subscription_id, values)
-    return get_subscription(uow, subscription_id)
+    return get_subscription(uow, principal, subscription_id)
 
 
-def delete_subscription(uow: UnitOfWork, subscription_id: str) -> None:
+def delete_subscription(uow: UnitOfWork, principal: dict, subscription_id: str) -> None:
     """The subscription, what it still had pending and its log."""
-    if not db.delete_subscription(uow.conn, subscription_id):
-        raise Unknown(f"No webhook {subscription_id}.")
+    _found(uow, principal, subscription_id, locked=True)
+    db.delete_subscription(uow.conn, subscription_id)
 
 
-def rotate_secret(uow: UnitOfWork, subscription_id: str) -> dict:
+def rotate_secret(uow: UnitOfWork, principal: dict, subscription_id: str) -> dict:
     """A new secret, shown in this answer only; the one it replaces still signs every
     delivery beside it for domain.SECRET_GRACE, so the receiver can switch without a gap."""
-    current = _found(uow, subscription_id, locked=True)
+    current = _found(uow, principal, subscription_id, locked=True)
     secret = domain.new_secret()
     db.change_subscription(
         uow.conn,
@@ -113,21 +124,21 @@ def rotate_secret(uow: UnitOfWork, subscription_id: str) -> dict:
             "updated_at": uow.now,
         },
     )
-    return get_subscription(uow, subscription_id) | {"secret": secret}
+    return get_subscription(uow, principal, subscription_id) | {"secret": secret}
 
 
 def deliveries(
-    uow: UnitOfWork, subscription_id: str, offset: int, limit: int
+    uow: UnitOfWork, principal: dict, subscription_id: str, offset: int, limit: int
 ) -> tuple[list[dict], int]:
     """The subscription's delivery log, newest first, each with its attempts."""
-    _found(uow, subscription_id)
+    _found(uow, principal, subscription_id)
     return db.page_of_deliveries(uow.conn, subscription_id, offset, limit)
 
 
-def replay(uow: UnitOfWork, subscription_id: str, since: datetime) -> int:
+def replay(uow: UnitOfWork, principal: dict, subscription_id: str, since: datetime) -> int:
     """Send again, each with the webhook-id it had, the delivered events that reached the
     gateway at or after `since`; how many. What is still pending goes anyway."""
-    _found(uow, subscription_id, locked=True)
+    _found(uow, principal, subscription_id, locked=True)
     return db.send_again(uow.conn, subscription_id, since, uow.now)
 
 
@@ -241,9 +252,11 @@ def subscriptions_by_status(uow: UnitOfWork) -> dict[str, int]:
     return db.count_by_status(uow.conn)
 
 
-def _found(uow: UnitOfWork, subscription_id: str, *, locked: bool = False):
+def _found(uow: UnitOfWork, principal: dict, subscription_id: str, *, locked: bool = False):
+    """The subscription, if the caller may see it."""
     row = db.subscription(uow.conn, subscription_id, locked=locked)
-    if row is None:
+    owner = domain.owner_of(principal)
+    if row is None or (owner is not None and row.created_by != owner):
         raise Unknown(f"No webhook {subscription_id}.")
     return row
 

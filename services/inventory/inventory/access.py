@@ -7,8 +7,8 @@ from __future__ import annotations
 from erp_shared.access import READ, STAFF_READERS, WRITE, rule
 
 RULES = (
-    rule(READ, r"/products(/.*)?", *STAFF_READERS, "customer"),
-    rule(READ, r"/(stock|warehouses)(/.*)?", *STAFF_READERS),
+    rule(READ, r"/products(/.*)?", *STAFF_READERS, "customer", "integration"),
+    rule(READ, r"/(stock|warehouses)(/.*)?", *STAFF_READERS, "integration"),
     rule(READ, r"/(movements|reorder-alerts|inventory/turnover)", "warehouse", "analyst"),
     rule(WRITE, r"/(products|receipts|adjustments|transfers|warehouses)(/.*)?", "warehouse"),
 )

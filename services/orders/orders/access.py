@@ -7,7 +7,7 @@ from __future__ import annotations
 from erp_shared.access import ID, READ, STAFF_READERS, rule
 
 RULES = (
-    rule(READ, r"/orders(/.*)?", *STAFF_READERS, "customer"),
+    rule(READ, r"/orders(/.*)?", *STAFF_READERS, "customer", "integration"),
     rule({"POST"}, r"/orders", "sales", "customer"),
     rule({"POST"}, r"/orders/import", "sales"),
     # Letting an order over its customer's credit limit through is the admin's decision.
