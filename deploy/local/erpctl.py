@@ -1,7 +1,8 @@
 """Run the whole system as local processes: `python deploy/local/erpctl.py up|down|logs|status`.
 
-`up` migrates every database, starts the gateway, the four HTTP services (gunicorn) and the
-four workers in the background, waits until each answers ready and prints the gateway URL.
+`up` migrates every database, starts the gateway, the four HTTP services (gunicorn), the
+four services' workers and the gateway's webhook worker in the background, waits until each
+answers ready and prints the gateway URL.
 Everything it writes (SQLite files, logs, pids, metrics, generated secrets) lives under
 ERP_VAR_DIR (default ./var). The end-to-end tests and the benchmark start the system with
 this same script, so what they exercise is what an operator runs.
@@ -62,7 +63,8 @@ def base_environment() -> dict[str, str]:
 
 
 def processes(env: dict[str, str]) -> list[dict]:
-    """Every process of the system: name, command, extra environment, readiness URL."""
+    """Every process of the system: name, command, extra environment, readiness URL, and
+    whether it is an app (HTTP, gunicorn) or a worker (a status port beside its loops)."""
     python = sys.executable
     listed = []
     worker_base = int(env.get("ERP_WORKER_BASE_PORT", WORKER_BASE_PORT))
@@ -84,9 +86,11 @@ def processes(env: dict[str, str]) -> list[dict]:
                 "env": {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
                 "ready": f"http://127.0.0.1:{app_port(name)}/health/ready",
                 "metrics_dir": metrics_dir,
+                "kind": "app",
             }
         )
         if name == "gateway":
+            listed.append(webhook_worker(python, worker_base))
             continue
         count = int(env.get(f"{name.upper()}_WORKERS", "1"))
         if "ERP_RELAY_NUDGE" not in env:  # set, even empty, it is the caller's choice
@@ -108,9 +112,26 @@ def processes(env: dict[str, str]) -> list[dict]:
                     },
                     "ready": f"http://127.0.0.1:{status_port}/health/ready",
                     "metrics_dir": worker_metrics,
+                    "kind": "worker",
                 }
             )
     return listed
+
+
+def webhook_worker(python: str, worker_base: int) -> dict:
+    """The gateway's one worker: it takes every event from the bus and sends what webhook
+    subscribers are owed. It has the gateway's block of status ports (the gateway app has no
+    worker of its own) and, like the services' workers, its own metrics folder."""
+    status_port = worker_port(worker_base, "gateway")
+    metrics = var_dir() / "metrics" / "gateway-webhooks"
+    return {
+        "name": "gateway-webhooks",
+        "argv": [python, "-m", "gateway.webhooks.worker"],
+        "env": {"PROMETHEUS_MULTIPROC_DIR": str(metrics), "WORKER_PORT": str(status_port)},
+        "ready": f"http://127.0.0.1:{status_port}/health/ready",
+        "metrics_dir": metrics,
+        "kind": "worker",
+    }
 
 
 def step(what: str, detail: str) -> None:

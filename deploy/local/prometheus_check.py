@@ -60,7 +60,7 @@ def targets() -> list[dict]:
     listed = []
     for process in processes(dict(os.environ)):
         address = urllib.parse.urlsplit(process["ready"]).netloc
-        job = "erp-worker" if "-worker" in process["name"] else "erp-app"
+        job = f"erp-{process['kind']}"
         listed.append({"job": job, "address": address, "process": process["name"]})
     return listed
 

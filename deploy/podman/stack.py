@@ -36,9 +36,11 @@ from erp_shared.config import APPS, DEFAULT_PORTS, SERVICES
 REPO = Path(__file__).resolve().parents[2]
 STATE = REPO / "var" / "containers" / "stack.json"
 PROJECT = "erp-containers"
-WORKER_PORTS = {"crm": 9101, "orders": 9102, "inventory": 9103, "analytics": 9104}
+# The gateway's is its webhook worker's (gateway-webhooks).
+WORKER_PORTS = {"gateway": 9100, "crm": 9101, "orders": 9102, "inventory": 9103, "analytics": 9104}
+WORKERS = {"gateway": "gateway-webhooks", **{s: f"{s}-worker" for s in SERVICES}}
 ONE_SHOTS = ("signing-keys", *(f"{app}-migrate" for app in APPS))
-LONG_RUNNING = (*(x for s in SERVICES for x in (s, f"{s}-worker")), "gateway")
+LONG_RUNNING = (*(x for s in SERVICES for x in (s, f"{s}-worker")), "gateway", "gateway-webhooks")
 READY_TIMEOUT = 120
 
 
@@ -63,7 +65,11 @@ def podman_compose() -> list[str]:
 def settings() -> dict:
     """The stack's ports, databases and secrets: made on the first `up`, then kept."""
     if STATE.exists():
-        return json.loads(STATE.read_text())
+        state = json.loads(STATE.read_text())
+        # A stack made before the gateway had a worker gets that worker's port.
+        for app, port in WORKER_PORTS.items():
+            state["worker_ports"].setdefault(app, port)
+        return state
     admin = os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     prefix = os.environ.get("ERP_CONTAINERS_DB_PREFIX", "erp_containers_")
     base = admin.rsplit("/", 1)[0]
@@ -108,8 +114,8 @@ def compose_environment(state: dict) -> dict[str, str]:
     for app in APPS:
         env[f"{app.upper()}_DATABASE_URL"] = state["databases"][app]
         env[f"{app.upper()}_PORT"] = str(state["ports"][app])
-    for service in SERVICES:
-        env[f"{service.upper()}_WORKER_PORT"] = str(state["worker_ports"][service])
+    for app in WORKERS:
+        env[f"{app.upper()}_WORKER_PORT"] = str(state["worker_ports"][app])
     return env
 
 
@@ -164,7 +170,8 @@ def wait_until_ready(state: dict) -> None:
     urls = {app: f"http://127.0.0.1:{state['ports'][app]}/health/ready" for app in SERVICES}
     urls["gateway"] = f"{state['gateway']}/health/live"
     urls |= {
-        f"{s}-worker": f"http://127.0.0.1:{state['worker_ports'][s]}/health/ready" for s in SERVICES
+        worker: f"http://127.0.0.1:{state['worker_ports'][app]}/health/ready"
+        for app, worker in WORKERS.items()
     }
     deadline = time.monotonic() + READY_TIMEOUT
     waiting = dict(urls)

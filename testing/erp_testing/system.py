@@ -40,10 +40,11 @@ def free_port() -> int:
 
 
 def free_worker_base(copies: int = 3) -> int:
-    """A base port whose worker ports (erp_shared.config.worker_port) are all free."""
+    """A base port whose worker ports (erp_shared.config.worker_port) are all free: the
+    services' workers' and the gateway's webhook worker's."""
     for _ in range(50):
         base = random.randrange(20000, 40000, 100)
-        ports = [worker_port(base, s, copy) for s in SERVICES for copy in range(copies)]
+        ports = [worker_port(base, app, copy) for app in APPS for copy in range(copies)]
         try:
             for port in ports:
                 with socket.socket() as probe:

@@ -29,6 +29,7 @@ CONTAINERS_CONF = ROOT / "deploy" / "podman" / "containers.conf"
 PROJECT = "erp-containers"
 LONG_RUNNING = [
     "gateway",
+    "gateway-webhooks",
     *(f"{service}{part}" for service in ("crm", "orders", "inventory", "analytics")
       for part in ("", "-worker")),
 ]  # fmt: skip

@@ -16,8 +16,8 @@ import yaml
 from pika.exceptions import ChannelClosedByBroker
 
 from erp_shared.bus import declare_topology
-from erp_shared.config import SERVICES, Settings
-from erp_testing import broker_url, unique
+from erp_shared.config import APPS, SERVICES
+from erp_testing import broker_url, settings_class, unique
 
 PERMISSIONS = Path(__file__).resolve().parents[2] / "deploy/k8s/overlays/prod/broker-users.yaml"
 
@@ -62,9 +62,10 @@ def user_of():
         rabbitmqctl("delete_user", user)
 
 
-@pytest.mark.parametrize("service", SERVICES)
+# The gateway's user is its webhook worker's, whose queue is gateway.webhooks.
+@pytest.mark.parametrize("service", APPS)
 def test_a_service_user_runs_its_own_topology_and_nothing_else(user_of, service):
-    settings = Settings(service=service, database_url="sqlite://", amqp_url="")
+    settings = settings_class(service)(service=service, database_url="sqlite://", amqp_url="")
     connection = user_of(service)
     try:
         channel = connection.channel()

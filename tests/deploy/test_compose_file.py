@@ -21,7 +21,8 @@ from erp_shared.config import DEFAULT_PORTS, SERVICES
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = "deploy/Dockerfile"
 SOURCE_DIRS = {"gateway": "gateway", **{name: f"services/{name}" for name in SERVICES}}
-APPS_AND_WORKERS = [*DEPLOYABLES, *(f"{name}-worker" for name in SERVICES)]
+WORKERS = {**{f"{name}-worker": name for name in SERVICES}, "gateway-webhooks": "gateway"}
+APPS_AND_WORKERS = [*DEPLOYABLES, *WORKERS]
 
 SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN)$")
 REQUIRED_VARIABLE = re.compile(r"\$\{[A-Z][A-Z0-9_]*:\?[^}]+\}")
@@ -128,11 +129,13 @@ def test_every_service_has_a_database_migration_app_and_worker(services):
     for name in SERVICES:
         assert services[f"{name}-worker"]["command"] == ["python", "-m", f"{name}.worker"]
         assert (ROOT / SOURCE_DIRS[name] / name / "worker.py").is_file()
+    webhooks = ["python", "-m", "gateway.webhooks.worker"]
+    assert services["gateway-webhooks"]["command"] == webhooks
 
 
 @pytest.mark.parametrize("process", APPS_AND_WORKERS)
 def test_apps_and_workers_start_after_their_migration(services, process):
-    deployable = process.removesuffix("-worker")
+    deployable = WORKERS.get(process, process)
     condition = depends_on(services[process])[f"{deployable}-migrate"]["condition"]
     assert condition == "service_completed_successfully"
 
@@ -149,8 +152,7 @@ def test_app_worker_and_migration_run_one_image_built_from_the_deployables_docke
     services, deployable
 ):
     names = [deployable, f"{deployable}-migrate"]
-    if deployable != "gateway":
-        names.append(f"{deployable}-worker")
+    names += [worker for worker, owner in WORKERS.items() if owner == deployable]
     assert len({services[name]["image"] for name in names}) == 1
     for name in names:
         build = services[name]["build"]
@@ -224,7 +226,7 @@ def test_admin_uis_answer_this_host_only(services):
 
 def test_only_the_gateway_of_the_erp_is_published_on_8080(services):
     assert (8080, DEFAULT_PORTS["gateway"]) in published_ports(services["gateway"])
-    for name in [*SERVICES, *(f"{name}-worker" for name in SERVICES)]:
+    for name in [*SERVICES, *WORKERS]:
         assert published_ports(services[name]) == set(), name
     for name in DEPLOYABLES:
         assert published_ports(services[f"{name}-db"]) == set(), name
@@ -267,10 +269,7 @@ def test_prometheus_scrapes_every_app_and_every_worker(services):
             for group in job.get("static_configs", []):
                 scraped.update(group["targets"])
     apps = {f"{name}:{DEFAULT_PORTS[name]}" for name in DEPLOYABLES}
-    workers = {
-        f"{name}-worker:{environment(services[f'{name}-worker'])['WORKER_PORT']}"
-        for name in SERVICES
-    }
+    workers = {f"{name}:{environment(services[name])['WORKER_PORT']}" for name in WORKERS}
     assert apps <= scraped
     assert workers <= scraped
 

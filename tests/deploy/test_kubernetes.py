@@ -336,7 +336,7 @@ def test_every_deployable_has_its_app_worker_service_and_migration(overlay):
     deployments = of_kind(resources, "Deployment")
     services = of_kind(resources, "Service")
     jobs = of_kind(resources, "Job")
-    expected = {*DEPLOYABLES, *(f"{name}-worker" for name in SERVICES)}
+    expected = {*DEPLOYABLES, *(f"{name}-worker" for name in SERVICES), "gateway-webhooks"}
     assert set(deployments) == expected
     for name in DEPLOYABLES:
         (container,) = deployments[name]["spec"]["template"]["spec"]["containers"]
@@ -351,6 +351,11 @@ def test_every_deployable_has_its_app_worker_service_and_migration(overlay):
         (worker,) = deployments[f"{name}-worker"]["spec"]["template"]["spec"]["containers"]
         assert worker["args"] == ["python", "-m", f"{name}.worker"]
         assert (ROOT / "services" / name / name / "worker.py").is_file()
+    (app,) = deployments["gateway"]["spec"]["template"]["spec"]["containers"]
+    (webhooks,) = deployments["gateway-webhooks"]["spec"]["template"]["spec"]["containers"]
+    assert webhooks["image"] == app["image"]
+    assert webhooks["args"] == ["python", "-m", "gateway.webhooks.worker"]
+    assert (ROOT / "gateway" / "gateway" / "webhooks" / "worker.py").is_file()
 
 
 def test_each_migration_job_is_named_after_the_release_it_runs(overlay):
@@ -496,7 +501,10 @@ def test_each_process_reads_its_own_database_and_the_broker(overlay):
         env = {variable["name"]: variable for variable in container.get("env", [])}
         database = env[f"{deployable.upper()}_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
         assert database == {"name": DATABASE_SECRET.format(deployable), "key": "uri"}
-        broker_needed = deployable != "gateway" and resource["kind"] == "Deployment"
+        # Every Deployment but the gateway's app: its webhook worker consumes the bus.
+        broker_needed = resource["kind"] == "Deployment" and name_of(resource) != (
+            "Deployment/gateway"
+        )
         assert ("AMQP_URL" in env) == broker_needed, name_of(resource)
         assert env["AMQP_URL"]["valueFrom"] if broker_needed else True
 
@@ -629,7 +637,7 @@ def test_the_manifests_run_the_images_and_commands_the_containers_ran(overlay):
                     "SOURCE": source, "PACKAGE": deployable, "PORT": str(port)
                 }, name  # fmt: skip
                 seen.add(name)
-    assert seen >= {*DEPLOYABLES, *(f"{s}-worker" for s in SERVICES)}
+    assert seen >= {*DEPLOYABLES, *(f"{s}-worker" for s in SERVICES), "gateway-webhooks"}
 
 
 def test_every_pod_may_read_its_mounted_secrets(overlay):
@@ -703,6 +711,7 @@ def test_only_the_calls_the_system_makes_are_let_through(overlay):
     assert not may_call(policies, pods["analytics"], pods["inventory"], port["inventory"])
     assert not may_call(policies, pods["crm-worker"], pods["crm"], port["crm"])
     assert not may_call(policies, pods["gateway"], pods["orders-worker"], 9100)
+    assert not may_call(policies, pods["gateway-webhooks"], pods["orders"], port["orders"])
 
 
 def test_in_production_apps_reach_their_database_through_its_pooler(built, monkeypatch):
@@ -726,6 +735,11 @@ def test_in_production_each_service_has_its_own_broker_user(built):
     resources = built["prod"]
     users = of_kind(resources, "User")
     permissions = of_kind(resources, "Permission")
+    deployments = of_kind(resources, "Deployment")
+    (webhooks,) = deployments["gateway-webhooks"]["spec"]["template"]["spec"]["containers"]
+    [amqp] = [v for v in webhooks["env"] if v["name"] == "AMQP_URL"]
+    secret = users["gateway-broker-user"]["spec"]["importCredentialsSecret"]["name"]
+    assert amqp["valueFrom"]["secretKeyRef"]["name"] == secret == "gateway-amqp"
     for name in SERVICES:
         secret = users[f"{name}-broker-user"]["spec"]["importCredentialsSecret"]["name"]
         assert secret == f"{name}-amqp"

@@ -28,7 +28,7 @@ def listening(port: int) -> bool:
 def test_down_stops_every_process_that_up_started(start_system):
     system = start_system()
     pids = {p.stem: int(p.read_text()) for p in (system.var_dir / "run").glob("*.pid")}
-    assert set(pids) == {*APPS, *(f"{s}-worker" for s in SERVICES)}
+    assert set(pids) == {*APPS, *(f"{s}-worker" for s in SERVICES), "gateway-webhooks"}
     assert all(alive(pid) for pid in pids.values())
 
     system.ctl("down")

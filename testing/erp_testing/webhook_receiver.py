@@ -1,0 +1,66 @@
+"""A webhook receiver on 127.0.0.1 for the end-to-end tests and the benchmark: an HTTP server
+in a thread that answers every POST 204 and keeps what came, with the wall-clock time it
+came at, so the lag from an event's `occurred_at` is read afterwards, not while measuring."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass(frozen=True)
+class Arrival:
+    arrived_at: float  # Unix seconds
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def event(self) -> dict:
+        return json.loads(self.body)
+
+    @property
+    def lag(self) -> float:
+        """Seconds from the event's occurring to its arrival here."""
+        occurred = datetime.fromisoformat(self.event["occurred_at"].replace("Z", "+00:00"))
+        return self.arrived_at - occurred.timestamp()
+
+
+class Receiver:
+    def __init__(self):
+        self.arrivals: list[Arrival] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                arrived_at = time.time()
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                # list.append is atomic: the handler threads need no lock of their own.
+                receiver.arrivals.append(Arrival(arrived_at, headers, body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}/hooks"
+
+    def of_type(self, event_type: str) -> list[Arrival]:
+        return [each for each in list(self.arrivals) if each.event["type"] == event_type]
+
+    def __enter__(self) -> Receiver:
+        threading.Thread(target=self._server.serve_forever, name="receiver", daemon=True).start()
+        return self
+
+    def __exit__(self, *_exc):
+        self._server.shutdown()
+        self._server.server_close()
