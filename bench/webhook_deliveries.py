@@ -92,9 +92,9 @@ def open_loop(channel, queue: str, rate: float, seconds: float) -> dict:
 def warm_up(channel, queue: str, receiver: Receiver) -> None:
     """One event through before the clock starts: connections open, the queue consumed."""
     publish(channel, queue, confirmation("bench-warm-up"))
-    if not wait_for(lambda: receiver.arrivals, timeout=60, interval=0.2):
+    if not wait_for(lambda: receiver.received, timeout=60, interval=0.2):
         raise SystemFailed("the warm-up event never reached the receiver")
-    receiver.arrivals.clear()
+    receiver.received.clear()
 
 
 def measure(system, args) -> dict:
@@ -109,10 +109,10 @@ def measure(system, args) -> dict:
         cpu_before = {**cpu_by_process(system), **cpu_by_server()}
         process_cpu = time.process_time()
         sent = open_loop(channel, queue, args.rate, args.duration)
-        wait_for(lambda: len(receiver.arrivals) >= sent["published"], args.settle_timeout, 0.2)
+        wait_for(lambda: len(receiver.received) >= sent["published"], args.settle_timeout, 0.2)
         cpu_after = {**cpu_by_process(system), **cpu_by_server()}
         receiver_cpu = time.process_time() - process_cpu - sent["generator_cpu_seconds"]
-        arrivals = list(receiver.arrivals)
+        arrivals = list(receiver.received)
     connection.close()
     ids = [arrival.headers["webhook-id"] for arrival in arrivals]
     lags_ms = [arrival.lag * 1000 for arrival in arrivals]

@@ -15,13 +15,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
-from webhook_receiver import Receiver
 
 from erp_shared import metrics
 from erp_shared.bus import Consumer
 from erp_shared.db import utcnow
 from erp_shared.events import new_event, parse_event
 from erp_testing import RunningConsumer, bearer, publish_raw, service_app, wait_until
+from erp_testing.webhook_receiver import Receiver
 from gateway.tables import webhook_deliveries
 from gateway.webhooks import domain
 from gateway.webhooks.dispatcher import Dispatcher

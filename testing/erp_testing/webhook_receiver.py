@@ -1,6 +1,7 @@
-"""A webhook receiver on 127.0.0.1 for the end-to-end tests and the benchmark: an HTTP server
-in a thread that answers every POST 204 and keeps what came, with the wall-clock time it
-came at, so the lag from an event's `occurred_at` is read afterwards, not while measuring."""
+"""A webhook receiver on 127.0.0.1 for the tests and the benchmark: an HTTP server in a
+thread that answers each POST with the next of its answers (the last one repeated; 204 unless
+told) and keeps what came, with the wall-clock time it came at, so the lag from an event's
+`occurred_at` is read afterwards, not while measuring."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ class Arrival:
     arrived_at: float  # Unix seconds
     headers: dict[str, str]
     body: bytes
+    answered: int
+
+    @property
+    def webhook_id(self) -> str:
+        return self.headers["webhook-id"]
 
     @property
     def event(self) -> dict:
@@ -30,8 +36,11 @@ class Arrival:
 
 
 class Receiver:
-    def __init__(self):
-        self.arrivals: list[Arrival] = []
+    def __init__(self, *answers: int, location: str | None = None):
+        self.answers = list(answers or (204,))
+        self.location = location
+        self.received: list[Arrival] = []
+        self._lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -39,9 +48,15 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 arrived_at = time.time()
                 headers = {name.lower(): value for name, value in self.headers.items()}
-                # list.append is atomic: the handler threads need no lock of their own.
-                receiver.arrivals.append(Arrival(arrived_at, headers, body))
-                self.send_response(204)
+                with receiver._lock:
+                    answer = receiver.answers[
+                        min(len(receiver.received), len(receiver.answers) - 1)
+                    ]
+                    receiver.received.append(Arrival(arrived_at, headers, body, answer))
+                self.send_response(answer)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
 
             def log_message(self, *_args):
@@ -54,8 +69,12 @@ class Receiver:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_port}/hooks"
 
+    def delivered(self) -> list[Arrival]:
+        """What it answered 2xx to."""
+        return [each for each in list(self.received) if 200 <= each.answered < 300]
+
     def of_type(self, event_type: str) -> list[Arrival]:
-        return [each for each in list(self.arrivals) if each.event["type"] == event_type]
+        return [each for each in list(self.received) if each.event["type"] == event_type]
 
     def __enter__(self) -> Receiver:
         threading.Thread(target=self._server.serve_forever, name="receiver", daemon=True).start()

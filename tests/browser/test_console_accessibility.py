@@ -54,12 +54,19 @@ def pages(console) -> list[str]:
         "/tickets",
         json={"customer_id": seeded.customer_id, "subject": "Scratch", "description": "On top"},
     ).json()
+    # A receiver nobody listens on, for an event no test makes: nothing is ever sent to it.
+    webhook = system.call(
+        "POST",
+        "/webhooks",
+        json={"url": "http://127.0.0.1:9/hooks", "events": ["campaign.planned"]},
+    ).json()
     return [
         "/customers", f"/customers/{seeded.customer_id}", "/customers/new", "/orders",
         f"/orders/{order['id']}", "/orders/new", "/shipping", "/stock", f"/stock/{seeded.skus[0]}",
         "/receipts/new", "/reorder-alerts", "/returns", "/tickets", f"/tickets/{ticket['id']}",
         "/invoices", f"/invoices/{shipped['invoice_id']}", "/dashboard", "/orders/import",
         "/history/import", f"/customers/{seeded.customer_id}/edit", "/tickets/new", "/no-such-page",
+        "/webhooks", "/webhooks/new", f"/webhooks/{webhook['id']}",
     ]  # fmt: skip
 
 

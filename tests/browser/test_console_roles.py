@@ -29,6 +29,7 @@ PAGES = {
         "Invoices",
         "Returns",
         "Tickets",
+        "Webhooks",
     ],
     "sales": ["Customers", "Orders", "New order", "Stock", "Invoices", "Returns", "Tickets"],
     "warehouse": ["Orders", "To ship", "Stock", "Receive", "Reorder", "Returns"],

@@ -36,6 +36,7 @@ PAGES = (
     Page(_("Invoices"), "console.invoices", _may("GET", "/invoices")),
     Page(_("Returns"), "console.returns", _may("GET", "/returns")),
     Page(_("Tickets"), "console.tickets", _may("GET", "/tickets")),
+    Page(_("Webhooks"), "console.webhooks", _may("GET", "/webhooks")),
 )
 
 # Where each role starts: the page its day begins with.

@@ -104,6 +104,36 @@
     check();
   }
 
+  // A webhook's signing secret is shown once, in the answer to the form that made it: the
+  // address bar is set to the webhook's own page, so a reload shows that page (without the
+  // secret) instead of sending the form again, which would make another webhook.
+  function showSecretOnce() {
+    var shown = document.querySelector("[data-secret-shown-once]");
+    if (shown && window.history && history.replaceState) {
+      history.replaceState(null, "", shown.dataset.address);
+    }
+  }
+
+  // A "Copy" button puts the named field's text on the clipboard, saying so on itself; where
+  // the clipboard is out of reach (a page not served over https), the text is selected.
+  function copy(button) {
+    var field = document.getElementById(button.dataset.copy);
+    field.focus();
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.dataset.copied;
+      });
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (button) {
+      copy(button);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     if (location.pathname.indexOf("/sign-in") === -1) {
       restore();
@@ -111,6 +141,7 @@
     focusFirstError(document);
     follow();
     warnBeforeTheSessionEnds();
+    showSecretOnce();
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     focusFirstError(event.detail.target || document);

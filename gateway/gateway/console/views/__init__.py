@@ -10,6 +10,7 @@ from gateway.console.views import (
     signing,
     tickets,
     warehouse,
+    webhooks,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "signing",
     "tickets",
     "warehouse",
+    "webhooks",
 ]
