@@ -35,7 +35,9 @@ EVENT_KEYS_KEPT = timedelta(days=7)
 SHUTDOWN_SECONDS = 20.0
 
 
-def _status_server(port: int, consumer: Consumer) -> ThreadingHTTPServer:
+def status_server(port: int, consumer: Consumer) -> ThreadingHTTPServer:
+    """The metrics and readiness endpoint of a process that consumes the bus."""
+
     class StatusHandler(BaseHTTPRequestHandler):
         def do_GET(self):
             if self.path == "/metrics":
@@ -132,7 +134,7 @@ def run_worker(
     relay = OutboxRelay(engine, settings)
     consumer = Consumer(engine, settings, handlers, applied=relay.nudge)
     port = settings.worker_port
-    server = _status_server(port, consumer) if port else None
+    server = status_server(port, consumer) if port else None
     if port:
         nudge.listen(port, relay.nudge, stop)
     threads = [
@@ -143,12 +145,22 @@ def run_worker(
             for chore in (FORGET_OLD_KEYS, MEASURE_OUTBOX, *chores)
         ),
     ]
+    log.info("worker for %s consuming %s", service, settings.queue)
+    run_until_stopped(threads, stop, server, engine)
+
+
+def run_until_stopped(
+    threads: list[threading.Thread],
+    stop: threading.Event,
+    server: ThreadingHTTPServer | None,
+    engine: Engine,
+) -> None:
+    """Run a worker's loops until it is asked to stop, then give them one deadline for all,
+    inside the orchestrator's grace period (25 s in compose and Kubernetes): each thread's
+    own timeout, one after another, could outlast it."""
     for thread in threads:
         thread.start()
-    log.info("worker for %s consuming %s", service, settings.queue)
     stop.wait()
-    # One deadline for all of them, inside the orchestrator's grace period (25 s in compose
-    # and Kubernetes): each thread's own timeout, one after another, could outlast it.
     deadline = time.monotonic() + SHUTDOWN_SECONDS
     for thread in threads:
         thread.join(timeout=max(0.0, deadline - time.monotonic()))

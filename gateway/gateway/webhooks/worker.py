@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-import time
 
 from erp_shared.bus import Consumer
 from erp_shared.context import configure_logging
 from erp_shared.db import make_engine
 from erp_shared.production import refuse_unsafe_start
-from erp_shared.worker import FORGET_OLD_KEYS, SHUTDOWN_SECONDS, _status_server
+from erp_shared.worker import FORGET_OLD_KEYS, run_until_stopped, status_server
 from gateway.settings import GatewaySettings, settings_from_env
 from gateway.webhooks.dispatcher import Dispatcher
 from gateway.webhooks.handlers import HANDLERS
@@ -34,7 +33,7 @@ def run(settings: GatewaySettings) -> None:
         signal.signal(signum, lambda *_: stop.set())
     consumer = Consumer(engine, settings, HANDLERS)
     dispatcher = Dispatcher(engine, settings)
-    server = _status_server(settings.worker_port, consumer) if settings.worker_port else None
+    server = status_server(settings.worker_port, consumer) if settings.worker_port else None
     threads = [
         threading.Thread(target=consumer.run, args=(stop,), name="consumer"),
         threading.Thread(target=dispatcher.run, args=(stop,), name="dispatcher"),
@@ -42,16 +41,8 @@ def run(settings: GatewaySettings) -> None:
             target=FORGET_OLD_KEYS.loop, args=(engine, settings, stop), name=FORGET_OLD_KEYS.name
         ),
     ]
-    for thread in threads:
-        thread.start()
     log.info("webhook worker consuming %s", settings.queue)
-    stop.wait()
-    deadline = time.monotonic() + SHUTDOWN_SECONDS
-    for thread in threads:
-        thread.join(timeout=max(0.0, deadline - time.monotonic()))
-    if server is not None:
-        server.shutdown()
-    engine.dispose()
+    run_until_stopped(threads, stop, server, engine)
 
 
 if __name__ == "__main__":
