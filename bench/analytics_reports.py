@@ -16,7 +16,6 @@ import json
 import math
 import multiprocessing
 import random
-import shutil
 import sys
 import time
 import uuid
@@ -34,7 +33,7 @@ from analytics.sales_replica.domain import order_shares
 from analytics.tables import sales_daily, sales_lines, sales_orders, sales_rollups
 from erp_shared.bus import Consumer
 from erp_shared.events import new_event, parse_event
-from erp_testing import bearer, create_database, drop_databases, postgres_url, service_app
+from erp_testing import bearer, scratch_database, service_app
 
 REPO = Path(__file__).resolve().parent.parent
 END = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
@@ -181,14 +180,8 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    scratch, created = REPO / "var" / f"bench-analytics-{stamp}", []
-    if args.postgres:
-        created.append(f"erp_bench_{uuid.uuid4().hex[:10]}")
-        url = create_database(postgres_url(), created[0])
-    else:
-        scratch.mkdir(parents=True)
-        url = f"sqlite:///{scratch / 'analytics.db'}"
-    try:
+    scratch = REPO / "var" / f"bench-analytics-{stamp}"
+    with scratch_database(scratch, "analytics", args.postgres) as url:
         app = service_app("analytics", url)
         started = time.perf_counter()
         seed(app.extensions["erp_engine"], args.orders, random.Random(9))
@@ -215,10 +208,6 @@ def main() -> int:
         worker.join()
         results["events_during_reports_orders_per_s"] = round(pace.value, 1)
         app.extensions["erp_engine"].dispose()
-    finally:
-        if created:
-            drop_databases(postgres_url(), created)
-        shutil.rmtree(scratch, ignore_errors=True)
     for name, r in results.items():
         if isinstance(r, dict):
             print(f"{name + ' p50/p95/p99 ms':<58} {r['p50']} / {r['p95']} / {r['p99']}")

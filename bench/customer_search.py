@@ -13,7 +13,6 @@ import argparse
 import json
 import math
 import random
-import shutil
 import sys
 import time
 import uuid
@@ -24,7 +23,7 @@ from sqlalchemy import insert, text
 
 from crm.customers.domain import searchable
 from crm.tables import customers
-from erp_testing import bearer, create_database, drop_databases, postgres_url, service_app
+from erp_testing import bearer, scratch_database, service_app
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST = [
@@ -100,14 +99,7 @@ def main() -> int:
     rng = random.Random(5)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     scratch = REPO / "var" / f"bench-search-{stamp}"
-    created: list[str] = []
-    if args.postgres:
-        created.append(f"erp_bench_{uuid.uuid4().hex[:10]}")
-        url = create_database(postgres_url(), created[0])
-    else:
-        scratch.mkdir(parents=True)
-        url = f"sqlite:///{scratch / 'crm.db'}"
-    try:
+    with scratch_database(scratch, "crm", args.postgres) as url:
         app = service_app("crm", url)
         started = time.perf_counter()
         rows = seed(app.extensions["erp_engine"], args.customers, rng)
@@ -119,10 +111,6 @@ def main() -> int:
             times.append((time.perf_counter() - began) * 1000)
             found += answer.json["total"] > 0
         app.extensions["erp_engine"].dispose()
-    finally:
-        if created:
-            drop_databases(postgres_url(), created)
-        shutil.rmtree(scratch, ignore_errors=True)
     ordered = sorted(times)
     result = {
         k: round(ordered[math.ceil(p / 100 * len(ordered)) - 1], 2)

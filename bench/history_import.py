@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from erp_testing import bearer, create_database, drop_databases, postgres_url, service_app
+from erp_testing import bearer, scratch_database, service_app
 
 REPO = Path(__file__).resolve().parent.parent
 BATCH = 100_000
@@ -58,14 +56,8 @@ def main() -> int:
     args = parser.parse_args()
     bodies = batches(args.lines, random.Random(5))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    scratch, created = REPO / "var" / f"bench-history-{stamp}", []
-    if args.postgres:
-        created.append(f"erp_bench_{uuid.uuid4().hex[:10]}")
-        url = create_database(postgres_url(), created[0])
-    else:
-        scratch.mkdir(parents=True)
-        url = f"sqlite:///{scratch / 'analytics.db'}"
-    try:
+    scratch = REPO / "var" / f"bench-history-{stamp}"
+    with scratch_database(scratch, "analytics", args.postgres) as url:
         app = service_app("analytics", url)
         client, took = app.test_client(), []
         started = time.perf_counter()
@@ -89,10 +81,6 @@ def main() -> int:
             assert client.get(path, headers=bearer()).status_code == 200
             reads[name] = time.perf_counter() - read_started
         app.extensions["erp_engine"].dispose()
-    finally:
-        if created:
-            drop_databases(postgres_url(), created)
-        shutil.rmtree(scratch, ignore_errors=True)
     backend = "PostgreSQL" if args.postgres else "SQLite"
     print(
         f"history import ({backend}): {args.lines:,} lines in {len(bodies)} batches took "

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from erp_testing import bearer, create_database, deliver, drop_databases, postgres_url, service_app
+from erp_testing import bearer, deliver, scratch_database, service_app
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,15 +36,8 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    created: list[str] = []
     scratch = REPO / "var" / f"bench-import-{stamp}"
-    if args.postgres:
-        created.append(f"erp_bench_{uuid.uuid4().hex[:10]}")
-        url = create_database(postgres_url(), created[0])
-    else:
-        scratch.mkdir(parents=True)
-        url = f"sqlite:///{scratch / 'orders.db'}"
-    try:
+    with scratch_database(scratch, "orders", args.postgres) as url:
         app = service_app("orders", url)
         customer = {"customer_id": "bench-customer", "name": "Bench", "email": "b@example.com"}
         deliver(app, "customer.registered", customer)
@@ -67,10 +58,6 @@ def main() -> int:
                 return 2
             timings[f"{attempt}_result"] = {k: answer.json[k] for k in ("created", "duplicates")}
         app.extensions["erp_engine"].dispose()
-    finally:
-        if created:
-            drop_databases(postgres_url(), created)
-        shutil.rmtree(scratch, ignore_errors=True)
     backend = "postgresql" if args.postgres else "sqlite"
     label = f"import of {args.lines} lines (s)"
     print(f"{label:<40} {timings['first']}  {timings['first_result']}")

@@ -81,6 +81,21 @@ def throwaway_databases(prefix: str):
             drop_databases(admin_url, created)
 
 
+@contextlib.contextmanager
+def scratch_database(folder: Path, service: str, postgres: bool):
+    """The URL of an empty database for one benchmark run: a new PostgreSQL database, or a
+    SQLite file in `folder`; dropped, or the folder removed, when the block ends."""
+    with throwaway_databases("erp_bench") as new_database:
+        try:
+            if postgres:
+                yield new_database()
+            else:
+                folder.mkdir(parents=True)
+                yield f"sqlite:///{folder / f'{service}.db'}"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def migrated_engine(package: str, url: str):
     upgrade(package, url)
     return make_engine(url)
