@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from webhook_receiver import Receiver
 
 from erp_shared.bus import Consumer
 from erp_shared.db import utcnow
 from erp_shared.events import new_event, parse_event
 from erp_testing import bearer, service_app
+from erp_testing.webhook_receiver import Receiver
 from gateway.webhooks.dispatcher import LAG, SUBSCRIPTIONS, Dispatcher
 from gateway.webhooks.handlers import HANDLERS
 
