@@ -103,7 +103,7 @@ class OrderPlaced(Payload):
     currency = fields.Str(required=True)
     # Beyond the contract: the return an exchange's free replacement order is sent for, so
     # a report counts its goods' cost and not a new sale (absent from older events).
-    replaces_return_id = fields.Str(allow_none=True, load_default=None)
+    replaces_return_id = fields.Str(allow_none=True)
 
 
 class OrderStatusChanged(Payload):

@@ -252,11 +252,17 @@ def _analytics_equals_orders(system: System, databases: Databases) -> Finding:
     """The sales report over the days orders were placed equals the orders' own figures."""
     orders = databases.rows(
         "orders",
-        select(sales.orders.c.id, sales.orders.c.status, sales.orders.c.created_at),
+        select(
+            sales.orders.c.id,
+            sales.orders.c.status,
+            sales.orders.c.created_at,
+            sales.orders.c.replaces_return_id,
+        ),
     )
     if not orders:
         return Finding("analytics totals equal the orders'", True, "no orders")
-    counted = {row.id for row in orders if row.status in COUNTED}
+    # An exchange's free replacement is no sale: analytics counts no order, unit or revenue.
+    counted = {row.id for row in orders if row.status in COUNTED and row.replaces_return_id is None}
     lines = [
         line
         for line in databases.rows("orders", select(sales.order_lines))

@@ -1,7 +1,8 @@
 """A webhook receiver on 127.0.0.1 for the tests and the benchmark: an HTTP server in a
 thread that answers each POST with the next of its answers (the last one repeated; 204 unless
 told) and keeps what came, with the wall-clock time it came at, so the lag from an event's
-`occurred_at` is read afterwards, not while measuring."""
+`occurred_at` is read afterwards, not while measuring. Given `hold`, it keeps its first
+answer back until that is set: a sender can be caught mid-delivery."""
 
 from __future__ import annotations
 
@@ -36,9 +37,12 @@ class Arrival:
 
 
 class Receiver:
-    def __init__(self, *answers: int, location: str | None = None):
+    def __init__(
+        self, *answers: int, location: str | None = None, hold: threading.Event | None = None
+    ):
         self.answers = list(answers or (204,))
         self.location = location
+        self.hold = hold
         self.received: list[Arrival] = []
         self._lock = threading.Lock()
         receiver = self
@@ -53,6 +57,9 @@ class Receiver:
                         min(len(receiver.received), len(receiver.answers) - 1)
                     ]
                     receiver.received.append(Arrival(arrived_at, headers, body, answer))
+                    first = len(receiver.received) == 1
+                if first and receiver.hold is not None:
+                    receiver.hold.wait(timeout=60)
                 self.send_response(answer)
                 if receiver.location:
                     self.send_header("Location", receiver.location)

@@ -108,6 +108,7 @@ def test_the_analyst_imports_sales_history_and_reads_a_refused_file_line_by_line
     console.type("#batch_id", batch)
     console.find("#file").send_keys(str(refused))
     console.find("main form button.primary").click()
+    console.find("#import-result tr[data-row]")  # the answer's page, not the form's
     rows = console.all("#import-result tr[data-row]")
     assert {row.get_attribute("data-row") for row in rows} == {"3"}  # the file's third line
     assert {row.text.split()[1] for row in rows} == {"date", "quantity"}
