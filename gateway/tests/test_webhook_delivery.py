@@ -23,8 +23,8 @@ from erp_shared.events import new_event, parse_event
 from erp_testing import RunningConsumer, bearer, publish_raw, service_app, wait_until
 from erp_testing.webhook_receiver import Receiver
 from gateway.tables import webhook_deliveries
-from gateway.webhooks import domain
-from gateway.webhooks.dispatcher import Dispatcher
+from gateway.webhooks import domain, service
+from gateway.webhooks.dispatcher import ClockedUnitOfWork, Dispatcher
 from gateway.webhooks.handlers import HANDLERS
 
 pytestmark = pytest.mark.integration
@@ -281,6 +281,25 @@ def test_a_replay_sends_the_delivered_events_again_with_their_ids(gateway, dispa
         dispatcher.dispatch_once()
 
     assert [each.webhook_id for each in receiver.received] == [event["id"], event["id"]]
+
+
+def test_the_log_forgets_delivered_events_after_thirty_days_and_keeps_what_is_owed(
+    gateway, dispatcher, clock
+):
+    with Receiver(204, 503) as receiver:
+        subscription = subscribe(gateway, receiver.url)
+        take(gateway, "order.confirmed", {"order_id": "o-1"})
+        dispatcher.dispatch_once()
+        owed = take(gateway, "order.shipped", {"order_id": "o-2", "lines": []})
+        dispatcher.dispatch_once()
+    assert [each.answered for each in receiver.received] == [204, 503]
+    clock.advance(domain.DELIVERIES_KEPT + timedelta(hours=1))
+    with ClockedUnitOfWork(
+        gateway.extensions["erp_engine"], "gateway", clock, actor="chore"
+    ) as uow:
+        assert service.forget_old_deliveries(uow) == 1
+    log = delivery_log(gateway, subscription["id"])
+    assert [(entry["event_id"], entry["status"]) for entry in log] == [(owed["id"], "pending")]
 
 
 def test_a_paused_subscription_is_owed_nothing_and_an_event_type_not_taken_neither(

@@ -164,6 +164,19 @@ def send_again(conn: Connection, subscription_id: str, since: datetime, now: dat
     ).rowcount
 
 
+def forget_delivered(conn: Connection, before: datetime) -> int:
+    """Deliveries delivered before `before`, and their attempts; how many deliveries."""
+    old = select(deliveries.c.id).where(
+        deliveries.c.status == DELIVERED, deliveries.c.delivered_at < before
+    )
+    conn.execute(delete(attempts).where(attempts.c.delivery_id.in_(old)))
+    return conn.execute(
+        delete(deliveries).where(
+            deliveries.c.status == DELIVERED, deliveries.c.delivered_at < before
+        )
+    ).rowcount
+
+
 def page_of_deliveries(
     conn: Connection, subscription_id: str, offset: int, limit: int
 ) -> tuple[list[dict], int]:

@@ -39,6 +39,9 @@ RETRY_CAPS = tuple(
 # A delivery that still fails this long after its first failure exhausts the schedule: its
 # subscription is disabled, with the reason, until an admin turns it on again.
 GIVE_UP_AFTER = timedelta(hours=24)
+# How long a delivered event stays in the delivery log (and can be replayed): the log would
+# otherwise grow by every event every subscriber took, for ever.
+DELIVERIES_KEPT = timedelta(days=30)
 # How long a dispatcher holds a delivery it is sending: one that dies meanwhile leaves the
 # delivery pending, and it is sent again (same webhook-id) once this has passed.
 SENDING_LEASE = timedelta(seconds=60)

@@ -142,6 +142,12 @@ def replay(uow: UnitOfWork, principal: dict, subscription_id: str, since: dateti
     return db.send_again(uow.conn, subscription_id, since, uow.now)
 
 
+def forget_old_deliveries(uow: UnitOfWork, _settings=None) -> int:
+    """The worker's chore: delivered events older than domain.DELIVERIES_KEPT leave the log
+    (what is still pending stays, however old); how many."""
+    return db.forget_delivered(uow.conn, uow.now - domain.DELIVERIES_KEPT)
+
+
 def queue_deliveries(uow: UnitOfWork, event: Event) -> None:
     """The worker's handler for every event type: one delivery per active subscription that
     takes the event's type, in the transaction that claims the event, so each subscriber is
