@@ -137,7 +137,9 @@ class Launch:
 def _gone(pid: int) -> bool:
     try:
         return " Z " in Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:  # reaped, perhaps between a look and a read
+    # Reaped: before the open (no such file), or between the open and the read (the kernel
+    # answers ESRCH).
+    except (FileNotFoundError, ProcessLookupError):
         return True
 
 
