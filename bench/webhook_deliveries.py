@@ -37,7 +37,7 @@ from pathlib import Path
 import pika
 
 from erp_shared.events import new_event
-from erp_testing import broker_url, create_database, drop_databases, postgres_url, wait_for
+from erp_testing import broker_url, throwaway_databases, wait_for
 from erp_testing.processes import cpu_by_process, cpu_by_server
 from erp_testing.system import SystemFailed, running_system
 from erp_testing.webhook_receiver import Receiver
@@ -153,24 +153,18 @@ def main() -> int:
     args = parser.parse_args()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     var_dir = REPO / "var" / f"bench-webhooks-{stamp}"
-    databases: list[str] = []
-
-    def new_database() -> str:
-        databases.append(f"erp_bench_{uuid.uuid4().hex[:10]}")
-        return create_database(postgres_url(), databases[-1])
-
     try:
-        with running_system(
-            var_dir, broker_url(), new_database if args.postgres else None
-        ) as system:
+        with (
+            throwaway_databases("erp_bench") as new_database,
+            running_system(
+                var_dir, broker_url(), new_database if args.postgres else None
+            ) as system,
+        ):
             print(f"system up at {system.gateway} (var {var_dir})", flush=True)
             figures = measure(system, args)
     except (SystemFailed, OSError) as exc:
         print(f"setup failed: {exc}", file=sys.stderr)
         return 2
-    finally:
-        if databases:
-            drop_databases(postgres_url(), databases)
     # Kept only when setup failed: its logs say why.
     shutil.rmtree(var_dir, ignore_errors=True)
     backend = "postgresql" if args.postgres else "sqlite"
