@@ -246,6 +246,7 @@ def test_sales_imports_a_channels_csv_and_reads_each_refused_row_by_its_line(con
     console.become("sales")
     console.open("/orders")
     console.find("a[href='/orders/import']").click()
+    assert "external_ref,customer_id,channel,sku,quantity" in console.text_of("main")
     console.find("#file").send_keys(str(csv_file))
     console.find("main form button.primary").click()
     result = console.find("#import-result [data-created]")

@@ -182,14 +182,18 @@ def import_orders():
     """Orders from a channel's CSV file: what was created, what was there already, and each
     refused row by its line number, as the API answers."""
     if request.method == "GET":
-        return render_template("console/import_orders.html", result=None, error=None)
+        return _import_page()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        error = _("Choose the CSV file to import.")
-        return render_template("console/import_orders.html", result=None, error=error), 422
+        return _import_page(error=_("Choose the CSV file to import.")), 422
     answer = g.user.send("POST", "/orders/import", data=upload.read(), content_type="text/csv")
     if not answer.ok:
-        return render_template(
-            "console/import_orders.html", result=None, error=answer.detail
-        ), answer.status
-    return render_template("console/import_orders.html", result=answer.json, error=None)
+        return _import_page(error=answer.detail), answer.status
+    return _import_page(result=answer.json)
+
+
+def _import_page(result: dict | None = None, error: str | None = None) -> str:
+    """The import page, naming the columns the file must have."""
+    return render_template(
+        "console/import_orders.html", result=result, error=error, csv_header=CSV_HEADER
+    )
