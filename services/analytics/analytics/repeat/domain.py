@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 # The ranges of days gaps are counted in: a week, a month, a quarter, half a year, a year.
 RANGES = ((1, 7), (8, 30), (31, 90), (91, 180), (181, 365), (366, None))
@@ -39,12 +40,17 @@ class Buyer:
     external_ref: str | None
     days: list[date]
 
+    @cached_property
+    def purchase_days(self) -> list[date]:
+        """The days bought on, once each, in order: worked out once for every measure."""
+        return sorted(set(self.days))
+
 
 def repeaters(buyers: list[Buyer], today: date) -> list[Repeater]:
     """Customers who bought on two days or more, the most overdue first."""
     found = []
     for buyer in buyers:
-        days = sorted(set(buyer.days))
+        days = buyer.purchase_days
         if len(days) < 2:
             continue
         median = statistics.median(_gaps(days))
@@ -66,8 +72,8 @@ def repeaters(buyers: list[Buyer], today: date) -> list[Repeater]:
 
 def summary(buyers: list[Buyer]) -> dict:
     """Buyers, those who came back, and every gap between consecutive purchases by range."""
-    gaps = [gap for buyer in buyers for gap in _gaps(sorted(set(buyer.days)))]
-    repeat = sum(1 for buyer in buyers if len(set(buyer.days)) > 1)
+    gaps = [gap for buyer in buyers for gap in _gaps(buyer.purchase_days)]
+    repeat = sum(1 for buyer in buyers if len(buyer.purchase_days) > 1)
     return {
         "customers": len(buyers),
         "repeat_customers": repeat,
