@@ -159,13 +159,8 @@ def customers_named(conn: Connection, refs: list[str]) -> dict[str, str]:
     """The CRM customer each reference names, by id or by e-mail (in any case)."""
     named = {}
     for chunk in _chunks(refs):
-        named.update(
-            conn.execute(
-                select(customers.c.customer_id, customers.c.customer_id).where(
-                    customers.c.customer_id.in_(chunk)
-                )
-            ).all()
-        )
+        known = select(customers.c.customer_id).where(customers.c.customer_id.in_(chunk))
+        named.update((customer_id, customer_id) for customer_id in conn.execute(known).scalars())
     wanted = {ref.lower(): ref for ref in refs if ref not in named}
     for chunk in _chunks(list(wanted)):
         for email, customer_id in conn.execute(
