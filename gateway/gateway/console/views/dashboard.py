@@ -91,9 +91,15 @@ def _best(group_by: str) -> list[dict]:
     best = [{"key": key, **figures} for key, figures in ranked[:TOP]]
     owner = "/products/" if group_by == "product" else "/customers/"
     for row in best:
-        found = g.user.send("GET", owner + row["key"])
-        row["name"] = found.json["name"] if found.ok else None
+        row["name"] = _name_of(owner + row["key"])
     return best
+
+
+def _name_of(path: str) -> str | None:
+    """The name of the product or customer at `path`; None if the caller may not read it or
+    it is gone (an erased customer, a buyer known only from history)."""
+    found = g.user.send("GET", path)
+    return found.json["name"] if found.ok else None
 
 
 @console.route("/dashboard/top", methods=["GET"])
@@ -129,10 +135,8 @@ def segments():
 def repeat_purchases():
     found = g.user.fetch("/analytics/customers/repeat-purchases", per_page=OVERDUE)
     for customer in found["items"]:
-        customer["name"] = None
-        if customer["external_ref"] is None:
-            record = g.user.send("GET", f"/customers/{customer['customer_id']}")
-            customer["name"] = record.json["name"] if record.ok else None
+        known = customer["external_ref"] is None
+        customer["name"] = _name_of(f"/customers/{customer['customer_id']}") if known else None
     return render_template(
         "console/_repeat.html", summary=found["summary"], customers=found["items"]
     )
